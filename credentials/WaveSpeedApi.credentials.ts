@@ -1,0 +1,64 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+import { ApplicationError } from 'n8n-workflow';
+
+import { checkBaseUrl, DEFAULT_BASE_URL } from '../nodes/shared/baseUrl';
+
+export class WaveSpeedApi implements ICredentialType {
+	name = 'waveSpeedApi';
+
+	displayName = 'WaveSpeed API';
+
+	icon: Icon = { light: 'file:../icons/wavespeed.svg', dark: 'file:../icons/wavespeed.dark.svg' };
+
+	documentationUrl = 'https://wavespeed.ai/docs/docs-api-authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'Your WaveSpeedAI API key, from wavespeed.ai > Access Keys. Keys only work after the account has been topped up.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			placeholder: 'e.g. https://api.wavespeed.ai',
+			description:
+				'Change only to use a gateway. Must be https:// (plain http is allowed only for localhost) so the key is never sent in clear.',
+		},
+	];
+
+	// A function rather than a generic header so an insecure Base URL is refused before the key leaves.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const check = checkBaseUrl(credentials.baseUrl);
+		if (!check.ok) throw new ApplicationError(check.reason);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey ?? '')}` },
+		};
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ String($credentials.baseUrl || "https://api.wavespeed.ai").replace(/\\/+$/, "") }}',
+			url: '/api/v3/balance',
+			method: 'GET',
+		},
+	};
+}

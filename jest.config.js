@@ -1,0 +1,17 @@
+/** One jest run, four kinds of test: pure logic, the emulator's contract, workflows through n8n-core, the packed package. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }];
+
+const project = (name, extra = {}) => ({
+	displayName: name,
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': tsJest },
+	testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+	setupFiles: ['reflect-metadata'],
+	...extra,
+});
+
+module.exports = {
+	projects: [project('unit'), project('emulator'), project('workflows'), project('package')],
+	testTimeout: 60000,
+	verbose: false,
+};
