@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { executeNode } from '../shared/execute';
+import { nodeProperties } from '../shared/properties';
+
+export class GptImage2Edit implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'GPT Image 2 Edit',
+		name: 'gptImage2Edit',
+		icon: { light: 'file:../../icons/wavespeed.svg', dark: 'file:../../icons/wavespeed.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : "Edit Image" }}',
+		description: 'Edit product photos and other images with OpenAI GPT Image 2 on WaveSpeedAI',
+		defaults: { name: 'GPT Image 2 Edit' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'waveSpeedApi', required: true }],
+		properties: nodeProperties('edit'),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeNode(this, 'edit');
+	}
+}

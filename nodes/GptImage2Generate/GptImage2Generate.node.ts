@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { executeNode } from '../shared/execute';
+import { nodeProperties } from '../shared/properties';
+
+export class GptImage2Generate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'GPT Image 2 Generate',
+		name: 'gptImage2Generate',
+		icon: { light: 'file:../../icons/wavespeed.svg', dark: 'file:../../icons/wavespeed.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : "Generate Image" }}',
+		description: 'Create images from text with OpenAI GPT Image 2 on WaveSpeedAI',
+		defaults: { name: 'GPT Image 2 Generate' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'waveSpeedApi', required: true }],
+		properties: nodeProperties('generate'),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeNode(this, 'generate');
+	}
+}

@@ -1,0 +1,93 @@
+/** Recognises image bytes by their signature and reads their pixel size from the header, without decoding. */
+
+export type ImageKind = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'avif' | 'heic';
+
+export const MIME_TYPES: Record<ImageKind, string> = {
+	png: 'image/png',
+	jpeg: 'image/jpeg',
+	webp: 'image/webp',
+	gif: 'image/gif',
+	bmp: 'image/bmp',
+	tiff: 'image/tiff',
+	avif: 'image/avif',
+	heic: 'image/heic',
+};
+
+/** GPT Image 2 takes these as reference images. */
+export const ACCEPTED_INPUT_KINDS: ImageKind[] = ['png', 'jpeg', 'webp'];
+
+export function sniffImageKind(bytes: Uint8Array): ImageKind | undefined {
+	const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v);
+	const ascii = (offset: number, text: string) => at(offset, ...Array.from(text, (c) => c.charCodeAt(0)));
+	if (bytes.length >= 8 && at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+	if (bytes.length >= 3 && at(0, 0xff, 0xd8, 0xff)) return 'jpeg';
+	if (bytes.length >= 12 && ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
+	if (bytes.length >= 6 && (ascii(0, 'GIF87a') || ascii(0, 'GIF89a'))) return 'gif';
+	if (bytes.length >= 2 && ascii(0, 'BM')) return 'bmp';
+	if (bytes.length >= 4 && (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a))) return 'tiff';
+	if (bytes.length >= 12 && ascii(4, 'ftyp')) {
+		const brand = String.fromCharCode(...bytes.subarray(8, 12));
+		if (brand === 'avif' || brand === 'avis') return 'avif';
+		if (/^hei|^mif1|^msf1/.test(brand)) return 'heic';
+	}
+	return undefined;
+}
+
+export interface PixelSize {
+	width: number;
+	height: number;
+}
+
+/** Pixel size from a PNG, JPEG or WebP header; undefined when the bytes seen so far do not contain it. */
+export function readPixelSize(bytes: Uint8Array): PixelSize | undefined {
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	switch (sniffImageKind(bytes)) {
+		case 'png':
+			return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : undefined;
+		case 'jpeg':
+			return readJpegSize(bytes, view);
+		case 'webp':
+			return readWebpSize(bytes, view);
+		default:
+			return undefined;
+	}
+}
+
+function readJpegSize(bytes: Uint8Array, view: DataView): PixelSize | undefined {
+	let offset = 2;
+	while (offset + 9 < bytes.length) {
+		if (bytes[offset] !== 0xff) return undefined;
+		const marker = bytes[offset + 1];
+		if (marker === 0xff) {
+			offset += 1; // fill byte
+			continue;
+		}
+		const length = view.getUint16(offset + 2);
+		// SOF0..SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
+		if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+			return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+		}
+		offset += 2 + length;
+	}
+	return undefined;
+}
+
+function readWebpSize(bytes: Uint8Array, view: DataView): PixelSize | undefined {
+	if (bytes.length < 30) return undefined;
+	const chunk = String.fromCharCode(...bytes.subarray(12, 16));
+	if (chunk === 'VP8X') {
+		const width = 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16));
+		const height = 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16));
+		return { width, height };
+	}
+	if (chunk === 'VP8 ') return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+	if (chunk === 'VP8L') {
+		const b = view.getUint32(21, true);
+		return { width: (b & 0x3fff) + 1, height: ((b >> 14) & 0x3fff) + 1 };
+	}
+	return undefined;
+}
+
+export function extensionFor(kind: ImageKind): string {
+	return kind === 'jpeg' ? 'jpg' : kind;
+}

@@ -1,0 +1,193 @@
+/** Reference images: binary fields and URLs in the order given, binaries uploaded once per execution. */
+import { createHash } from 'crypto';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import { inputFailure, WaveSpeedFailure } from './errors';
+import type { ImageKind } from './imageFormat';
+import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, sniffImageKind } from './imageFormat';
+import { FREE_REQUEST_RETRY } from './retry';
+import type { ReferenceImage, UploadTicket } from './schemas';
+import { legacyUploadSchema, uploadTicketSchema } from './schemas';
+import { readEnvelope, sendApiRequest, sendPlainRequest, withRetries } from './transport';
+
+/** WaveSpeed's documented per-image limit (older page: 20 MB). */
+export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
+
+export interface ImageBytes {
+	bytes: Buffer;
+	kind: ImageKind;
+	fileName: string;
+}
+
+const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Checks what can be checked without reading the bytes: the field exists, its label and size fit. */
+export function checkBinaryField(binaries: Record<string, IBinaryData> | undefined, field: string, position: number): void {
+	const binary = binaries?.[field];
+	const label = `Reference image ${position}`;
+	if (!binary) {
+		const available = Object.keys(binaries ?? {});
+		throw inputFailure(
+			`${label}: the input item has no binary field "${field}"`,
+			available.length
+				? `Set Binary Field to one of: ${available.join(', ')}.`
+				: 'The input item carries no binary data. Read the image first (e.g. Read/Write Files from Disk or HTTP Request), or use a URL.',
+		);
+	}
+	if (binary.mimeType && !/^image\//i.test(binary.mimeType) && binary.mimeType !== 'application/octet-stream') {
+		throw inputFailure(
+			`${label}: binary field "${field}" is ${binary.mimeType}, not an image`,
+			'Use a PNG, JPEG or WebP image.',
+		);
+	}
+	const size = binary.bytes;
+	if (typeof size === 'number' && size === 0) throw emptyImage(label, field);
+	if (typeof size === 'number' && size > MAX_INPUT_IMAGE_BYTES) throw tooLarge(label, field, size);
+}
+
+const emptyImage = (label: string, field: string) =>
+	inputFailure(`${label}: binary field "${field}" is empty (0 bytes)`, 'Check the node that produced the file.');
+
+const tooLarge = (label: string, field: string, size: number) =>
+	inputFailure(
+		`${label}: binary field "${field}" is ${MB(size)}; the limit is ${MB(MAX_INPUT_IMAGE_BYTES)}`,
+		"Make it smaller first, e.g. with n8n's Edit Image node (Resize).",
+	);
+
+/** Reads a binary field (as a stream when it lives in filesystem/S3 mode) and checks it is an accepted image. */
+export async function readBinaryImage(fx: IExecuteFunctions, itemIndex: number, field: string, position: number): Promise<ImageBytes> {
+	const label = `Reference image ${position}`;
+	const binary = fx.getInputData()[itemIndex]?.binary?.[field];
+	checkBinaryField(fx.getInputData()[itemIndex]?.binary, field, position);
+	const bytes = binary?.id
+		? await readStreamCapped(await fx.helpers.getBinaryStream(binary.id), label, field)
+		: await fx.helpers.getBinaryDataBuffer(itemIndex, field);
+	if (bytes.length === 0) throw emptyImage(label, field);
+	if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw tooLarge(label, field, bytes.length);
+	const kind = sniffImageKind(bytes);
+	if (!kind || !ACCEPTED_INPUT_KINDS.includes(kind)) {
+		const what = kind ? `a ${kind.toUpperCase()} image` : 'not an image';
+		throw inputFailure(
+			`${label}: binary field "${field}" is ${what}${binary?.mimeType ? ` (labelled ${binary.mimeType})` : ''}`,
+			kind
+				? "GPT Image 2 accepts PNG, JPEG and WebP. Convert it first, e.g. with n8n's Edit Image node."
+				: 'Check that the previous node produced an image file (PNG, JPEG or WebP).',
+		);
+	}
+	const fileName = safeUploadName(binary?.fileName, kind);
+	return { bytes, kind, fileName };
+}
+
+async function readStreamCapped(stream: AsyncIterable<Buffer | string>, label: string, field: string): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	for await (const chunk of stream) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		total += buffer.length;
+		if (total > MAX_INPUT_IMAGE_BYTES) {
+			(stream as { destroy?: () => void }).destroy?.();
+			throw tooLarge(label, field, total);
+		}
+		chunks.push(buffer);
+	}
+	return Buffer.concat(chunks, total);
+}
+
+function safeUploadName(original: string | undefined, kind: ImageKind): string {
+	const base = (original ?? 'image').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60) || 'image';
+	return `${base}.${extensionFor(kind)}`;
+}
+
+/** Uploads already done (or under way) in this process, per execution: the same bytes are uploaded once. */
+const uploadCache = new Map<string, Promise<string>>();
+const UPLOAD_CACHE_LIMIT = 2000;
+
+export function uploadCacheKey(executionId: string, bytes: Buffer): string {
+	return `${executionId}:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** The URL WaveSpeed can fetch for these bytes, uploading them if this execution has not already. */
+export async function uploadOnce(fx: IExecuteFunctions, baseUrl: string, image: ImageBytes): Promise<string> {
+	const key = uploadCacheKey(fx.getExecutionId(), image.bytes);
+	let pending = uploadCache.get(key);
+	if (!pending) {
+		pending = uploadImage(fx, baseUrl, image);
+		if (uploadCache.size >= UPLOAD_CACHE_LIMIT) uploadCache.delete(uploadCache.keys().next().value as string);
+		uploadCache.set(key, pending);
+		// A failed upload must not poison later items.
+		pending.catch(() => uploadCache.delete(key));
+	}
+	return await pending;
+}
+
+/** Current flow (ticket + PUT without the key); the legacy multipart endpoint when the current one is missing. */
+export async function uploadImage(fx: IExecuteFunctions, baseUrl: string, image: ImageBytes): Promise<string> {
+	const contentType = MIME_TYPES[image.kind];
+	const ticket = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
+		const response = await sendApiRequest(fx, baseUrl, {
+			method: 'POST',
+			path: '/api/v3/media/uploads',
+			body: { filename: image.fileName, size: image.bytes.length, content_type: contentType },
+			phase: 'upload',
+		});
+		if (response.status === 404) return undefined;
+		return readEnvelope(response, uploadTicketSchema, 'upload');
+	});
+	if (!ticket) return await uploadLegacy(fx, baseUrl, image, contentType);
+	await putToTicket(fx, ticket, image.bytes);
+	return ticket.download_url;
+}
+
+async function putToTicket(fx: IExecuteFunctions, ticket: UploadTicket, bytes: Buffer): Promise<void> {
+	await withRetries(fx, FREE_REQUEST_RETRY, async () => {
+		const response = await sendPlainRequest(
+			fx,
+			{ method: 'PUT', url: ticket.upload.url, headers: withoutAuthorization(ticket.upload.headers), body: bytes },
+			'upload',
+		);
+		if (response.status < 200 || response.status >= 300) {
+			throw new WaveSpeedFailure({
+				kind: 'upload',
+				httpCode: response.status,
+				message: `Uploading a reference image failed (${response.status})`,
+				hint: 'Try again; if it keeps failing, pass the image as a public URL instead.',
+			});
+		}
+	});
+}
+
+/** The ticket's headers are sent as given, except an Authorization one: the key never goes to storage. */
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+	return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+}
+
+async function uploadLegacy(fx: IExecuteFunctions, baseUrl: string, image: ImageBytes, contentType: string): Promise<string> {
+	const data = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
+		const form = new FormData();
+		form.append('file', new Blob([new Uint8Array(image.bytes)], { type: contentType }), image.fileName);
+		const response = await sendApiRequest(fx, baseUrl, {
+			method: 'POST',
+			path: '/api/v3/media/upload/binary',
+			body: form,
+			phase: 'upload',
+		});
+		return readEnvelope(response, legacyUploadSchema, 'upload');
+	});
+	return data.download_url;
+}
+
+/** Turns the item's reference image entries into URLs, in order; every binary is read and checked before any upload. */
+export async function resolveReferenceImages(
+	fx: IExecuteFunctions,
+	baseUrl: string,
+	itemIndex: number,
+	entries: ReferenceImage[],
+): Promise<string[]> {
+	const prepared: Array<{ url: string } | { image: ImageBytes }> = [];
+	for (const [position, entry] of entries.entries()) {
+		prepared.push(
+			entry.source === 'url' ? { url: entry.url } : { image: await readBinaryImage(fx, itemIndex, entry.binaryField, position + 1) },
+		);
+	}
+	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, baseUrl, p.image))));
+}

@@ -1,0 +1,205 @@
+/** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data, plus the JSON. */
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { WaveSpeedFailure } from './errors';
+import type { ImageKind, PixelSize } from './imageFormat';
+import { extensionFor, MIME_TYPES, readPixelSize, sniffImageKind } from './imageFormat';
+import { FREE_REQUEST_RETRY } from './retry';
+import type { Prediction } from './schemas';
+import { redactUrl } from './schemas';
+import { settle } from './settle';
+import { sendPlainRequest, withRetries } from './transport';
+
+/** A 4K PNG is about 25 MB; anything far beyond that is not an image we asked for. */
+export const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
+/** Enough of the file to find a JPEG's frame header behind its metadata. */
+const HEADER_BYTES = 256 * 1024;
+
+export interface OutputImage {
+	binary: IBinaryData;
+	kind: ImageKind;
+	size?: PixelSize;
+	bytes: number;
+}
+
+export type OutputSource = { type: 'url'; url: string } | { type: 'base64'; data: string };
+
+/** An output is a URL when it has a scheme, else raw base64 (enable_base64_output); other schemes are refused. */
+export function classifyOutput(value: string): OutputSource | { type: 'invalid'; reason: string } {
+	const schemeMatch = /^([a-z][a-z0-9+.-]*):/i.exec(value.slice(0, 40));
+	if (schemeMatch) {
+		const scheme = schemeMatch[1].toLowerCase();
+		if (scheme === 'http' || scheme === 'https') return { type: 'url', url: value };
+		if (scheme === 'data') {
+			const comma = value.indexOf(',');
+			return comma > 0 ? { type: 'base64', data: value.slice(comma + 1) } : { type: 'invalid', reason: 'an empty data: URL' };
+		}
+		return { type: 'invalid', reason: `a ${scheme}: URL, which is not http or https` };
+	}
+	return { type: 'base64', data: value };
+}
+
+/** The name the file gets: the user's (extension added or fixed), else the prediction id; `_N` for extra outputs. */
+export function outputFileName(requested: string | undefined, predictionId: string, index: number, kind: ImageKind): string {
+	const extension = extensionFor(kind);
+	const cleaned = Array.from(requested ?? '', (c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('').trim();
+	const base = (cleaned || predictionId || 'image').replace(/\.(png|jpe?g|webp)$/i, '');
+	return `${base}${index > 0 ? `_${index}` : ''}.${extension}`;
+}
+
+/** Binary fields: `data`, `data_1`, `data_2`, ... */
+export function outputFieldName(base: string, index: number): string {
+	return index === 0 ? base : `${base}_${index}`;
+}
+
+const downloadFailure = (message: string, hint: string, httpCode?: number) =>
+	new WaveSpeedFailure({ kind: 'download', message, hint, httpCode });
+
+/** Fetches and stores one output image. */
+export async function storeOutput(
+	fx: IExecuteFunctions,
+	source: OutputSource,
+	fileNameFor: (kind: ImageKind) => string,
+	expectedKind: ImageKind,
+): Promise<OutputImage> {
+	if (source.type === 'base64') return await storeBase64(fx, source.data, fileNameFor);
+	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, fileNameFor, expectedKind));
+}
+
+async function storeBase64(fx: IExecuteFunctions, data: string, fileNameFor: (kind: ImageKind) => string): Promise<OutputImage> {
+	const bytes = Buffer.from(data, 'base64');
+	const kind = sniffImageKind(bytes);
+	if (!kind) throw downloadFailure('WaveSpeed returned base64 output that is not an image', 'Try again, or set Transfer to Download From URL.');
+	const binary = await fx.helpers.prepareBinaryData(bytes, fileNameFor(kind), MIME_TYPES[kind]);
+	return { binary, kind, size: readPixelSize(bytes), bytes: bytes.length };
+}
+
+interface ReadableLike extends AsyncIterable<Buffer> {
+	on(event: string, listener: (...args: never[]) => void): unknown;
+	prependListener(event: 'data', listener: (chunk: Buffer) => void): unknown;
+	removeListener(event: string, listener: (...args: never[]) => void): unknown;
+	destroy(error?: Error): unknown;
+}
+
+/**
+ * Sees every chunk of a stream that someone else consumes. The listener is attached only when the consumer
+ * attaches its own, so no chunk flows before the consumer is there (and n8n's reader never calls resume()).
+ */
+export function watchChunks(stream: ReadableLike, onChunk: (chunk: Buffer) => void): void {
+	const onNewListener = (event: string) => {
+		if (event !== 'data' && event !== 'readable') return;
+		stream.removeListener('newListener', onNewListener as never);
+		stream.prependListener('data', onChunk);
+	};
+	stream.on('newListener', onNewListener as never);
+}
+
+/** Streams the download into n8n's binary store while checking size and signature on the way. */
+async function downloadOnce(
+	fx: IExecuteFunctions,
+	url: string,
+	fileNameFor: (kind: ImageKind) => string,
+	expectedKind: ImageKind,
+): Promise<OutputImage> {
+	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs: 300000 }, 'download');
+	const body = response.body as ReadableLike;
+	const where = describeHost(url);
+	if (response.status < 200 || response.status >= 300) {
+		body.destroy?.();
+		throw downloadFailure(
+			`Downloading the output image from ${where} failed (${response.status})`,
+			'Outputs are deleted after 7 days. Try again, or use Output: URL Only.',
+			response.status,
+		);
+	}
+	const declared = Number(response.headers['content-length']);
+	if (Number.isFinite(declared) && declared > MAX_OUTPUT_BYTES) {
+		body.destroy();
+		throw tooLargeFailure(where, response.status);
+	}
+	const contentType = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	if (contentType && !contentType.startsWith('image/') && contentType !== 'application/octet-stream' && contentType !== 'binary/octet-stream') {
+		body.destroy();
+		throw notImageFailure(where, contentType, response.status);
+	}
+
+	const head: Buffer[] = [];
+	let headLength = 0;
+	let total = 0;
+	let problem: WaveSpeedFailure | undefined;
+	watchChunks(body, (chunk: Buffer) => {
+		total += chunk.length;
+		if (headLength < HEADER_BYTES) {
+			head.push(chunk);
+			headLength += chunk.length;
+			if (headLength >= 16 && !sniffImageKind(Buffer.concat(head))) problem = notImageFailure(where, contentType || 'unknown', response.status);
+		}
+		if (total > MAX_OUTPUT_BYTES) problem = tooLargeFailure(where, response.status);
+		if (problem) body.destroy(problem);
+	});
+
+	const kindFromHeader = (contentType && (Object.entries(MIME_TYPES).find(([, mime]) => mime === contentType)?.[0] as ImageKind)) || expectedKind;
+	const stored = await settle(fx.helpers.prepareBinaryData(body as never, fileNameFor(kindFromHeader), MIME_TYPES[kindFromHeader]));
+	if (problem) throw problem;
+	if (!stored.ok) throw downloadFailure(`Downloading the output image from ${where} was interrupted`, 'Try again, or use Output: URL Only.');
+	const binary = stored.value;
+	const headBytes = Buffer.concat(head);
+	const kind = sniffImageKind(headBytes);
+	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status);
+	if (kind !== kindFromHeader) {
+		// The server's label was wrong: keep the bytes, correct the label and name.
+		binary.mimeType = MIME_TYPES[kind];
+		binary.fileExtension = extensionFor(kind);
+		binary.fileName = fileNameFor(kind);
+	}
+	return { binary, kind, size: readPixelSize(headBytes), bytes: total };
+}
+
+// Both carry the (successful) HTTP status, which marks them as not worth retrying.
+const tooLargeFailure = (where: string, httpCode: number) =>
+	downloadFailure(
+		`The output image from ${where} is larger than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB`,
+		'That is not an image GPT Image 2 produces; the output URL may be wrong. Use Output: URL Only to inspect it.',
+		httpCode,
+	);
+
+const notImageFailure = (where: string, contentType: string, httpCode: number) =>
+	downloadFailure(
+		`The output from ${where} is not an image (${contentType})`,
+		'WaveSpeed or a proxy returned something else. Try again, or use Output: URL Only to inspect it.',
+		httpCode,
+	);
+
+function describeHost(url: string): string {
+	try {
+		return new URL(redactUrl(new URL(url))).host;
+	} catch {
+		return 'the output URL';
+	}
+}
+
+/** The JSON every finished item carries (design.md "Output JSON"). */
+export function predictionJson(prediction: Prediction, resultUrl: string, includeOutputs: boolean): IDataObject {
+	const json: IDataObject = {
+		id: prediction.id,
+		model: prediction.model,
+		status: prediction.status,
+	};
+	if (includeOutputs) json.outputs = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
+	json.resultUrl = resultUrl;
+	json.nsfw = prediction.has_nsfw_contents;
+	json.inferenceMs = prediction.timings?.inference ?? prediction.executionTime ?? null;
+	json.createdAt = prediction.created_at ?? null;
+	return json;
+}
+
+export function imageJson(field: string, image: OutputImage): IDataObject {
+	return {
+		binaryField: field,
+		fileName: image.binary.fileName ?? null,
+		mimeType: image.binary.mimeType,
+		width: image.size?.width ?? null,
+		height: image.size?.height ?? null,
+		fileSize: image.bytes,
+	};
+}

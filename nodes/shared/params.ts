@@ -1,0 +1,180 @@
+/** Reads one item's parameters (expressions already resolved by n8n) and validates them before any request. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { inputFailure } from './errors';
+import { checkBinaryField } from './images';
+import type { ImageSettings, OutputOptions, ReferenceImage } from './schemas';
+import {
+	ASPECT_RATIOS,
+	describeUrlProblem,
+	imageSettingsSchema,
+	MAX_REFERENCE_IMAGES,
+	outputOptionsSchema,
+	promptSchema,
+	referenceImageSchema,
+} from './schemas';
+
+export type Operation = 'editImage' | 'generateImage' | 'getResult';
+
+export interface SubmitPlan {
+	operation: 'editImage' | 'generateImage';
+	prompt: string;
+	references: ReferenceImage[];
+	settings: ImageSettings;
+	options: OutputOptions;
+}
+
+export interface GetResultPlan {
+	operation: 'getResult';
+	predictionId: string;
+	waitForCompletion: boolean;
+	options: OutputOptions;
+}
+
+export type ItemPlan = SubmitPlan | GetResultPlan;
+
+/** Editor names of the parameters, for messages. */
+const LABELS: Record<string, string> = {
+	prompt: 'Prompt',
+	aspectRatio: 'Aspect Ratio',
+	resolution: 'Resolution',
+	quality: 'Quality',
+	outputFormat: 'Output Format',
+	waitMode: 'Wait For Result',
+	output: 'Options > Output',
+	transfer: 'Options > Transfer',
+	binaryPropertyName: 'Options > Put Output In Field',
+	fileName: 'Options > File Name',
+	pollInterval: 'Options > Poll Interval',
+	timeout: 'Options > Timeout',
+	maxConcurrency: 'Options > Max Concurrent Requests',
+	webhookUrl: 'Options > Webhook URL',
+};
+
+const ALLOWED_VALUES: Record<string, readonly string[]> = {
+	aspectRatio: ['match', ...ASPECT_RATIOS],
+	resolution: ['1k', '2k', '4k'],
+	quality: ['low', 'medium', 'high'],
+	outputFormat: ['png', 'jpeg'],
+	waitMode: ['poll', 'sync', 'none'],
+	output: ['binary', 'url'],
+	transfer: ['download', 'base64'],
+};
+
+/** A zod failure in words: which parameter, what is wrong, and the values it takes. */
+export function describeIssue(issue: z.ZodIssue, received?: unknown): { message: string; hint: string } {
+	const key = String(issue.path[issue.path.length - 1] ?? '');
+	const label = LABELS[key] ?? key;
+	if (issue.code === 'invalid_enum_value' || (issue.code === 'invalid_type' && ALLOWED_VALUES[key])) {
+		const allowed = ALLOWED_VALUES[key] ?? [];
+		return {
+			message: `${label} "${String(received)}" is not a supported value`,
+			hint: `Use one of: ${allowed.join(', ')}.`,
+		};
+	}
+	if (issue.code === 'invalid_type') {
+		return { message: `${label} must be ${issue.expected}, not ${issue.received}`, hint: `Check the value or expression of ${label}.` };
+	}
+	return { message: `${label} ${issue.message}`, hint: `Change ${label}.` };
+}
+
+function parseOrFail<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+	const result = schema.safeParse(value);
+	if (result.success) return result.data;
+	const issue = result.error.issues[0];
+	const received = issue.path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+	const { message, hint } = describeIssue(issue, received);
+	throw inputFailure(message, hint);
+}
+
+/** n8n hands numbers typed in an expression over as strings; accept "5" where 5 is meant. */
+function numeric(value: unknown): unknown {
+	return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+}
+
+export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number): OutputOptions {
+	const raw = fx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = parseOrFail(outputOptionsSchema, {
+		...raw,
+		fileName: typeof raw.fileName === 'string' && raw.fileName.trim() === '' ? undefined : raw.fileName,
+		webhookUrl: typeof raw.webhookUrl === 'string' && raw.webhookUrl.trim() === '' ? undefined : raw.webhookUrl,
+		pollInterval: numeric(raw.pollInterval),
+		timeout: numeric(raw.timeout),
+		maxConcurrency: numeric(raw.maxConcurrency),
+	});
+	if (options.webhookUrl) {
+		const problem = describeUrlProblem(options.webhookUrl);
+		if (problem) throw inputFailure(`Options > Webhook URL: ${problem}`, 'Use the URL of a webhook that WaveSpeed can reach, e.g. the Wait node\'s resume URL.');
+		if (options.transfer === 'base64') {
+			throw inputFailure(
+				'Options > Webhook URL cannot be combined with Transfer: Inline Base64 (WaveSpeed refuses that pair)',
+				'Set Transfer to Download From URL, or remove the Webhook URL.',
+			);
+		}
+	}
+	return options;
+}
+
+function readReferences(fx: IExecuteFunctions, itemIndex: number): ReferenceImage[] {
+	const collection = fx.getNodeParameter('referenceImages', itemIndex, {}) as { image?: IDataObject[] };
+	const entries = collection.image ?? [];
+	if (entries.length === 0) {
+		throw inputFailure('No reference image is set', 'Add at least one image under Reference Images (the first one is edited).');
+	}
+	if (entries.length > MAX_REFERENCE_IMAGES) {
+		throw inputFailure(
+			`${entries.length} reference images are set; GPT Image 2 takes at most ${MAX_REFERENCE_IMAGES}`,
+			`Remove ${entries.length - MAX_REFERENCE_IMAGES} of them.`,
+		);
+	}
+	const binaries = fx.getInputData()[itemIndex]?.binary;
+	return entries.map((entry, position) => {
+		const parsed = referenceImageSchema.safeParse({ source: entry.source ?? 'binary', ...entry });
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			const source = String(entry.source ?? 'binary');
+			throw inputFailure(
+				`Reference image ${position + 1}: ${issue.code === 'invalid_union_discriminator' ? `unknown source "${source}"` : issue.message}`,
+				issue.code === 'invalid_union_discriminator' ? 'Use Binary Field or URL.' : 'Fix this entry under Reference Images.',
+			);
+		}
+		if (parsed.data.source === 'binary') checkBinaryField(binaries, parsed.data.binaryField, position + 1);
+		return parsed.data;
+	});
+}
+
+/** Everything an item needs, validated: throws an 'input' failure that names the parameter and the fix. */
+export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: 'edit' | 'generate'): ItemPlan {
+	const operation = fx.getNodeParameter('operation', itemIndex) as string;
+	const options = readOutputOptions(fx, itemIndex);
+	if (operation === 'getResult') {
+		const predictionId = String(fx.getNodeParameter('predictionId', itemIndex, '') ?? '').trim();
+		if (!/^[A-Za-z0-9_-]{1,128}$/.test(predictionId)) {
+			throw inputFailure(
+				predictionId ? `Prediction ID "${predictionId.slice(0, 80)}" is not a valid ID` : 'Prediction ID is empty',
+				'Use the id from an earlier run of this node, e.g. {{ $json.id }}.',
+			);
+		}
+		const waitForCompletion = fx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
+		return { operation: 'getResult', predictionId, waitForCompletion: waitForCompletion !== false, options };
+	}
+	const expected = kind === 'edit' ? 'editImage' : 'generateImage';
+	if (operation !== expected) {
+		throw inputFailure(`Operation "${operation}" is not supported by this node`, `Use ${expected} or getResult.`);
+	}
+	const promptValue = fx.getNodeParameter('prompt', itemIndex, '');
+	const prompt = parseOrFail(promptSchema, promptValue);
+	const settings = parseOrFail(imageSettingsSchema, {
+		aspectRatio: fx.getNodeParameter('aspectRatio', itemIndex),
+		resolution: fx.getNodeParameter('resolution', itemIndex),
+		quality: fx.getNodeParameter('quality', itemIndex),
+		outputFormat: fx.getNodeParameter('outputFormat', itemIndex),
+		waitMode: fx.getNodeParameter('waitMode', itemIndex),
+	});
+	if (kind === 'generate' && settings.aspectRatio === 'match') {
+		throw inputFailure('Aspect Ratio "match" needs a reference image', 'Pick a ratio such as 1:1 for Generate Image.');
+	}
+	const references = kind === 'edit' ? readReferences(fx, itemIndex) : [];
+	return { operation: expected, prompt, references, settings, options };
+}

@@ -1,0 +1,307 @@
+/** The parameters as the editor shows them (design.md "Parameters"); both nodes build theirs from here. */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { NodeKind } from './execute';
+
+const SUBMIT_OPERATION: Record<NodeKind, string> = { edit: 'editImage', generate: 'generateImage' };
+
+const GET_RESULT_DESCRIPTION = "Fetch a prediction submitted earlier, e.g. with Wait For Result: Don't Wait";
+
+export function operationProperty(kind: NodeKind): INodeProperties {
+	if (kind === 'edit') {
+		return {
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Edit Image', value: 'editImage', action: 'Edit an image', description: 'Edit one or more reference images with a prompt' },
+				{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
+			],
+			default: 'editImage',
+		};
+	}
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Generate Image', value: 'generateImage', action: 'Generate an image', description: 'Create an image from a prompt' },
+			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
+		],
+		default: 'generateImage',
+	};
+}
+
+/** Sorted by name (n8n's rule for long option lists), which groups landscape, portrait and square. */
+const ASPECT_RATIO_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Landscape 16:9', value: '16:9' },
+	{ name: 'Landscape 2:1', value: '2:1' },
+	{ name: 'Landscape 21:9', value: '21:9' },
+	{ name: 'Landscape 3:1', value: '3:1' },
+	{ name: 'Landscape 3:2', value: '3:2' },
+	{ name: 'Landscape 4:3', value: '4:3' },
+	{ name: 'Landscape 5:4', value: '5:4' },
+	{ name: 'Portrait 1:2', value: '1:2' },
+	{ name: 'Portrait 1:3', value: '1:3' },
+	{ name: 'Portrait 2:3', value: '2:3' },
+	{ name: 'Portrait 3:4', value: '3:4' },
+	{ name: 'Portrait 4:5', value: '4:5' },
+	{ name: 'Portrait 9:16', value: '9:16' },
+	{ name: 'Portrait 9:21', value: '9:21' },
+	{ name: 'Square 1:1', value: '1:1' },
+];
+
+const MATCH_FIRST_IMAGE: INodePropertyOptions = {
+	name: 'Match First Image',
+	value: 'match',
+	description: 'Keep the shape of the first reference image',
+};
+
+const ASPECT_RATIO: INodeProperties = {
+	displayName: 'Aspect Ratio',
+	name: 'aspectRatio',
+	type: 'options',
+	options: ASPECT_RATIO_OPTIONS,
+	default: '1:1',
+	description: 'Shape of the output image',
+};
+
+/** Edit adds "Match First Image", in its alphabetical place. */
+const ASPECT_RATIO_OPTIONS_WITH_MATCH = [...ASPECT_RATIO_OPTIONS, MATCH_FIRST_IMAGE].sort((a, b) => a.name.localeCompare(b.name));
+
+function referenceImagesProperty(show: { operation: string[] }): INodeProperties {
+	return {
+		displayName: 'Reference Images',
+		name: 'referenceImages',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Image',
+		description: 'Up to 16 images, in order. The first one is the image being edited; the others guide it (e.g. a product and a scene).',
+		default: { image: [{ source: 'binary', binaryField: 'data' }] },
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Image',
+				name: 'image',
+				values: [
+					{
+						displayName: 'Source',
+						name: 'source',
+						type: 'options',
+						options: [
+							{ name: 'Binary Field', value: 'binary', description: 'A file carried by the input item (uploaded to WaveSpeed for you)' },
+							{ name: 'URL', value: 'url', description: 'A public or pre-signed http(s) link' },
+						],
+						default: 'binary',
+					},
+					{
+						displayName: 'Binary Field',
+						name: 'binaryField',
+						type: 'string',
+						default: 'data',
+						placeholder: 'e.g. data',
+						description: 'Name of the binary field of the input item that holds the image (PNG, JPEG or WebP)',
+						displayOptions: { show: { source: ['binary'] } },
+					},
+					{
+						displayName: 'URL',
+						name: 'url',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. https://example.com/product.png',
+						description: 'Link WaveSpeed can download the image from',
+						displayOptions: { show: { source: ['url'] } },
+					},
+				],
+			},
+		],
+	};
+}
+
+function optionsProperty(kind: NodeKind): INodeProperties {
+	const submitOnly = { operation: [SUBMIT_OPERATION[kind]] };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.sku }}-marble',
+				description: 'Name of the output file; the extension is added for you. Defaults to the prediction ID.',
+			},
+			{
+				displayName: 'Max Concurrent Requests',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: 5,
+				description: 'How many items are processed at the same time. Keep it at or below your WaveSpeed account\'s concurrent task limit (Bronze: 2).',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{ name: 'Binary File', value: 'binary', description: 'Download the image into the item as a file' },
+					{ name: 'URL Only', value: 'url', description: 'Return the output URLs in JSON (they expire after 7 days)' },
+				],
+				default: 'binary',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 60 },
+				default: 2,
+				description: 'Minimum time between two status checks of one prediction',
+			},
+			{
+				displayName: 'Put Output In Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 10, maxValue: 86400 },
+				default: 600,
+				description: 'How long to wait for a result before reporting the prediction as still running (use Get Result later)',
+			},
+			{
+				displayName: 'Transfer',
+				name: 'transfer',
+				type: 'options',
+				displayOptions: { show: submitOnly },
+				options: [
+					{ name: 'Download From URL', value: 'download', description: 'WaveSpeed returns a CDN link; the node downloads it' },
+					{ name: 'Inline Base64', value: 'base64', description: 'WaveSpeed returns the image inside the answer (no webhook possible)' },
+				],
+				default: 'download',
+			},
+			{
+				displayName: 'Webhook URL',
+				name: 'webhookUrl',
+				type: 'string',
+				displayOptions: { show: submitOnly },
+				default: '',
+				placeholder: 'e.g. {{ $execution.resumeUrl }}',
+				description: 'WaveSpeed POSTs the finished prediction here, e.g. to resume a Wait node. Not possible with Inline Base64.',
+			},
+		],
+	};
+}
+
+/** Parameters of the Edit Image / Generate Image operation. */
+function submitProperties(kind: NodeKind): INodeProperties[] {
+	const show = { operation: [SUBMIT_OPERATION[kind]] };
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'Prompt',
+			name: 'prompt',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			required: true,
+			default: '',
+			placeholder: kind === 'edit' ? 'e.g. Place the sneaker on a marble counter, soft morning light' : 'e.g. A red sneaker on a marble counter, soft morning light, studio photo',
+			description: 'What the image should show, in plain words (up to 32,000 characters)',
+			displayOptions: { show },
+		},
+	];
+	if (kind === 'edit') properties.push(referenceImagesProperty(show));
+	properties.push(
+		kind === 'edit'
+			? { ...ASPECT_RATIO, options: ASPECT_RATIO_OPTIONS_WITH_MATCH, default: 'match', displayOptions: { show } }
+			: { ...ASPECT_RATIO, displayOptions: { show } },
+		{
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: [
+				{ name: '1K', value: '1k', description: 'About 1 megapixel (1024×1024 for 1:1)' },
+				{ name: '2K', value: '2k', description: 'About 4 megapixels (costs more)' },
+				{ name: '4K', value: '4k', description: 'About 8 megapixels (costs most, slowest)' },
+			],
+			default: '1k',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Quality',
+			name: 'quality',
+			type: 'options',
+			options: [
+				{ name: 'Low', value: 'low', description: 'Fastest and cheapest, good for drafts' },
+				{ name: 'Medium', value: 'medium' },
+				{ name: 'High', value: 'high', description: 'Best detail; can take over 2 minutes and costs more' },
+			],
+			default: 'medium',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Output Format',
+			name: 'outputFormat',
+			type: 'options',
+			options: [
+				{ name: 'PNG', value: 'png' },
+				{ name: 'JPEG', value: 'jpeg' },
+			],
+			default: 'png',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Wait For Result',
+			name: 'waitMode',
+			type: 'options',
+			options: [
+				{ name: 'Poll Until Done', value: 'poll', description: 'Check the status until the image is ready' },
+				{
+					name: 'Sync Mode',
+					value: 'sync',
+					description: 'WaveSpeed holds the request until the image is ready; falls back to polling after its 90 s limit',
+				},
+				{ name: "Don't Wait", value: 'none', description: 'Return the prediction ID at once; fetch the image later with Get Result' },
+			],
+			default: 'poll',
+			displayOptions: { show },
+		},
+	);
+	return properties;
+}
+
+function getResultProperties(): INodeProperties[] {
+	const show = { operation: ['getResult'] };
+	return [
+		{
+			displayName: 'Prediction ID',
+			name: 'predictionId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 9f1c0a7e5b3d4c2a8e6f',
+			description: 'The ID returned when the image was submitted: drag in the ID field of the earlier node',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Wait For Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to keep checking until the prediction has finished (otherwise return its current status)',
+			displayOptions: { show },
+		},
+	];
+}
+
+export function nodeProperties(kind: NodeKind): INodeProperties[] {
+	return [operationProperty(kind), ...submitProperties(kind), ...getResultProperties(), optionsProperty(kind)];
+}
