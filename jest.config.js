@@ -1,5 +1,5 @@
 /** One jest run, four kinds of test: pure logic, the emulator's contract, workflows through n8n-core, the packed package. */
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json', diagnostics: false }];
 
 const project = (name, extra = {}) => ({
 	displayName: name,

@@ -1,0 +1,83 @@
+/** What every workflow test needs: an emulator, the harness with its credentials, and common checks. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+import type { Emulator, RecordedRequest } from '../../dev/emulator';
+import { startEmulator } from '../../dev/emulator';
+import type { BinaryMode, RunResult, WorkflowJson, WorkflowRun } from '../../dev/harness';
+import { runWorkflow } from '../../dev/harness';
+
+export * from '../../dev/workflows/build';
+
+export interface TestBed {
+	emulator: Emulator;
+	run(workflow: WorkflowJson, binaryMode?: BinaryMode, apiKey?: string): Promise<RunResult>;
+	start(workflow: WorkflowJson, binaryMode?: BinaryMode): WorkflowRun;
+	/** Requests to the API origin (with the key), optionally only those to one endpoint. */
+	apiRequests(endpoint?: RecordedRequest['endpoint']): RecordedRequest[];
+	submits(): RecordedRequest[];
+}
+
+/** Starts one emulator for the file (fast tasks), resets it before each test, closes it after. */
+export function useTestBed(config: Parameters<typeof startEmulator>[0] = {}): TestBed {
+	const bed = {} as TestBed;
+	beforeAll(async () => {
+		bed.emulator = await startEmulator({ latencyMs: 150, ...config });
+	});
+	afterAll(async () => {
+		await bed.emulator?.close();
+	});
+	beforeEach(() => {
+		bed.emulator.reset();
+		bed.emulator.configure({ latencyMs: 150, ...config });
+	});
+	bed.start = (workflow, binaryMode = 'default') =>
+		runWorkflow(workflow, {
+			binaryMode,
+			credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
+		});
+	bed.run = async (workflow, binaryMode = 'default', apiKey) =>
+		await runWorkflow(workflow, {
+			binaryMode,
+			credentials: { waveSpeedApi: { apiKey: apiKey ?? bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
+		}).promise;
+	bed.apiRequests = (endpoint) =>
+		bed.emulator.requests.filter((r) => r.origin === bed.emulator.baseUrl && !r.internal && (!endpoint || r.endpoint === endpoint));
+	bed.submits = () => bed.apiRequests('submit');
+	return bed;
+}
+
+/** A folder with small real images for tests: solid colours are easy to recognise in outputs. */
+export async function makeImages(): Promise<{ dir: string; red: string; blue: string; green: string; gif: string; text: string; fake: string }> {
+	const dir = mkdtempSync(join(tmpdir(), 'gpt-image-2-test-'));
+	const solid = async (file: string, r: number, g: number, b: number, format: 'png' | 'jpeg' | 'webp') => {
+		const image = sharp({ create: { width: 96, height: 64, channels: 3, background: { r, g, b } } });
+		writeFileSync(join(dir, file), await image.toFormat(format).toBuffer());
+		return join(dir, file);
+	};
+	const red = await solid('red.png', 220, 20, 20, 'png');
+	const blue = await solid('blue.jpg', 20, 40, 220, 'jpeg');
+	const green = await solid('green.webp', 20, 200, 60, 'webp');
+	const gif = join(dir, 'anim.gif');
+	writeFileSync(gif, await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).gif().toBuffer());
+	const text = join(dir, 'notes.txt');
+	writeFileSync(text, 'not an image at all');
+	const fake = join(dir, 'fake.png');
+	writeFileSync(fake, '<html>this is not a png</html>');
+	return { dir, red, blue, green, gif, text, fake };
+}
+
+/** Decodes an output binary with sharp: what a person would check. */
+export async function imageOf(result: RunResult, binary: Parameters<RunResult['readBinary']>[0]) {
+	const bytes = await result.readBinary(binary);
+	const meta = await sharp(bytes).metadata();
+	const stats = await sharp(bytes).stats();
+	return { bytes, format: meta.format, width: meta.width, height: meta.height, mean: stats.channels.slice(0, 3).map((c) => c.mean) };
+}
+
+/** Every piece of text a run produced, to check the API key appears nowhere. */
+export function everyText(result: RunResult): string {
+	return JSON.stringify({ data: result.run.data.resultData, error: result.error?.message, description: result.error?.description });
+}
