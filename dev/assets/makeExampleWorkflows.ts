@@ -1,0 +1,265 @@
+/**
+ * Writes examples/*.json: importable n8n workflows. Kept as code so the five stay consistent (same paths,
+ * credentials, note style); the JSON files are what users import and what the demo and tests run.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IConnections, INode, INodeParameters } from 'n8n-workflow';
+
+const OUT = join(__dirname, '..', '..', 'examples');
+export const INPUT_DIR = '/home/node/.n8n-files/product-photos/';
+export const OUTPUT_DIR = '/home/node/.n8n-files/gpt-image-2/';
+const CREDENTIALS = { waveSpeedApi: { id: 'REPLACE_WITH_YOUR_CREDENTIAL', name: 'WaveSpeed account' } };
+
+type Spec = { name: string; type: string; typeVersion: number; parameters: INodeParameters; position: [number, number] };
+
+const node = (spec: Spec, index: number): INode => ({
+	id: `${index + 1}`.padStart(8, '0') + '-0000-4000-8000-000000000000',
+	...spec,
+	...(spec.type.startsWith('n8n-nodes-gpt-image-2') ? { credentials: CREDENTIALS } : {}),
+});
+
+const note = (content: string, height = 420, width = 460): Spec => ({
+	name: 'About this workflow',
+	type: 'n8n-nodes-base.stickyNote',
+	typeVersion: 1,
+	parameters: { content, height, width, color: 5 },
+	position: [-520, -180],
+});
+const trigger = (): Spec => ({ name: 'Run it', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {}, position: [0, 0] });
+const read = (name: string, file: string, position: [number, number], dataPropertyName = 'data'): Spec => ({
+	name,
+	type: 'n8n-nodes-base.readWriteFile',
+	typeVersion: 1.1,
+	parameters: { operation: 'read', fileSelector: file, options: dataPropertyName === 'data' ? {} : { dataPropertyName } },
+	position,
+});
+const save = (position: [number, number], name = 'Save image'): Spec => ({
+	name,
+	type: 'n8n-nodes-base.readWriteFile',
+	typeVersion: 1.1,
+	parameters: { operation: 'write', fileName: `=${OUTPUT_DIR}{{ $binary.data.fileName }}`, dataPropertyName: 'data', options: {} },
+	position,
+});
+const link = (...names: string[]): IConnections => {
+	const connections: IConnections = {};
+	for (let i = 0; i + 1 < names.length; i++) connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+	return connections;
+};
+
+function write(file: string, name: string, specs: Spec[], connections: IConnections, tags: string[]): void {
+	const workflow = {
+		name,
+		nodes: specs.map(node),
+		connections,
+		pinData: {},
+		settings: { executionOrder: 'v1' },
+		tags: tags.map((tag) => ({ name: tag })),
+		meta: { templateCredsSetupCompleted: false },
+	};
+	writeFileSync(join(OUT, file), JSON.stringify(workflow, null, '\t') + '\n');
+	console.log(`examples/${file}`);
+}
+
+const common = `Needs the **WaveSpeed API** credential (wavespeed.ai > Access Keys; the account must be topped up).\n\nFiles are read from and written to \`/home/node/.n8n-files/\`, the folder n8n 2.x lets nodes use by default. Change the paths to yours.`;
+
+write(
+	'edit-one-product-photo.json',
+	'GPT Image 2: edit one product photo',
+	[
+		note(`## Edit one product photo\nReads **sneaker.jpg**, asks GPT Image 2 to place it on a marble counter, and saves the result.\n\n${common}\n\n**Change:** the photo path, the prompt, the file name under Options.`),
+		trigger(),
+		read('Read product photo', `${INPUT_DIR}sneaker.jpg`, [220, 0]),
+		{
+			name: 'Edit product photo',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				prompt: 'Place the sneaker on a white marble counter, soft morning light, product photography',
+				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
+				aspectRatio: 'match',
+				resolution: '1k',
+				quality: 'medium',
+				outputFormat: 'png',
+				waitMode: 'poll',
+				options: { fileName: 'sneaker-marble' },
+			},
+			position: [440, 0],
+		},
+		save([660, 0]),
+	],
+	link('Run it', 'Read product photo', 'Edit product photo', 'Save image'),
+	['gpt-image-2', 'edit'],
+);
+
+write(
+	'batch-from-spreadsheet.json',
+	'GPT Image 2: batch edit from a spreadsheet',
+	[
+		note(`## Batch from a spreadsheet\n**products.csv** has one row per product: \`sku\`, \`file\`, \`prompt\`, \`aspect_ratio\`. Each row's photo is read, edited with its own prompt and ratio (5 at a time), and saved as \`<sku>.png\`.\n\n${common}\n\n**Change:** the CSV path (or replace the first two nodes with Google Sheets), Max Concurrent Requests to your account's limit (Bronze: 2).`, 480),
+		trigger(),
+		read('Read products.csv', `${INPUT_DIR}products.csv`, [220, 0]),
+		{ name: 'Extract products', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, parameters: { operation: 'csv', options: {} }, position: [440, 0] },
+		read('Read each photo', `={{ '${INPUT_DIR}' + $json.file }}`, [660, 0]),
+		{
+			name: 'Edit each photo',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				prompt: "={{ $('Extract products').item.json.prompt }}",
+				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
+				aspectRatio: "={{ $('Extract products').item.json.aspect_ratio }}",
+				resolution: '1k',
+				quality: 'medium',
+				outputFormat: 'png',
+				waitMode: 'poll',
+				options: { fileName: "={{ $('Extract products').item.json.sku }}", maxConcurrency: 5 },
+			},
+			position: [880, 0],
+		},
+		save([1100, 0]),
+	],
+	link('Run it', 'Read products.csv', 'Extract products', 'Read each photo', 'Edit each photo', 'Save image'),
+	['gpt-image-2', 'batch'],
+);
+
+write(
+	'campaign-variants.json',
+	'GPT Image 2: campaign variants',
+	[
+		note(`## Campaign variants\nOne brief, four placements: Edit Fields lists the prompt and aspect ratio for each channel (1:1, 2:3, 3:2, 16:9) and GPT Image 2 Generate makes one image per row.\n\n${common}\n\n**Change:** the list in *Campaign brief*; quality *low* is cheap for drafts, use *high* for finals.`),
+		trigger(),
+		{
+			name: 'Campaign brief',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			parameters: {
+				mode: 'raw',
+				jsonOutput: JSON.stringify(
+					{
+						variants: [
+							{ channel: 'instagram-feed', aspect_ratio: '1:1', prompt: 'A red sneaker floating above a pastel spring meadow, bold minimal ad, space for a headline' },
+							{ channel: 'pinterest', aspect_ratio: '2:3', prompt: 'A red sneaker on a stack of spring flowers, tall editorial composition, soft light' },
+							{ channel: 'blog-header', aspect_ratio: '3:2', prompt: 'A red sneaker on a park bench in spring, shallow depth of field, warm morning light' },
+							{ channel: 'youtube-banner', aspect_ratio: '16:9', prompt: 'A row of red sneakers on a sunny city street in spring, wide cinematic shot' },
+						],
+					},
+					null,
+					2,
+				),
+				options: {},
+			},
+			position: [220, 0],
+		},
+		{ name: 'One item per variant', type: 'n8n-nodes-base.splitOut', typeVersion: 1, parameters: { fieldToSplitOut: 'variants', options: {} }, position: [440, 0] },
+		{
+			name: 'Generate variant',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Generate',
+			typeVersion: 1,
+			parameters: {
+				prompt: '={{ $json.prompt }}',
+				aspectRatio: '={{ $json.aspect_ratio }}',
+				resolution: '1k',
+				quality: 'low',
+				outputFormat: 'jpeg',
+				waitMode: 'poll',
+				options: { fileName: "={{ 'spring-launch-' + $json.channel }}", maxConcurrency: 4 },
+			},
+			position: [660, 0],
+		},
+		save([880, 0]),
+	],
+	link('Run it', 'Campaign brief', 'One item per variant', 'Generate variant', 'Save image'),
+	['gpt-image-2', 'generate'],
+);
+
+write(
+	'composite-product-into-scene.json',
+	'GPT Image 2: composite a product into a scene',
+	[
+		note(`## Compositing\nTwo reference images on one item: the kitchen scene (edited, so it comes first) and the product. Merge combines the two files into one item with binary fields \`scene\` and \`product\`.\n\n${common}\n\n**Change:** both paths and the prompt. Up to 16 reference images are allowed.`),
+		trigger(),
+		read('Read scene', `${INPUT_DIR}marble-kitchen.jpg`, [220, -100], 'scene'),
+		read('Read product', `${INPUT_DIR}bottle.jpg`, [220, 100], 'product'),
+		{
+			name: 'Scene + product',
+			type: 'n8n-nodes-base.merge',
+			typeVersion: 3,
+			parameters: { mode: 'combine', combineBy: 'combineByPosition', options: {} },
+			position: [440, 0],
+		},
+		{
+			name: 'Composite',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				prompt: 'Place the olive oil bottle from the second image on the marble counter of the first image, matching its light and shadows',
+				referenceImages: { image: [{ source: 'binary', binaryField: 'scene' }, { source: 'binary', binaryField: 'product' }] },
+				aspectRatio: 'match',
+				resolution: '2k',
+				quality: 'medium',
+				outputFormat: 'png',
+				waitMode: 'poll',
+				options: { fileName: 'olive-oil-in-kitchen' },
+			},
+			position: [660, 0],
+		},
+		save([880, 0]),
+	],
+	{
+		'Run it': { main: [[{ node: 'Read scene', type: 'main', index: 0 }, { node: 'Read product', type: 'main', index: 0 }]] },
+		'Read scene': { main: [[{ node: 'Scene + product', type: 'main', index: 0 }]] },
+		'Read product': { main: [[{ node: 'Scene + product', type: 'main', index: 1 }]] },
+		'Scene + product': { main: [[{ node: 'Composite', type: 'main', index: 0 }]] },
+		Composite: { main: [[{ node: 'Save image', type: 'main', index: 0 }]] },
+	},
+	['gpt-image-2', 'edit', 'compositing'],
+);
+
+write(
+	'long-job-with-webhook.json',
+	'GPT Image 2: long job without blocking (webhook)',
+	[
+		note(`## Long jobs without blocking\nHigh quality at 4K can take minutes. *Submit edit* uses **Don't Wait** and gives WaveSpeed the Wait node's resume URL as the webhook; the execution sleeps in *Wait for WaveSpeed* (no worker busy) until WaveSpeed calls back, then *Get edited image* fetches the result.\n\n${common}\n\nYour n8n must be reachable from the internet (WEBHOOK_URL). If the callback never comes, run *Get Result* with the prediction ID from *Submit edit*.`, 520),
+		trigger(),
+		read('Read product photo', `${INPUT_DIR}mug.jpg`, [220, 0]),
+		{
+			name: 'Submit edit',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				prompt: 'Put the mug on a rustic wooden table next to a rainy window, cozy warm light, editorial photo',
+				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
+				aspectRatio: '4:5',
+				resolution: '4k',
+				quality: 'high',
+				outputFormat: 'png',
+				waitMode: 'none',
+				options: { webhookUrl: '={{ $execution.resumeUrl }}' },
+			},
+			position: [440, 0],
+		},
+		{
+			name: 'Wait for WaveSpeed',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+			position: [660, 0],
+		},
+		{
+			name: 'Get edited image',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				operation: 'getResult',
+				predictionId: "={{ $('Submit edit').item.json.id }}",
+				waitForCompletion: true,
+				options: { fileName: 'mug-rainy-window' },
+			},
+			position: [880, 0],
+		},
+		save([1100, 0]),
+	],
+	link('Run it', 'Read product photo', 'Submit edit', 'Wait for WaveSpeed', 'Get edited image', 'Save image'),
+	['gpt-image-2', 'webhook'],
+);

@@ -1,0 +1,134 @@
+/**
+ * `npm run demo`: runs every example workflow through the real n8n engine against the WaveSpeed emulator
+ * (or the real API when WAVESPEED_API_KEY is set) and writes the images to demo-output/<example>/.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import type { Emulator } from '../emulator';
+import { startEmulator } from '../emulator';
+import { runWorkflow } from '../harness';
+import { ensureBuilt } from './build';
+import type { Example } from './examples';
+import { EXAMPLES, loadExample } from './examples';
+import { checkImageFile, printTable, type ReportRow } from './report';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const OUTPUT_ROOT = path.join(REPO, 'demo-output');
+const REAL_API_RUNS = 10;
+
+interface Target {
+	apiKey: string;
+	baseUrl: string;
+	emulator?: Emulator;
+}
+
+async function chooseTarget(): Promise<Target> {
+	const key = process.env.WAVESPEED_API_KEY?.trim();
+	if (key) {
+		const baseUrl = process.env.WAVESPEED_BASE_URL?.trim() || 'https://api.wavespeed.ai';
+		console.log(`WAVESPEED_API_KEY is set: using the REAL WaveSpeed API at ${baseUrl}.`);
+		console.log(`This submits about ${REAL_API_RUNS} GPT Image 2 tasks and costs money (from about $0.06 each; 4K/high cost more).`);
+		if (!process.env.CI && !process.argv.includes('--yes')) {
+			console.log('Starting in 10 s; press Ctrl-C to stop (or pass --yes to skip this wait).');
+			await new Promise((resolve) => setTimeout(resolve, 10_000));
+		}
+		return { apiKey: key, baseUrl };
+	}
+	const emulator = await startEmulator({ latencyMs: 1200, concurrency: 5, onRequest: logEmulatorProgress });
+	console.log(`Using the built-in WaveSpeed emulator at ${emulator.baseUrl} (no key, no cost).`);
+	console.log('Set WAVESPEED_API_KEY to run the same workflows against the real API.');
+	return { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, emulator };
+}
+
+let currentExample = '';
+const started = new Map<string, number>();
+
+/** Per-item progress: each item is one WaveSpeed task, so the emulator sees each one start and finish. */
+function logEmulatorProgress(request: { method: string; endpoint: string; path: string; json?: unknown; status?: number }): void {
+	if (request.endpoint === 'submit' && request.status === 200) {
+		console.log(`  [${currentExample}] submitted a task (${String((request.json as { prompt?: string })?.prompt ?? '').slice(0, 50)}…)`);
+	}
+	if (request.endpoint === 'cdn' && request.method === 'GET' && request.path.startsWith('/outputs/') && request.status === 200) {
+		const id = path.basename(request.path).replace(/\.\w+$/, '');
+		console.log(`  [${currentExample}] task ${id.slice(0, 8)} finished, image downloaded`);
+		started.delete(id);
+	}
+}
+
+async function runExample(example: Example, target: Target): Promise<{ rows: ReportRow[]; ok: boolean }> {
+	currentExample = example.name;
+	const outputDir = path.join(OUTPUT_ROOT, example.name);
+	rmSync(outputDir, { recursive: true, force: true });
+	mkdirSync(outputDir, { recursive: true });
+	console.log(`\n▶ ${example.title} (examples/${example.file})`);
+	const begin = Date.now();
+	const ticker = target.emulator ? undefined : setInterval(() => console.log(`  … still running (${Math.round((Date.now() - begin) / 1000)} s)`), 10_000);
+	const result = await runWorkflow(loadExample(example, { outputDir }), {
+		credentials: { waveSpeedApi: { apiKey: target.apiKey, baseUrl: target.baseUrl } },
+	}).promise;
+	if (ticker) clearInterval(ticker);
+
+	const rows: ReportRow[] = [];
+	if (result.status !== 'success') {
+		const where = result.error?.node ? ` in node "${result.error.node}"` : '';
+		rows.push({ example: example.name, item: '-', id: '-', status: 'failed', seconds: (Date.now() - begin) / 1000, file: `${result.error?.message ?? result.status}${where}` });
+		console.log(`  ✗ failed${where}: ${result.error?.message}\n    ${result.error?.description ?? ''}`);
+		return { rows, ok: false };
+	}
+	let ok = true;
+	for (const nodeName of example.imageNodes) {
+		for (const [index, item] of result.output(nodeName).entries()) {
+			const json = item.json as { id?: string; status?: string; error?: string; inferenceMs?: number; images?: Array<{ width: number; height: number }> };
+			const task = target.emulator?.tasks.find((t) => t.id === json.id);
+			const seconds = task?.completedAt ? (task.completedAt - task.createdAt) / 1000 : (json.inferenceMs ?? 0) / 1000;
+			const fileName = item.binary?.data?.fileName;
+			const file = fileName ? path.join(outputDir, fileName) : undefined;
+			const check = file ? await checkImageFile(file, json.images?.[0]) : 'no image';
+			const good = !json.error && json.status === 'completed' && check === 'ok';
+			ok &&= good;
+			rows.push({
+				example: example.name,
+				item: String(index),
+				id: json.id ?? '-',
+				status: json.error ? `error: ${json.error}` : good ? json.status ?? '?' : `${json.status}: ${check}`,
+				seconds,
+				file: file ? path.relative(REPO, file) : '-',
+			});
+		}
+	}
+	console.log(`  ${ok ? '✓' : '✗'} ${rows.length} image(s) in ${path.relative(REPO, outputDir)}/ (${((Date.now() - begin) / 1000).toFixed(1)} s)`);
+	return { rows, ok };
+}
+
+async function main(): Promise<void> {
+	ensureBuilt(REPO);
+	const target = await chooseTarget();
+	const rows: ReportRow[] = [];
+	let allOk = true;
+	try {
+		for (const example of EXAMPLES) {
+			const { rows: exampleRows, ok } = await runExample(example, target);
+			rows.push(...exampleRows);
+			allOk &&= ok;
+		}
+	} finally {
+		await target.emulator?.close();
+	}
+	printTable(rows);
+	const images = rows.filter((r) => r.file !== '-' && existsSync(path.join(REPO, r.file))).length;
+	console.log(`\n${images} image(s) written under ${path.relative(process.cwd(), OUTPUT_ROOT) || '.'}/`);
+	if (!allOk) {
+		console.log('The demo FAILED: see the rows marked above.');
+		process.exitCode = 1;
+	} else {
+		console.log('Every example succeeded.');
+	}
+	// n8n's engine keeps a few timers alive; the work is done.
+	setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});

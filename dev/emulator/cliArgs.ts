@@ -1,0 +1,34 @@
+/** Command-line options of the emulator CLI (kept apart from cli.ts so they can be tested without starting it). */
+import type { StartOptions } from './types';
+
+const NUMBER_FLAGS: Record<string, keyof StartOptions> = {
+	'--port': 'port',
+	'--cdn-port': 'cdnPort',
+	'--latency': 'latencyMs',
+	'--queue': 'queueMs',
+	'--concurrency': 'concurrency',
+	'--rate-limit': 'rateLimitPerMinute',
+	'--sync-timeout': 'syncTimeoutMs',
+	'--balance': 'balance',
+	'--seed': 'seed',
+	'--max-upload-bytes': 'maxUploadBytes',
+};
+
+/** Parses argv into start options; throws with a usage hint on anything unknown. */
+export function parseArgs(argv: string[]): { options: StartOptions; quiet: boolean } {
+	const options: StartOptions = {};
+	let quiet = false;
+	for (let i = 0; i < argv.length; i++) {
+		const flag = argv[i];
+		if (flag === '--legacy-upload-only') options.legacyUploadOnly = true;
+		else if (flag === '--nsfw') options.nsfw = true;
+		else if (flag === '--quiet') quiet = true;
+		else if (flag === '--api-key') options.apiKey = argv[++i];
+		else if (flag in NUMBER_FLAGS) {
+			const value = Number(argv[++i]);
+			if (!Number.isFinite(value) && argv[i] !== 'Infinity') throw new Error(`${flag} needs a number`);
+			Object.assign(options, { [NUMBER_FLAGS[flag]]: value });
+		} else throw new Error(`Unknown option ${flag}. See the header of dev/emulator/cli.ts for the options.`);
+	}
+	return { options, quiet };
+}

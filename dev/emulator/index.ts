@@ -1,0 +1,23 @@
+/** The WaveSpeed API emulator: public entry point for tests, the CLI, the demo and the bench. */
+export { startEmulator } from './emulator';
+export { expectedSize, sizeForRatio, ASPECT_RATIOS, MAX_EDGE, type AspectRatio } from './sizes';
+export { verifyWebhookSignature, signWebhook, WEBHOOK_TOLERANCE_SECONDS } from './webhooks';
+export { TASK_ERROR_MESSAGES } from './errors';
+export { DEFAULT_CONFIG } from './types';
+export type {
+	EmulatorConfig,
+	FaultRule,
+	FaultKind,
+	FaultEndpoint,
+	RandomFaultOptions,
+	RecordedRequest,
+	EmulatedTask,
+	Emulator,
+	StartOptions,
+	UploadRecord,
+	WebhookDelivery,
+	ModelId,
+	OutputFormat,
+	Resolution,
+	TaskStatus,
+} from './types';

@@ -1,0 +1,31 @@
+/** Everything the listeners share: configuration, stores, fault rules and the task runner. */
+import type { Dispatcher } from 'undici';
+import type { FaultBook } from './faults';
+import type { RateLimiter } from './rateLimit';
+import type { TaskRunner } from './tasks';
+import type { Timers } from './timers';
+import type { UploadStore } from './uploads';
+import type { EmulatorConfig, RecordedRequest, WebhookDelivery } from './types';
+
+export interface StoredOutput {
+	bytes: Buffer;
+	contentType: string;
+}
+
+export interface EmulatorState {
+	config: EmulatorConfig;
+	baseUrl: string;
+	cdnBaseUrl: string;
+	cdnMirrorBaseUrl: string;
+	webhookSecret: string;
+	faults: FaultBook;
+	timers: Timers;
+	runner: TaskRunner;
+	uploads: UploadStore;
+	rateLimiter: RateLimiter;
+	dispatcher: Dispatcher;
+	/** Rendered outputs by file name `<id>.<ext>`. */
+	outputs: Map<string, StoredOutput>;
+	requests: RecordedRequest[];
+	webhookDeliveries: WebhookDelivery[];
+}

@@ -1,0 +1,185 @@
+/** Shared types of the WaveSpeed emulator (see /work/shared/wavespeed-api.md for the behaviour they model). */
+
+export interface EmulatorConfig {
+	/** The only key accepted in `Authorization: Bearer <key>`. */
+	apiKey: string;
+	/** Time a task stays 'created' before it may start processing. */
+	queueMs: number;
+	/** Processing time until a task is completed or failed. */
+	latencyMs: number;
+	/** Server-side concurrent tasks; extra tasks wait in 'created' (Bronze accounts: 2). */
+	concurrency: number;
+	/** Accepted submits per rolling minute; beyond that submit answers 429 with Retry-After. */
+	rateLimitPerMinute: number;
+	/** How long enable_sync_mode holds the POST before answering the 5004 'processing' shape. */
+	syncTimeoutMs: number;
+	/** USD shown by GET /api/v3/balance. */
+	balance: number;
+	/** When true, POST /api/v3/media/uploads answers 404 so clients must use the legacy multipart upload. */
+	legacyUploadOnly: boolean;
+	/** Largest accepted upload, in bytes. */
+	maxUploadBytes: number;
+	/** Mark every output as NSFW in has_nsfw_contents. */
+	nsfw: boolean;
+}
+
+export type FaultEndpoint =
+	| 'submit'
+	| 'result'
+	| 'balance'
+	| 'upload-ticket'
+	| 'upload-put'
+	| 'upload-legacy'
+	| 'cdn'
+	| 'webhook-secret'
+	| 'reference-fetch'
+	| 'any';
+
+export type FaultKind =
+	| 'http500'
+	| 'http502'
+	| 'http503'
+	| 'gateway504'
+	| 'http429'
+	| 'reset'
+	| 'slow'
+	| 'malformed'
+	| 'truncated'
+	| 'bad-envelope'
+	| 'task-failed'
+	| 'cdn-not-image'
+	| 'cdn-redirect'
+	| 'cdn-huge';
+
+export interface FaultRule {
+	endpoint: FaultEndpoint;
+	kind: FaultKind;
+	/** How many matching requests it affects (default 1; Infinity allowed). */
+	times?: number;
+	/** Let this many matching requests through first (default 0). */
+	skip?: number;
+	/** 'slow': delay before the normal answer (default 2000); 'gateway504': delay before the 504 (default 0). */
+	delayMs?: number;
+	/** 'task-failed': the task's data.code (default 1403). */
+	taskErrorCode?: number;
+	/** 'http429': Retry-After seconds (default 1). */
+	retryAfterSeconds?: number;
+	/** 'cdn-huge': bytes streamed after the PNG header (default 60 MiB). */
+	hugeBytes?: number;
+	/** Submit only: whether the task is really created before the failure (ambiguous submit). */
+	acceptTask?: boolean;
+}
+
+export interface RecordedRequest {
+	seq: number;
+	at: number;
+	origin: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	json?: unknown;
+	bodyBytes: number;
+	endpoint: FaultEndpoint | 'other';
+	status?: number;
+	fault?: FaultKind;
+	/** True for requests the emulator itself made (reference fetches of its own CDN); faults never hit them. */
+	internal?: boolean;
+}
+
+export type ModelId = 'openai/gpt-image-2/edit' | 'openai/gpt-image-2/text-to-image';
+export type TaskStatus = 'created' | 'processing' | 'completed' | 'failed';
+export type OutputFormat = 'png' | 'jpeg';
+export type Resolution = '1k' | '2k' | '4k';
+
+export interface EmulatedTask {
+	id: string;
+	model: ModelId;
+	input: Record<string, unknown>;
+	dropped: string[];
+	webhook?: string;
+	status: TaskStatus;
+	createdAt: number;
+	startedAt?: number;
+	completedAt?: number;
+	polls: number;
+	outputs: string[];
+	width?: number;
+	height?: number;
+	format?: OutputFormat;
+	errorCode?: number;
+	/** The task's error text when failed (empty otherwise). */
+	error?: string;
+	/** has_nsfw_contents value of its output, fixed when it completed. */
+	nsfw?: boolean;
+}
+
+export interface UploadRecord {
+	id: string;
+	bytes: number;
+	contentType: string;
+	url: string;
+	flow: 'current' | 'legacy';
+}
+
+export interface WebhookDelivery {
+	url: string;
+	status?: number;
+	error?: string;
+	body: string;
+	headers: Record<string, string>;
+}
+
+export interface RandomFaultOptions {
+	seed: number;
+	/** Chance (0..1) that a request on a listed endpoint gets a fault. */
+	probability: number;
+	/** Kinds to draw from; only kinds that make sense for the endpoint are drawn. */
+	kinds: FaultKind[];
+	/** Endpoints affected (default: every endpoint except reference-fetch). */
+	endpoints?: Exclude<FaultEndpoint, 'any'>[];
+}
+
+export interface Emulator {
+	readonly baseUrl: string;
+	readonly cdnBaseUrl: string;
+	/** A second CDN origin serving the same files; the 'cdn-redirect' fault points here. */
+	readonly cdnMirrorBaseUrl: string;
+	readonly apiKey: string;
+	readonly config: Readonly<EmulatorConfig>;
+	readonly requests: RecordedRequest[];
+	readonly tasks: EmulatedTask[];
+	readonly uploads: UploadRecord[];
+	readonly webhookDeliveries: WebhookDelivery[];
+	configure(patch: Partial<EmulatorConfig>): void;
+	injectFault(rule: FaultRule): void;
+	injectRandomFaults(options: RandomFaultOptions): void;
+	clearFaults(): void;
+	reset(): void;
+	webhookSecret: string;
+	/** Resolves when the task with this id is completed or failed (rejects after timeoutMs, default 30 s). */
+	waitForTask(id: string, timeoutMs?: number): Promise<EmulatedTask>;
+	close(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<EmulatorConfig> {
+	port?: number;
+	cdnPort?: number;
+	/** Seeds ids and the webhook secret so runs are reproducible. */
+	seed?: number;
+	/** Called once per finished request (the CLI logs with it). */
+	onRequest?: (request: RecordedRequest) => void;
+}
+
+export const DEFAULT_CONFIG: EmulatorConfig = {
+	apiKey: 'ws-emulator-key-0123456789abcdef',
+	queueMs: 0,
+	latencyMs: 200,
+	concurrency: Infinity,
+	rateLimitPerMinute: Infinity,
+	syncTimeoutMs: 90_000,
+	balance: 42.5,
+	legacyUploadOnly: false,
+	maxUploadBytes: 20 * 1024 * 1024,
+	nsfw: false,
+};
