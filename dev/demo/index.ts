@@ -11,7 +11,7 @@ import { runWorkflow } from '../harness';
 import { ensureBuilt } from './build';
 import type { Example } from './examples';
 import { EXAMPLES, loadExample } from './examples';
-import { checkImageFile, printTable, type ReportRow } from './report';
+import { checkImageFile, printTable, type ReportRow, writeBeforeAfter } from './report';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const OUTPUT_ROOT = path.join(REPO, 'demo-output');
@@ -116,6 +116,11 @@ async function main(): Promise<void> {
 		await target.emulator?.close();
 	}
 	printTable(rows);
+	const edited = rows.find((r) => r.example === 'edit-one-product-photo' && r.status === 'completed');
+	if (edited) {
+		await writeBeforeAfter(path.join(REPO, 'examples', 'assets', 'sneaker.jpg'), path.join(REPO, edited.file), path.join(OUTPUT_ROOT, 'before-after.jpg'));
+		console.log(`\nBefore/after of the first example: ${path.relative(REPO, path.join(OUTPUT_ROOT, 'before-after.jpg'))}`);
+	}
 	const images = rows.filter((r) => r.file !== '-' && existsSync(path.join(REPO, r.file))).length;
 	console.log(`\n${images} image(s) written under ${path.relative(process.cwd(), OUTPUT_ROOT) || '.'}/`);
 	if (!allOk) {
