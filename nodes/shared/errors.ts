@@ -206,14 +206,26 @@ export function toNodeError(node: INode, failure: Failure, itemIndex: number, se
 		const response: JsonObject = { message, kind: failure.kind };
 		if (failure.httpCode) response.httpCode = String(failure.httpCode);
 		if (failure.predictionId) response.predictionId = failure.predictionId;
-		return new NodeApiError(node, response, {
+		return keepMessage(
+			new NodeApiError(node, response, {
+				message,
+				description,
+				httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
+				itemIndex,
+			}),
 			message,
-			description,
-			httpCode: failure.httpCode ? String(failure.httpCode) : undefined,
-			itemIndex,
-		});
+		);
 	}
-	return new NodeOperationError(node, message, { description, itemIndex });
+	return keepMessage(new NodeOperationError(node, message, { description, itemIndex }), message);
+}
+
+/**
+ * n8n swaps a message that mentions a Node error code (ECONNRESET, ETIMEDOUT, ...) for a generic text that
+ * invites an immediate retry and drops the item number; after an ambiguous submit that advice could bill twice.
+ */
+function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, message: string): T {
+	error.message = message;
+	return error;
 }
 
 /** The JSON of an error item under Continue On Fail: every input yields one output. */

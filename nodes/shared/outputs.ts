@@ -43,7 +43,8 @@ export function classifyOutput(value: string): OutputSource | { type: 'invalid';
 export function outputFileName(requested: string | undefined, predictionId: string, index: number, kind: ImageKind): string {
 	const extension = extensionFor(kind);
 	const cleaned = Array.from(requested ?? '', (c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('').trim();
-	const base = (cleaned || predictionId || 'image').replace(/\.(png|jpe?g|webp)$/i, '');
+	const withoutExtension = cleaned.replace(/\.(png|jpe?g|webp|gif|bmp|tiff?|heic|avif)$/i, '');
+	const base = withoutExtension || predictionId || 'image';
 	return `${base}${index > 0 ? `_${index}` : ''}.${extension}`;
 }
 

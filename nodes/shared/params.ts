@@ -1,6 +1,6 @@
 /** Reads one item's parameters (expressions already resolved by n8n) and validates them before any request. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import { inputFailure } from './errors';
 import { checkBinaryField } from './images';
@@ -163,8 +163,7 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: 'ed
 	if (operation !== expected) {
 		throw inputFailure(`Operation "${operation}" is not supported by this node`, `Use ${expected} or getResult.`);
 	}
-	const promptValue = fx.getNodeParameter('prompt', itemIndex, '');
-	const prompt = parseOrFail(promptSchema, promptValue);
+	const { prompt } = parseOrFail(z.object({ prompt: promptSchema }), { prompt: fx.getNodeParameter('prompt', itemIndex, '') });
 	const settings = parseOrFail(imageSettingsSchema, {
 		aspectRatio: fx.getNodeParameter('aspectRatio', itemIndex),
 		resolution: fx.getNodeParameter('resolution', itemIndex),

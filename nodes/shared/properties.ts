@@ -121,7 +121,8 @@ function referenceImagesProperty(show: { operation: string[] }): INodeProperties
 }
 
 function optionsProperty(kind: NodeKind): INodeProperties {
-	const submitOnly = { operation: [SUBMIT_OPERATION[kind]] };
+	// Inside a collection, displayOptions paths are relative to the collection: '/operation' is the node's operation.
+	const submitOnly = { '/operation': [SUBMIT_OPERATION[kind]] };
 	return {
 		displayName: 'Options',
 		name: 'options',

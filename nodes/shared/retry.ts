@@ -27,6 +27,8 @@ export function parseRetryAfterMs(header: unknown, now = Date.now()): number | u
 	if (typeof header !== 'string' && typeof header !== 'number') return undefined;
 	const text = String(header).trim();
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	// Only an HTTP date (e.g. "Wed, 21 Oct 2026 07:28:00 GMT"); Date.parse also accepts junk like "-1".
+	if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
 	const date = Date.parse(text);
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

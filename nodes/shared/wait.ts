@@ -91,8 +91,9 @@ export function nextPollDelayMs(input: {
 /** The minimum spacing of looks: the configured interval for a minute, then wider for long tasks. */
 export function pollGapMs(elapsedMs: number, pollIntervalMs: number): number {
 	if (elapsedMs < 60_000) return pollIntervalMs;
-	if (elapsedMs < 180_000) return Math.min(pollIntervalMs * 1.5, 20_000);
-	return Math.min(pollIntervalMs * 2.5, 20_000);
+	// Growth is capped at 20 s, but never below what the user asked for.
+	if (elapsedMs < 180_000) return Math.max(pollIntervalMs, Math.min(pollIntervalMs * 1.5, 20_000));
+	return Math.max(pollIntervalMs, Math.min(pollIntervalMs * 2.5, 20_000));
 }
 
 export interface PollOptions {

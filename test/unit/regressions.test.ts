@@ -1,0 +1,61 @@
+/** Bugs found by review, pinned so they stay fixed. */
+import { readItemPlan } from '../../nodes/shared/params';
+import { outputFileName } from '../../nodes/shared/outputs';
+import { parseRetryAfterMs } from '../../nodes/shared/retry';
+import { describeUrlProblem } from '../../nodes/shared/schemas';
+import { nextPollDelayMs, pollGapMs } from '../../nodes/shared/wait';
+import { WaveSpeedFailure } from '../../nodes/shared/errors';
+
+function fakeFx(parameters: Record<string, unknown>) {
+	return {
+		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
+		getInputData: () => [{ json: {} }],
+	} as never;
+}
+
+const generate = { operation: 'generateImage', aspectRatio: '1:1', resolution: '1k', quality: 'low', outputFormat: 'png', waitMode: 'poll', options: {} };
+
+describe('regressions', () => {
+	it.each([
+		['', /^Prompt is empty/],
+		['x'.repeat(32001), /^Prompt is 32,001 characters long/],
+		['bell\u0007', /^Prompt contains control characters/],
+	])('names the Prompt parameter in its message (%#)', (prompt, message) => {
+		let failure: WaveSpeedFailure | undefined;
+		try {
+			readItemPlan(fakeFx({ ...generate, prompt }), 0, 'generate');
+		} catch (error) {
+			failure = error as WaveSpeedFailure;
+		}
+		expect(failure?.failure.message).toMatch(message);
+		expect(failure?.failure.hint).toBe('Change Prompt.');
+	});
+
+	it('never polls more often than the poll interval, also after the first minute', () => {
+		expect(pollGapMs(70_000, 30_000)).toBe(30_000);
+		expect(pollGapMs(200_000, 60_000)).toBe(60_000);
+		expect(pollGapMs(70_000, 2_000)).toBe(3_000);
+		expect(nextPollDelayMs({ elapsedMs: 70_000, sinceLastPollMs: 0, pollIntervalMs: 30_000 })).toBe(30_000);
+	});
+
+	it.each(['ftp://alice:hunter22@files.example.com/a.png', 'http://alice:hunter22@exa mple.com/a.png'])('does not echo a password from %s', (url) => {
+		const problem = describeUrlProblem(url);
+		expect(problem).toBeDefined();
+		expect(problem).not.toContain('hunter22');
+		expect(problem).not.toContain('alice');
+	});
+
+	it.each(['-1', '1,5', 'soon', 'Tue'])('ignores the meaningless Retry-After "%s"', (value) => {
+		expect(parseRetryAfterMs(value)).toBeUndefined();
+	});
+
+	it('still reads a real HTTP-date Retry-After', () => {
+		const now = Date.parse('Wed, 21 Oct 2026 07:28:00 GMT');
+		expect(parseRetryAfterMs('Wed, 21 Oct 2026 07:28:05 GMT', now)).toBe(5000);
+	});
+
+	it('gives a file named only by an extension a real name, and replaces a foreign image extension', () => {
+		expect(outputFileName('.png', 'abc123', 0, 'png')).toBe('abc123.png');
+		expect(outputFileName('photo.gif', 'abc123', 0, 'png')).toBe('photo.png');
+	});
+});
