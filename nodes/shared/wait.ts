@@ -40,7 +40,7 @@ export class CompletionEstimator {
 	private readonly samples: number[] = [];
 
 	record(durationMs: number | null | undefined): void {
-		if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs <= 0) return;
+		if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0) return;
 		this.samples.push(durationMs);
 		if (this.samples.length > 25) this.samples.shift();
 	}
@@ -58,9 +58,9 @@ export class CompletionEstimator {
  * look that found it unfinished are lower bounds; the look that found it done is an upper bound.
  */
 export function durationSample(seen: { inferenceMs?: number | null; lastMissMs?: number; detectedMs: number }): number {
-	const lower = Math.max(seen.inferenceMs ?? 0, seen.lastMissMs ?? 0);
-	if (lower > 0) return Math.min(lower, seen.detectedMs);
-	return seen.detectedMs;
+	const hasLowerBound = typeof seen.inferenceMs === 'number' || seen.lastMissMs !== undefined;
+	if (!hasLowerBound) return seen.detectedMs;
+	return Math.min(Math.max(seen.inferenceMs ?? 0, seen.lastMissMs ?? 0), seen.detectedMs);
 }
 
 /** Small margin after the expected finish, to land just after the server marks the task completed. */
@@ -78,7 +78,9 @@ export function nextPollDelayMs(input: {
 	estimateMs?: number;
 }): number {
 	const gap = pollGapMs(input.elapsedMs, input.pollIntervalMs);
-	const earliest = input.sinceLastPollMs === undefined ? Math.min(gap, 1000) : gap - input.sinceLastPollMs;
+	// Without an estimate the first look waits up to a second; with one, it may come as early as the estimate says.
+	const firstLook = input.estimateMs === undefined ? Math.min(gap, 1000) : 0;
+	const earliest = input.sinceLastPollMs === undefined ? firstLook : gap - input.sinceLastPollMs;
 	let target: number;
 	if (input.sinceLastPollMs === undefined && input.estimateMs !== undefined) {
 		target = input.estimateMs + ESTIMATE_MARGIN_MS - input.elapsedMs;

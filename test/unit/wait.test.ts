@@ -94,7 +94,13 @@ describe('CompletionEstimator', () => {
 		expect([2000, 3000]).toContain(estimator.estimateMs());
 	});
 
-	test.each([0, -5, Number.NaN, Number.POSITIVE_INFINITY, null, undefined])('ignores the meaningless duration %p', (value) => {
+	test('counts a zero duration: tasks that finish at once make the next first look come at once', () => {
+		const estimator = new CompletionEstimator();
+		estimator.record(0);
+		expect(estimator.estimateMs()).toBe(0);
+	});
+
+	test.each([-5, Number.NaN, Number.POSITIVE_INFINITY, null, undefined])('ignores the meaningless duration %p', (value) => {
 		const estimator = new CompletionEstimator();
 		estimator.record(value);
 		expect(estimator.estimateMs()).toBeUndefined();
@@ -129,6 +135,10 @@ describe('durationSample', () => {
 
 	test('a null inference time is ignored', () => {
 		expect(durationSample({ inferenceMs: null, detectedMs: 4500 })).toBe(4500);
+	});
+
+	test('an inference time of 0 is a real lower bound: an instant task does not teach a 1 s wait', () => {
+		expect(durationSample({ inferenceMs: 0, detectedMs: 1000 })).toBe(0);
 	});
 });
 
@@ -166,14 +176,17 @@ describe('nextPollDelayMs', () => {
 		expect(ESTIMATE_MARGIN_MS).toBeLessThan(1000);
 	});
 
-	test('the first poll is never earlier than min(interval, 1 s), even for quick estimates', () => {
-		expect(nextPollDelayMs({ elapsedMs: 0, pollIntervalMs: interval, estimateMs: 100 })).toBe(1000);
-		expect(nextPollDelayMs({ elapsedMs: 5000, pollIntervalMs: interval, estimateMs: 3000 })).toBe(1000);
+	test('without an estimate, the first poll waits min(interval, 1 s) at least', () => {
+		expect(nextPollDelayMs({ elapsedMs: 0, pollIntervalMs: interval })).toBe(interval);
 		expect(nextPollDelayMs({ elapsedMs: 5000, pollIntervalMs: interval })).toBe(1000);
+		expect(nextPollDelayMs({ elapsedMs: 0, pollIntervalMs: 1000 })).toBe(1000);
 	});
 
-	test('with a 1 s interval the first poll still waits at least 1 s', () => {
-		expect(nextPollDelayMs({ elapsedMs: 0, pollIntervalMs: 1000, estimateMs: 200 })).toBe(1000);
+	test('with an estimate, the first poll lands just after it, even for quick tasks', () => {
+		expect(nextPollDelayMs({ elapsedMs: 0, pollIntervalMs: interval, estimateMs: 100 })).toBe(100 + ESTIMATE_MARGIN_MS);
+		expect(nextPollDelayMs({ elapsedMs: 0, pollIntervalMs: 1000, estimateMs: 0 })).toBe(ESTIMATE_MARGIN_MS);
+		// Already past the estimate: look now.
+		expect(nextPollDelayMs({ elapsedMs: 5000, pollIntervalMs: interval, estimateMs: 3000 })).toBe(0);
 	});
 
 	test('after the first poll, the next one is exactly one interval after the previous look', () => {
