@@ -1,4 +1,4 @@
-/** One jest run, four kinds of test: pure logic, the emulator's contract, workflows through n8n-core, the packed package. */
+/** One jest run, five kinds of test: pure logic, the emulator's contract, workflows through n8n-core, chaos and hostile input, the packed package. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.dev.json', diagnostics: false }];
 
 const project = (name, extra = {}) => ({
@@ -11,7 +11,7 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
-	projects: [project('unit'), project('emulator'), project('workflows'), project('package')],
+	projects: [project('unit'), project('emulator'), project('workflows'), project('reliability'), project('package')],
 	testTimeout: 60000,
 	verbose: false,
 };
