@@ -21,6 +21,14 @@ export interface ImageBytes {
 
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
+/** Image types that are never accepted, by MIME label (e.g. image/gif -> GIF). */
+const REFUSED_BY_LABEL: Record<string, string> = {
+	...Object.fromEntries(
+		(Object.keys(MIME_TYPES) as ImageKind[]).filter((kind) => !ACCEPTED_INPUT_KINDS.includes(kind)).map((kind) => [MIME_TYPES[kind], kind.toUpperCase()]),
+	),
+	'image/svg+xml': 'SVG',
+};
+
 /** Checks what can be checked without reading the bytes: the field exists, its label and size fit. */
 export function checkBinaryField(binaries: Record<string, IBinaryData> | undefined, field: string, position: number): void {
 	const binary = binaries?.[field];
@@ -38,6 +46,14 @@ export function checkBinaryField(binaries: Record<string, IBinaryData> | undefin
 		throw inputFailure(
 			`${label}: binary field "${field}" is ${binary.mimeType}, not an image`,
 			'Use a PNG, JPEG or WebP image.',
+		);
+	}
+	// A type GPT Image 2 does not take, known from the label alone: refused with the batch's validation, before any upload.
+	const refusedKind = REFUSED_BY_LABEL[(binary.mimeType ?? '').toLowerCase()];
+	if (refusedKind) {
+		throw inputFailure(
+			`${label}: binary field "${field}" is a ${refusedKind} image (${binary.mimeType})`,
+			"GPT Image 2 accepts PNG, JPEG and WebP. Convert it first, e.g. with n8n's Edit Image node.",
 		);
 	}
 	const size = binary.bytes;

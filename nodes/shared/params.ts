@@ -73,6 +73,10 @@ export function describeIssue(issue: z.ZodIssue, received?: unknown): { message:
 			hint: `Use one of: ${allowed.join(', ')}.`,
 		};
 	}
+	// zod reports .int() as invalid_type 'integer'/'float': keep the schema's own words ("must be a whole number").
+	if (issue.code === 'invalid_type' && issue.expected === 'integer') {
+		return { message: `${label} ${issue.message}`, hint: `Change ${label}.` };
+	}
 	if (issue.code === 'invalid_type') {
 		return { message: `${label} must be ${issue.expected}, not ${issue.received}`, hint: `Check the value or expression of ${label}.` };
 	}
