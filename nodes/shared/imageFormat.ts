@@ -91,3 +91,78 @@ function readWebpSize(bytes: Uint8Array, view: DataView): PixelSize | undefined 
 export function extensionFor(kind: ImageKind): string {
 	return kind === 'jpeg' ? 'jpg' : kind;
 }
+
+/**
+ * Follows an image's structure as its bytes stream by, so a file that only starts like an image (a header
+ * followed by junk, or cut short) is not passed on as one. PNG: every chunk is walked and the file must reach
+ * IEND. JPEG: it must end with the EOI marker. WebP: the RIFF size must match. Other kinds are not checked.
+ */
+export class ImageStructureCheck {
+	/** Why the bytes are not a whole image, as soon as it is known. */
+	problem?: string;
+
+	private total = 0;
+	private tail = Buffer.alloc(0);
+	// PNG walk: bytes to pass over (signature, then chunk data + CRC), the chunk header being collected.
+	private skip = 8;
+	private readonly header = Buffer.alloc(8);
+	private headerLength = 0;
+	private chunks = 0;
+	private endAfterSkip = false;
+	private ended = false;
+	private riffSize?: number;
+
+	constructor(private readonly kind: ImageKind) {}
+
+	push(chunk: Buffer): void {
+		if (this.problem) return;
+		if (this.kind === 'png') this.walkPng(chunk);
+		if (this.kind === 'webp' && this.riffSize === undefined) {
+			const head = Buffer.concat([this.tail, chunk]);
+			if (this.total === 0 && head.length >= 8) this.riffSize = head.readUInt32LE(4);
+		}
+		this.total += chunk.length;
+		this.tail = Buffer.concat([this.tail, chunk]).subarray(-16);
+	}
+
+	/** Call after the last byte: the problem, if the bytes did not make a whole image. */
+	finish(): string | undefined {
+		if (this.problem) return this.problem;
+		if (this.kind === 'png' && !this.ended) this.problem = 'a PNG that is cut short or damaged (it has no end marker)';
+		if (this.kind === 'jpeg' && this.tail.lastIndexOf(Buffer.from([0xff, 0xd9])) < 0) {
+			this.problem = 'a JPEG that is cut short or damaged (it has no end marker)';
+		}
+		if (this.kind === 'webp' && (this.riffSize === undefined || this.total < this.riffSize + 8)) {
+			this.problem = 'a WebP image that is cut short';
+		}
+		return this.problem;
+	}
+
+	private walkPng(chunk: Buffer): void {
+		let i = 0;
+		while (i < chunk.length && !this.problem && !this.ended) {
+			if (this.skip > 0) {
+				const n = Math.min(this.skip, chunk.length - i);
+				this.skip -= n;
+				i += n;
+				if (this.skip === 0 && this.endAfterSkip) this.ended = true;
+				continue;
+			}
+			const n = Math.min(8 - this.headerLength, chunk.length - i);
+			chunk.copy(this.header, this.headerLength, i, i + n);
+			this.headerLength += n;
+			i += n;
+			if (this.headerLength < 8) continue;
+			this.headerLength = 0;
+			const length = this.header.readUInt32BE(0);
+			const type = this.header.toString('latin1', 4, 8);
+			const first = this.chunks++ === 0;
+			if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff || (first && type !== 'IHDR')) {
+				this.problem = 'a PNG whose content is damaged (only its header looks like an image)';
+				return;
+			}
+			this.skip = length + 4;
+			this.endAfterSkip = type === 'IEND';
+		}
+	}
+}

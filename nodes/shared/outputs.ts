@@ -3,7 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { WaveSpeedFailure } from './errors';
 import type { ImageKind, PixelSize } from './imageFormat';
-import { extensionFor, MIME_TYPES, readPixelSize, sniffImageKind } from './imageFormat';
+import { extensionFor, ImageStructureCheck, MIME_TYPES, readPixelSize, sniffImageKind } from './imageFormat';
 import { FREE_REQUEST_RETRY } from './retry';
 import type { Prediction } from './schemas';
 import { redactUrl } from './schemas';
@@ -71,6 +71,10 @@ async function storeBase64(fx: IExecuteFunctions, data: string, fileNameFor: (ki
 	const bytes = Buffer.from(data, 'base64');
 	const kind = sniffImageKind(bytes);
 	if (!kind) throw downloadFailure('WaveSpeed returned base64 output that is not an image', 'Try again, or set Transfer to Download From URL.');
+	const structure = new ImageStructureCheck(kind);
+	structure.push(bytes);
+	const damaged = structure.finish();
+	if (damaged) throw downloadFailure(`WaveSpeed returned base64 output that is ${damaged}`, 'Try again, or set Transfer to Download From URL.');
 	const binary = await fx.helpers.prepareBinaryData(bytes, fileNameFor(kind), MIME_TYPES[kind]);
 	return { binary, kind, size: readPixelSize(bytes), bytes: bytes.length };
 }
@@ -128,13 +132,24 @@ async function downloadOnce(
 	let headLength = 0;
 	let total = 0;
 	let problem: WaveSpeedFailure | undefined;
+	// A header that looks like an image is not enough: the whole file must hold together (see ImageStructureCheck).
+	let structure: ImageStructureCheck | undefined;
 	watchChunks(body, (chunk: Buffer) => {
+		if (problem) return;
 		total += chunk.length;
 		if (headLength < HEADER_BYTES) {
 			head.push(chunk);
 			headLength += chunk.length;
-			if (headLength >= 16 && !sniffImageKind(Buffer.concat(head))) problem = notImageFailure(where, contentType || 'unknown', response.status);
-		}
+			if (headLength >= 16 && !structure) {
+				const sniffed = sniffImageKind(Buffer.concat(head));
+				if (!sniffed) problem = notImageFailure(where, contentType || 'unknown', response.status);
+				else {
+					structure = new ImageStructureCheck(sniffed);
+					for (const earlier of head) structure.push(earlier);
+				}
+			} else structure?.push(chunk);
+		} else structure?.push(chunk);
+		if (!problem && structure?.problem) problem = damagedFailure(where, structure.problem, response.status);
 		if (total > MAX_OUTPUT_BYTES) problem = tooLargeFailure(where, response.status);
 		if (problem) body.destroy(problem);
 	});
@@ -147,6 +162,13 @@ async function downloadOnce(
 	const headBytes = Buffer.concat(head);
 	const kind = sniffImageKind(headBytes);
 	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status);
+	if (!structure) {
+		// A file shorter than the sniffing threshold: check what there is.
+		structure = new ImageStructureCheck(kind);
+		for (const earlier of head) structure.push(earlier);
+	}
+	const damaged = structure.finish();
+	if (damaged) throw damagedFailure(where, damaged, response.status);
 	if (kind !== kindFromHeader) {
 		// The server's label was wrong: keep the bytes, correct the label and name.
 		binary.mimeType = MIME_TYPES[kind];
@@ -161,6 +183,13 @@ const tooLargeFailure = (where: string, httpCode: number) =>
 	downloadFailure(
 		`The output image from ${where} is larger than ${MAX_OUTPUT_BYTES / 1024 / 1024} MB`,
 		'That is not an image GPT Image 2 produces; the output URL may be wrong. Use Output: URL Only to inspect it.',
+		httpCode,
+	);
+
+const damagedFailure = (where: string, what: string, httpCode: number) =>
+	downloadFailure(
+		`The output from ${where} is not a usable image: ${what}`,
+		'WaveSpeed or a proxy returned a damaged file. Try Get Result again, or use Output: URL Only to inspect it.',
 		httpCode,
 	);
 
