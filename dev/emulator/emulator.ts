@@ -43,8 +43,9 @@ async function listenLoopback(preferredHost: string, port: number, state: () => 
 export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
 	const config: EmulatorConfig = { ...DEFAULT_CONFIG, ...pickConfig(options) };
 	const bytes = byteSource(options.seed);
-	let state: EmulatorState | undefined;
-	const getState = (): EmulatorState => state as EmulatorState;
+	// The listeners need the state before it can be built (it holds their URLs): they reach it through this holder.
+	const holder: { state?: EmulatorState } = {};
+	const getState = (): EmulatorState => holder.state as EmulatorState;
 
 	const api = await listen('127.0.0.1', options.port ?? 0, getState, (exchange) => routeApi(getState(), exchange), options.onRequest);
 	// The CDN is a different origin (another loopback address), like WaveSpeed's public CDN host.
@@ -80,7 +81,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		onFinished,
 	});
 
-	state = {
+	holder.state = {
 		config,
 		baseUrl: api.origin,
 		cdnBaseUrl: cdn.origin,
@@ -96,7 +97,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		requests: [],
 		webhookDeliveries: [],
 	};
-	const shared = state;
+	const shared = holder.state;
 
 	return {
 		baseUrl: shared.baseUrl,
