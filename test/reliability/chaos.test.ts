@@ -2,6 +2,7 @@
  * Chaos: seeded random faults on every emulator endpoint, over small batches, across wait, transfer and binary
  * modes, with and without Continue On Fail. After every run the money and safety invariants are checked.
  */
+import { seededRandom } from '../../dev/emulator';
 import { runInThisContext } from 'node:vm';
 
 import type { FaultKind, RecordedRequest } from '../../dev/emulator';
@@ -14,17 +15,6 @@ const RUNS = 32;
 const realProcess = runInThisContext('process') as NodeJS.Process;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** mulberry32: the run's combination follows from its seed alone. */
-function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const RANDOM_KINDS: FaultKind[] = [
 	'http500',
@@ -63,7 +53,7 @@ interface Combo {
 
 function comboFor(run: number): Combo {
 	const seed = 7000 + run * 31;
-	const next = prng(seed);
+	const next = seededRandom(seed);
 	const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
 	// The first runs cover every wait mode x transfer x COF once before the random part takes over.
 	const node = run % 2 === 0 ? 'edit' : 'generate';

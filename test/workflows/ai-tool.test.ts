@@ -1,11 +1,11 @@
 /** As an AI agent's tool, binary cannot cross the tool boundary: the node answers with output URLs in JSON. */
-import type { IConnections } from 'n8n-workflow';
+import type { IConnections, INodeParameters } from 'n8n-workflow';
 
 import { TOOL_CALLER_TYPE } from '../../dev/harness';
 import type { WorkflowJson } from '../../dev/harness';
 import { CREDENTIALS, everyText, GENERATE_TYPE, useTestBed } from './helpers';
 
-function toolWorkflow(toolArgs: Record<string, unknown>, parameters: Record<string, unknown>): WorkflowJson {
+function toolWorkflow(toolArgs: Record<string, unknown>, parameters: INodeParameters): WorkflowJson {
 	const connections: IConnections = {
 		Start: { main: [[{ node: 'Agent input', type: 'main', index: 0 }]] },
 		'Agent input': { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
