@@ -151,8 +151,11 @@ export async function pollUntilDone(fx: IExecuteFunctions, baseUrl: string, id: 
 				hint: 'Fix the first error, or turn on Continue On Fail.',
 			});
 		}
-		lastPollAt = Date.now();
+		const lookedAt = Date.now();
 		const fetched = await settle(fetchPrediction(fx, baseUrl, id, options.deadline));
+		// Spacing counts from the answer, not the send: however long a request takes to leave, WaveSpeed never
+		// sees two looks closer than the interval.
+		lastPollAt = Date.now();
 		if (!fetched.ok) throw withPredictionId(fetched.error, id, last?.status);
 		last = fetched.value;
 		if (isTerminal(last.status)) {
@@ -162,6 +165,6 @@ export async function pollUntilDone(fx: IExecuteFunctions, baseUrl: string, id: 
 			}
 			return last;
 		}
-		lastMissMs = lastPollAt - options.submittedAt;
+		lastMissMs = lookedAt - options.submittedAt;
 	}
 }
