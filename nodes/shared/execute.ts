@@ -13,7 +13,8 @@ import { settle, settleSync } from './settle';
 import type { ModelId, Prediction, SubmitRequest } from './schemas';
 import { MODELS } from './schemas';
 import { submitPrediction } from './submit';
-import { resolveBaseUrl } from './transport';
+import type { ApiTarget } from './transport';
+import { resolveApiTarget } from './transport';
 import {
 	assertSucceeded,
 	CompletionEstimator,
@@ -31,7 +32,7 @@ const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in 
 interface BatchContext {
 	fx: IExecuteFunctions;
 	kind: NodeKind;
-	baseUrl: string;
+	api: ApiTarget;
 	estimator: CompletionEstimator;
 	asTool: boolean;
 	shouldStop: () => boolean;
@@ -66,14 +67,14 @@ export function resultUrlFor(baseUrl: string, prediction: Pick<Prediction, 'id' 
 const SYNC_POST_TIMEOUT_MS = 150_000;
 
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
-	const { fx, baseUrl } = ctx;
+	const { fx, api } = ctx;
 	const started = Date.now();
 	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
-	const images = plan.operation === 'editImage' ? await resolveReferenceImages(fx, baseUrl, itemIndex, plan.references) : [];
+	const images = plan.operation === 'editImage' ? await resolveReferenceImages(fx, api, itemIndex, plan.references) : [];
 	const model: ModelId = ctx.kind === 'edit' ? MODELS.edit : MODELS.generate;
 	const syncMode = plan.settings.waitMode === 'sync';
-	const submitted = await submitPrediction(fx, baseUrl, model, buildSubmitBody(plan, images, inlineBase64), {
+	const submitted = await submitPrediction(fx, api, model, buildSubmitBody(plan, images, inlineBase64), {
 		webhookUrl: plan.options.webhookUrl,
 		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
 		deadline,
@@ -95,11 +96,11 @@ async function waitAndCollect(
 	submittedAt: number,
 	deadline: number,
 ): Promise<INodeExecutionData> {
-	const { fx, baseUrl } = ctx;
+	const { fx, api } = ctx;
 	let prediction = submitted;
 	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out (5004).
 	if (!isTerminal(prediction.status)) {
-		prediction = await pollUntilDone(fx, baseUrl, prediction.id, {
+		prediction = await pollUntilDone(fx, api, prediction.id, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline,
 			timeoutSeconds: plan.options.timeout,
@@ -118,12 +119,12 @@ async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResul
 }
 
 async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
-	const { fx, baseUrl } = ctx;
+	const { fx, api } = ctx;
 	const started = Date.now();
-	let prediction = await fetchPrediction(fx, baseUrl, plan.predictionId, started + plan.options.timeout * 1000);
+	let prediction = await fetchPrediction(fx, api, plan.predictionId, started + plan.options.timeout * 1000);
 	if (!isTerminal(prediction.status)) {
 		if (!plan.waitForCompletion) return pendingItem(ctx, itemIndex, prediction);
-		prediction = await pollUntilDone(fx, baseUrl, plan.predictionId, {
+		prediction = await pollUntilDone(fx, api, plan.predictionId, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline: started + plan.options.timeout * 1000,
 			timeoutSeconds: plan.options.timeout,
@@ -140,7 +141,7 @@ function pendingItem(ctx: BatchContext, itemIndex: number, prediction: Predictio
 		id: prediction.id,
 		model: prediction.model,
 		status: prediction.status,
-		resultUrl: resultUrlFor(ctx.baseUrl, prediction),
+		resultUrl: resultUrlFor(ctx.api.baseUrl, prediction),
 		createdAt: prediction.created_at ?? null,
 	};
 	return { json, pairedItem: { item: itemIndex } };
@@ -164,7 +165,7 @@ async function finishedItem(
 		});
 	}
 	const urlOnly = plan.options.output === 'url' || ctx.asTool;
-	const json = predictionJson(prediction, resultUrlFor(ctx.baseUrl, prediction), true);
+	const json = predictionJson(prediction, resultUrlFor(ctx.api.baseUrl, prediction), true);
 	if (prediction.outputs.length === 0) {
 		throw new WaveSpeedFailure({
 			kind: 'malformed',
@@ -237,19 +238,19 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const firstInvalid = plans.findIndex((p) => !isPlan(p));
 	if (firstInvalid >= 0 && !continueOnFail) throw toNodeError(node, plans[firstInvalid] as Failure, firstInvalid);
 
-	const base = await settle(resolveBaseUrl(fx));
+	const base = await settle(resolveApiTarget(fx));
 	if (!base.ok) {
 		const failure = asFailure(base.error);
 		if (!continueOnFail) throw toNodeError(node, failure, 0);
 		return [items.map((_, index) => ({ json: toErrorJson(failure, index), pairedItem: { item: index } }))];
 	}
-	const baseUrl = base.value;
+	const api = base.value;
 
 	let stopped = false;
 	const ctx: BatchContext = {
 		fx,
 		kind,
-		baseUrl,
+		api,
 		estimator: new CompletionEstimator(),
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,

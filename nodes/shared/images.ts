@@ -8,6 +8,7 @@ import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, sniffImageKind } from '
 import { FREE_REQUEST_RETRY } from './retry';
 import type { ReferenceImage, UploadTicket } from './schemas';
 import { legacyUploadSchema, uploadTicketSchema } from './schemas';
+import type { ApiTarget } from './transport';
 import { readEnvelope, sendApiRequest, sendPlainRequest, withRetries } from './transport';
 
 /** WaveSpeed's documented per-image limit (older page: 20 MB). */
@@ -123,11 +124,11 @@ export function uploadCacheKey(executionId: string, bytes: Buffer): string {
 }
 
 /** The URL WaveSpeed can fetch for these bytes, uploading them if this execution has not already. */
-export async function uploadOnce(fx: IExecuteFunctions, baseUrl: string, image: ImageBytes): Promise<string> {
+export async function uploadOnce(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes): Promise<string> {
 	const key = uploadCacheKey(fx.getExecutionId(), image.bytes);
 	let pending = uploadCache.get(key);
 	if (!pending) {
-		pending = uploadImage(fx, baseUrl, image);
+		pending = uploadImage(fx, api, image);
 		if (uploadCache.size >= UPLOAD_CACHE_LIMIT) uploadCache.delete(uploadCache.keys().next().value as string);
 		uploadCache.set(key, pending);
 		// A failed upload must not poison later items.
@@ -137,10 +138,10 @@ export async function uploadOnce(fx: IExecuteFunctions, baseUrl: string, image: 
 }
 
 /** Current flow (ticket + PUT without the key); the legacy multipart endpoint when the current one is missing. */
-export async function uploadImage(fx: IExecuteFunctions, baseUrl: string, image: ImageBytes): Promise<string> {
+export async function uploadImage(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes): Promise<string> {
 	const contentType = MIME_TYPES[image.kind];
 	const ticket = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const response = await sendApiRequest(fx, baseUrl, {
+		const response = await sendApiRequest(fx, api, {
 			method: 'POST',
 			path: '/api/v3/media/uploads',
 			body: { filename: image.fileName, size: image.bytes.length, content_type: contentType },
@@ -149,7 +150,7 @@ export async function uploadImage(fx: IExecuteFunctions, baseUrl: string, image:
 		if (response.status === 404) return undefined;
 		return readEnvelope(response, uploadTicketSchema, 'upload');
 	});
-	if (!ticket) return await uploadLegacy(fx, baseUrl, image, contentType);
+	if (!ticket) return await uploadLegacy(fx, api, image, contentType);
 	await putToTicket(fx, ticket, image.bytes);
 	return ticket.download_url;
 }
@@ -177,11 +178,11 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 	return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
 }
 
-async function uploadLegacy(fx: IExecuteFunctions, baseUrl: string, image: ImageBytes, contentType: string): Promise<string> {
+async function uploadLegacy(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes, contentType: string): Promise<string> {
 	const data = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
 		const form = new FormData();
 		form.append('file', new Blob([new Uint8Array(image.bytes)], { type: contentType }), image.fileName);
-		const response = await sendApiRequest(fx, baseUrl, {
+		const response = await sendApiRequest(fx, api, {
 			method: 'POST',
 			path: '/api/v3/media/upload/binary',
 			body: form,
@@ -195,7 +196,7 @@ async function uploadLegacy(fx: IExecuteFunctions, baseUrl: string, image: Image
 /** Turns the item's reference image entries into URLs, in order; every binary is read and checked before any upload. */
 export async function resolveReferenceImages(
 	fx: IExecuteFunctions,
-	baseUrl: string,
+	api: ApiTarget,
 	itemIndex: number,
 	entries: ReferenceImage[],
 ): Promise<string[]> {
@@ -205,5 +206,5 @@ export async function resolveReferenceImages(
 			entry.source === 'url' ? { url: entry.url } : { image: await readBinaryImage(fx, itemIndex, entry.binaryField, position + 1) },
 		);
 	}
-	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, baseUrl, p.image))));
+	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, api, p.image))));
 }

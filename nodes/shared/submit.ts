@@ -7,6 +7,7 @@ import { WaveSpeedFailure } from './errors';
 import { backoffDelayMs, SUBMIT_RATE_LIMIT_RETRY } from './retry';
 import type { ModelId, Prediction, SubmitRequest } from './schemas';
 import { predictionSchema, submitRequestSchema } from './schemas';
+import type { ApiTarget } from './transport';
 import { cancelSignal, parseEnvelope, sendApiRequest, throwIfCancelled } from './transport';
 
 export interface SubmitOptions {
@@ -21,7 +22,7 @@ export interface SubmitOptions {
 
 export async function submitPrediction(
 	fx: IExecuteFunctions,
-	baseUrl: string,
+	api: ApiTarget,
 	model: ModelId,
 	body: SubmitRequest,
 	options: SubmitOptions,
@@ -31,7 +32,7 @@ export async function submitPrediction(
 		throwIfCancelled(fx);
 		if (options.shouldStop?.()) throw stoppedFailure();
 		// A network error or 5xx here is ambiguous (the task may exist): it propagates and is never retried.
-		const response = await sendApiRequest(fx, baseUrl, {
+		const response = await sendApiRequest(fx, api, {
 			method: 'POST',
 			path: `/api/v3/${model}`,
 			qs: options.webhookUrl ? { webhook: options.webhookUrl } : undefined,

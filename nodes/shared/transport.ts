@@ -1,5 +1,5 @@
 /** WaveSpeed HTTP: the API (with the key, only to the credential's Base URL) and plain requests (never the key). */
-import type { IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
@@ -32,14 +32,24 @@ export interface ApiRequest {
 	phase: ApiPhase;
 }
 
-/** The credential's Base URL, checked; kept apart from any request so the key is only ever applied by n8n. */
-export async function resolveBaseUrl(fx: IExecuteFunctions): Promise<string> {
-	const credentials = await fx.getCredentials(CREDENTIAL_NAME);
-	const check = checkBaseUrl(credentials.baseUrl);
+/** Where API requests go, and the credential n8n applies to them (the key is only ever added by n8n). */
+export interface ApiTarget {
+	baseUrl: string;
+	credentials: ICredentialsDecrypted;
+}
+
+/** The credential's Base URL, checked, read once per execution. */
+export async function resolveApiTarget(fx: IExecuteFunctions): Promise<ApiTarget> {
+	const data = await fx.getCredentials(CREDENTIAL_NAME);
+	const check = checkBaseUrl(data.baseUrl);
 	if (!check.ok) {
 		throw new WaveSpeedFailure({ kind: 'input', message: check.reason, hint: 'Edit the WaveSpeed API credential.' });
 	}
-	return check.baseUrl;
+	const reference = fx.getNode().credentials?.[CREDENTIAL_NAME];
+	return {
+		baseUrl: check.baseUrl,
+		credentials: { id: reference?.id ?? CREDENTIAL_NAME, name: reference?.name ?? CREDENTIAL_NAME, type: CREDENTIAL_NAME, data },
+	};
 }
 
 export function cancelSignal(fx: IExecuteFunctions): AbortSignal | undefined {
@@ -53,12 +63,12 @@ export function throwIfCancelled(fx: IExecuteFunctions): void {
 }
 
 /** One authenticated request; HTTP errors come back as responses, network errors as a 'network' failure. */
-export async function sendApiRequest(fx: IExecuteFunctions, baseUrl: string, request: ApiRequest): Promise<RawResponse> {
+export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, request: ApiRequest): Promise<RawResponse> {
 	throwIfCancelled(fx);
 	const outcome = await settle(
 		fx.helpers.httpRequestWithAuthentication.call(fx, CREDENTIAL_NAME, {
 			method: request.method,
-			url: `${baseUrl}${request.path}`,
+			url: `${api.baseUrl}${request.path}`,
 			qs: request.qs,
 			body: request.body as never,
 			json: !(request.body instanceof FormData),
@@ -69,7 +79,11 @@ export async function sendApiRequest(fx: IExecuteFunctions, baseUrl: string, req
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: request.timeoutMs ?? 60000,
-		}) as Promise<IN8nHttpFullResponse>,
+		},
+		// Credentials already in hand: no lookup between the cancel check above and the send, where a cancel would
+		// be missed (axios still sends a request whose signal was aborted before it started).
+		{ credentialsDecrypted: api.credentials },
+		) as Promise<IN8nHttpFullResponse>,
 	);
 	throwIfCancelled(fx);
 	if (!outcome.ok) throw new WaveSpeedFailure(describeNetworkFailure(outcome.error, request.phase));

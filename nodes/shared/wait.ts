@@ -7,6 +7,7 @@ import { FREE_REQUEST_RETRY } from './retry';
 import type { Prediction } from './schemas';
 import { predictionSchema } from './schemas';
 import { settle } from './settle';
+import type { ApiTarget } from './transport';
 import { cancelSignal, readEnvelope, sendApiRequest, throwIfCancelled, withRetries } from './transport';
 
 const SUCCESS = new Set(['completed', 'succeeded']);
@@ -108,12 +109,12 @@ export interface PollOptions {
 	shouldStop?: () => boolean;
 }
 
-export async function fetchPrediction(fx: IExecuteFunctions, baseUrl: string, id: string, deadline?: number): Promise<Prediction> {
+export async function fetchPrediction(fx: IExecuteFunctions, api: ApiTarget, id: string, deadline?: number): Promise<Prediction> {
 	return await withRetries(
 		fx,
 		FREE_REQUEST_RETRY,
 		async () => {
-			const response = await sendApiRequest(fx, baseUrl, {
+			const response = await sendApiRequest(fx, api, {
 				method: 'GET',
 				path: `/api/v3/predictions/${encodeURIComponent(id)}/result`,
 				phase: 'result',
@@ -125,7 +126,7 @@ export async function fetchPrediction(fx: IExecuteFunctions, baseUrl: string, id
 }
 
 /** Polls until the prediction ends or the deadline passes; transient errors are retried, not fatal. */
-export async function pollUntilDone(fx: IExecuteFunctions, baseUrl: string, id: string, options: PollOptions): Promise<Prediction> {
+export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: string, options: PollOptions): Promise<Prediction> {
 	let lastPollAt: number | undefined;
 	let lastMissMs: number | undefined;
 	let last: Prediction | undefined;
@@ -152,7 +153,7 @@ export async function pollUntilDone(fx: IExecuteFunctions, baseUrl: string, id: 
 			});
 		}
 		const lookedAt = Date.now();
-		const fetched = await settle(fetchPrediction(fx, baseUrl, id, options.deadline));
+		const fetched = await settle(fetchPrediction(fx, api, id, options.deadline));
 		// Spacing counts from the answer, not the send: however long a request takes to leave, WaveSpeed never
 		// sees two looks closer than the interval.
 		lastPollAt = Date.now();

@@ -159,6 +159,8 @@ describe('GPT Image 2: batches', () => {
 		expect(Date.now() - cancelledAt).toBeLessThan(2000);
 		expect(result.status).toBe('canceled');
 
+		// A request that passed the cancel check before Stop may still be on the wire; let it land, then nothing more.
+		await sleep(300);
 		const sent = bed.emulator.requests.length;
 		await sleep(1200);
 		expect(bed.emulator.requests).toHaveLength(sent);
