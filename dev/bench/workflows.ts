@@ -20,6 +20,11 @@ export interface EditBatch {
 	aspectRatio?: string;
 	/** Poll Interval in seconds; the node's default (2) unless given. */
 	pollInterval?: number;
+	/**
+	 * The node learns task durations per kind (model, quality, resolution) for the life of the process; the
+	 * emulator's latency ignores kind, so each scenario uses a kind of its own to learn only its own tasks.
+	 */
+	quality?: 'low' | 'medium' | 'high';
 }
 
 /** Manual trigger -> N rows -> Read/Write Files (binary `data` per item) -> Edit (poll until done, download to binary). */
@@ -36,7 +41,7 @@ export function editBatch(spec: EditBatch): WorkflowJson {
 			referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
 			aspectRatio: spec.aspectRatio ?? '1:1',
 			resolution: spec.resolution ?? '1k',
-			quality: 'low',
+			quality: spec.quality ?? 'low',
 			outputFormat: 'png',
 			options,
 		}),

@@ -17,7 +17,7 @@ import type { ApiTarget } from './transport';
 import { resolveApiTarget } from './transport';
 import {
 	assertSucceeded,
-	CompletionEstimator,
+	estimatorFor,
 	fetchPrediction,
 	isTerminal,
 	pollUntilDone,
@@ -33,7 +33,6 @@ interface BatchContext {
 	fx: IExecuteFunctions;
 	kind: NodeKind;
 	api: ApiTarget;
-	estimator: CompletionEstimator;
 	asTool: boolean;
 	shouldStop: () => boolean;
 }
@@ -105,7 +104,7 @@ async function waitAndCollect(
 			deadline,
 			timeoutSeconds: plan.options.timeout,
 			submittedAt,
-			estimator: ctx.estimator,
+			estimator: estimatorFor(`${ctx.kind}|${plan.settings.quality}|${plan.settings.resolution}`),
 			shouldStop: ctx.shouldStop,
 		});
 	}
@@ -251,7 +250,6 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		fx,
 		kind,
 		api,
-		estimator: new CompletionEstimator(),
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
 	};

@@ -54,6 +54,20 @@ export class CompletionEstimator {
 	}
 }
 
+/** Tasks of one kind (model, quality, resolution) take similar times; n8n is long-running, so keep learning across runs. */
+const estimatorsByKind = new Map<string, CompletionEstimator>();
+const KINDS_REMEMBERED = 64;
+
+export function estimatorFor(kind: string): CompletionEstimator {
+	let estimator = estimatorsByKind.get(kind);
+	if (!estimator) {
+		if (estimatorsByKind.size >= KINDS_REMEMBERED) estimatorsByKind.delete(estimatorsByKind.keys().next().value as string);
+		estimator = new CompletionEstimator();
+		estimatorsByKind.set(kind, estimator);
+	}
+	return estimator;
+}
+
 /**
  * One sample of how long a task took from submit, from what we saw: the server's inference time and the last
  * look that found it unfinished are lower bounds; the look that found it done is an upper bound.

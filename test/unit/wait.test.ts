@@ -4,6 +4,7 @@ import {
 	assertSucceeded,
 	CompletionEstimator,
 	durationSample,
+	estimatorFor,
 	ESTIMATE_MARGIN_MS,
 	isSuccess,
 	isTerminal,
@@ -222,5 +223,14 @@ describe('nextPollDelayMs', () => {
 		expect(nextPollDelayMs({ elapsedMs: 30_000, sinceLastPollMs: 0, pollIntervalMs: interval })).toBe(2000);
 		expect(nextPollDelayMs({ elapsedMs: 90_000, sinceLastPollMs: 0, pollIntervalMs: interval })).toBe(3000);
 		expect(nextPollDelayMs({ elapsedMs: 200_000, sinceLastPollMs: 0, pollIntervalMs: interval })).toBe(5000);
+	});
+});
+
+describe('estimatorFor', () => {
+	test('remembers durations per kind for the life of the process, apart from other kinds', () => {
+		const kind = `edit|high|4k|${Math.random()}`;
+		estimatorFor(kind).record(30_000);
+		expect(estimatorFor(kind).estimateMs()).toBe(30_000);
+		expect(estimatorFor(`${kind}-other`).estimateMs()).toBeUndefined();
 	});
 });
