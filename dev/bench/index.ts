@@ -3,7 +3,6 @@
  * Every target is a ratio or count inside one run, so a noisy machine shifts both sides of it.
  * Exit code 0 when every target passes, 1 otherwise.
  */
-import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -54,8 +53,6 @@ async function main(): Promise<void> {
 	console.log(`GPT Image 2 nodes bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`);
 	console.log(`Load average at start: ${load()} (other work on the machine shows up in the figures).`);
 	console.log('Real workflows through n8n-core (dev/harness) against the WaveSpeed emulator on loopback.\n');
-	// The emulator shares one abort signal among all concurrent reference fetches: not a leak.
-	setMaxListeners(0);
 	step('warm-up run');
 	await warmUp();
 

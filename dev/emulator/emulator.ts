@@ -1,4 +1,5 @@
 /** startEmulator: wires listeners, stores, task runner and webhooks into one Emulator object. */
+import { setMaxListeners } from 'node:events';
 import { routeApi } from './api';
 import { routeCdn } from './cdn';
 import { FaultBook } from './faults';
@@ -57,6 +58,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	const faults = new FaultBook();
 	const dispatcher = createDispatcher();
 	const deliveries = new AbortController();
+	// Every webhook delivery in flight listens on this one signal: many at once is normal.
+	setMaxListeners(0, deliveries.signal);
 	const outputs = new Map<string, { bytes: Buffer; contentType: string }>();
 
 	const onFinished = (task: EmulatedTask): void => {

@@ -1,4 +1,5 @@
 /** Task lifecycle: created -> (queue, concurrency slot) -> processing -> completed | failed. */
+import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { taskErrorMessage } from './errors';
 import type { FaultBook } from './faults';
@@ -49,9 +50,16 @@ export class TaskRunner {
 	private running = 0;
 	/** Bumped by reset(): work of older tasks checks it and stops touching state. */
 	private generation = 0;
-	private abort = new AbortController();
+	private abort = TaskRunner.sharedAbort();
 
 	constructor(private readonly env: TaskEnvironment) {}
+
+	/** One signal for every reference fetch in flight, so reset() stops them all; many at once is normal, not a leak. */
+	private static sharedAbort(): AbortController {
+		const controller = new AbortController();
+		setMaxListeners(0, controller.signal);
+		return controller;
+	}
 
 	get(id: string): EmulatedTask | undefined {
 		return this.byId.get(id);
@@ -108,7 +116,7 @@ export class TaskRunner {
 	reset(): void {
 		this.generation += 1;
 		this.abort.abort();
-		this.abort = new AbortController();
+		this.abort = TaskRunner.sharedAbort();
 		this.tasks.length = 0;
 		this.byId.clear();
 		this.waiting.length = 0;
