@@ -12,8 +12,9 @@ import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from './retry';
 import { envelopeSchema } from './schemas';
 
 export const CREDENTIAL_NAME = 'waveSpeedApi';
-const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
-const CLIENT_VERSION = '0.1.0';
+/** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
+export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
+export const CLIENT_VERSION = '0.1.0';
 
 export interface RawResponse {
 	status: number;

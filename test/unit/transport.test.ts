@@ -4,7 +4,7 @@ import type { Failure } from '../../nodes/shared/errors';
 import { WaveSpeedFailure } from '../../nodes/shared/errors';
 import { predictionSchema } from '../../nodes/shared/schemas';
 import type { RawResponse } from '../../nodes/shared/transport';
-import { describeNetworkFailure, describeZod, isTransient, parseEnvelope, parseJsonBody, readEnvelope } from '../../nodes/shared/transport';
+import { CLIENT_NAME, CLIENT_VERSION, describeNetworkFailure, describeZod, isTransient, parseEnvelope, parseJsonBody, readEnvelope } from '../../nodes/shared/transport';
 
 const response = (status: number, body: unknown, headers: Record<string, string> = {}): RawResponse => ({ status, headers, body });
 const predictionData = { id: 'pred-1', model: 'openai/gpt-image-2/edit', status: 'created', outputs: [], urls: { get: 'https://x/result' } };
@@ -212,5 +212,13 @@ describe('describeNetworkFailure', () => {
 	test('copes with an error that is not an object', () => {
 		expect(describeNetworkFailure(undefined, 'result').message).toBe('Could not reach WaveSpeed');
 		expect(describeNetworkFailure('Bearer secret', 'result').message).toBe('Could not reach WaveSpeed');
+	});
+});
+
+describe('attribution headers', () => {
+	test('name and version follow package.json, so a release never reports a stale version', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const pkg = require('../../package.json') as { name: string; version: string };
+		expect({ name: CLIENT_NAME, version: CLIENT_VERSION }).toEqual({ name: pkg.name, version: pkg.version });
 	});
 });
