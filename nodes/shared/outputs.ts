@@ -1,5 +1,5 @@
 /** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data. */
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { FailureError } from './errors';
 import type { ImageKind, PixelSize } from './imageFormat';
@@ -13,6 +13,9 @@ import { redactUrl } from './urls';
 export const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
 /** Enough of the file to find a JPEG's frame header behind its metadata. */
 const HEADER_BYTES = 256 * 1024;
+
+/** The contexts that store binaries: the nodes' execute() and the trigger's webhook(). */
+export type OutputContext = IExecuteFunctions | IWebhookFunctions;
 
 export interface OutputImage {
 	binary: IBinaryData;
@@ -63,12 +66,12 @@ export interface OutputTarget {
 }
 
 /** Fetches and stores one output image. */
-export async function storeOutput(fx: IExecuteFunctions, source: OutputSource, target: OutputTarget): Promise<OutputImage> {
+export async function storeOutput(fx: OutputContext, source: OutputSource, target: OutputTarget): Promise<OutputImage> {
 	if (source.type === 'base64') return await storeBase64(fx, source.data, target);
 	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, target));
 }
 
-async function storeBase64(fx: IExecuteFunctions, data: string, { fileNameFor, label }: OutputTarget): Promise<OutputImage> {
+async function storeBase64(fx: OutputContext, data: string, { fileNameFor, label }: OutputTarget): Promise<OutputImage> {
 	const bytes = Buffer.from(data, 'base64');
 	const kind = sniffImageKind(bytes);
 	if (!kind) throw downloadFailure(`${label} returned base64 output that is not an image`, 'Try again, or set Transfer to Download From URL.');
@@ -101,7 +104,7 @@ export function watchChunks(stream: ReadableLike, onChunk: (chunk: Buffer) => vo
 }
 
 /** Streams the download into n8n's binary store while checking size and signature on the way. */
-async function downloadOnce(fx: IExecuteFunctions, url: string, { fileNameFor, expectedKind, label }: OutputTarget): Promise<OutputImage> {
+async function downloadOnce(fx: OutputContext, url: string, { fileNameFor, expectedKind, label }: OutputTarget): Promise<OutputImage> {
 	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs: 300000 }, 'download', label);
 	const body = response.body as ReadableLike;
 	const where = describeHost(url);

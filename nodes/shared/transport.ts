@@ -1,5 +1,5 @@
 /** HTTP to a provider: its API (with the key, only to the credential's Base URL) and plain requests (never the key). */
-import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions, IHookFunctions, IHttpRequestMethods, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
@@ -9,6 +9,9 @@ import { cancelledFailure, FailureError } from './errors';
 import type { RetryPolicy } from './retry';
 import { settle } from './settle';
 import { backoffDelayMs, isRetryableStatus } from './retry';
+
+/** The node contexts that send HTTP: the nodes' execute(), the trigger's webhook() and activation hooks (no cancel signal). */
+export type HttpContext = IExecuteFunctions | IWebhookFunctions | IHookFunctions;
 
 export interface RawResponse {
 	status: number;
@@ -44,7 +47,7 @@ export interface ApiTarget {
 }
 
 /** The credential's Base URL, checked, read once per execution. */
-export async function resolveApiTarget(fx: IExecuteFunctions, identity: ApiIdentity): Promise<ApiTarget> {
+export async function resolveApiTarget(fx: HttpContext, identity: ApiIdentity): Promise<ApiTarget> {
 	const { credentialName } = identity;
 	const data = await fx.getCredentials(credentialName);
 	const check = checkBaseUrl(data.baseUrl, identity.defaultBaseUrl);
@@ -60,16 +63,16 @@ export async function resolveApiTarget(fx: IExecuteFunctions, identity: ApiIdent
 	};
 }
 
-export function cancelSignal(fx: IExecuteFunctions): AbortSignal | undefined {
-	return fx.getExecutionCancelSignal?.();
+export function cancelSignal(fx: HttpContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in fx ? fx.getExecutionCancelSignal?.() : undefined;
 }
 
-export function throwIfCancelled(fx: IExecuteFunctions): void {
+export function throwIfCancelled(fx: HttpContext): void {
 	if (cancelSignal(fx)?.aborted) throw cancelledFailure('execution');
 }
 
 /** One authenticated request; HTTP errors come back as responses, network errors as a 'network' failure. */
-export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, request: ApiRequest): Promise<RawResponse> {
+export async function sendApiRequest(fx: HttpContext, api: ApiTarget, request: ApiRequest): Promise<RawResponse> {
 	throwIfCancelled(fx);
 	const outcome = await settle(
 		fx.helpers.httpRequestWithAuthentication.call(fx, api.credentials.type, {
@@ -99,7 +102,7 @@ export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, requ
 
 /** A request that must not carry the key: CDN downloads and pre-signed uploads. */
 export async function sendPlainRequest(
-	fx: IExecuteFunctions,
+	fx: HttpContext,
 	options: { method: IHttpRequestMethods; url: string; headers?: Record<string, string>; body?: Buffer; stream?: boolean; timeoutMs?: number },
 	phase: 'download' | 'upload',
 	label: string,
@@ -183,7 +186,7 @@ export function describeZod(error: z.ZodError): string {
  * `attempt` returns the value or throws a FailureError; `deadline` bounds the waiting.
  */
 export async function withRetries<T>(
-	fx: IExecuteFunctions,
+	fx: HttpContext,
 	policy: RetryPolicy,
 	attempt: () => Promise<T>,
 	deadline = Number.POSITIVE_INFINITY,

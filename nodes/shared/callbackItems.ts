@@ -1,0 +1,105 @@
+/**
+ * The items a verified callback becomes: a finished item exactly like the Edit/Generate node's (plus the callback
+ * URL's query), or a failed item for the trigger's second output. README's trigger section documents both.
+ */
+import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { Failure, FailureKind } from './errors';
+import { asFailure, describeFailureText, FailureError } from './errors';
+import type { FinishedItemJson, ImageJson } from './items';
+import { finishedJson, imageJson } from './items';
+import type { OutputContext } from './outputs';
+import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './outputs';
+import type { Job } from './providers/provider';
+import { settle } from './settle';
+import type { TriggerOptions } from './triggerProperties';
+
+export type SucceededCallbackJson = FinishedItemJson & { query: IDataObject };
+
+export type FailedCallbackJson = {
+	predictionId: string | null;
+	model: string | null;
+	status: string | null;
+	/** The provider's task error code, when it gave one. */
+	code: number | null;
+	kind: FailureKind;
+	error: string;
+	description: string;
+	resultUrl: string | null;
+	query: IDataObject;
+};
+
+/** What the trigger emits for one callback: one item on one of its two outputs. */
+export type CallbackOutcome = { output: 'succeeded'; item: INodeExecutionData } | { output: 'failed'; item: INodeExecutionData };
+
+export function failedItem(failure: Failure, query: IDataObject, job?: Pick<Job, 'id' | 'model' | 'status'>, resultUrl?: string): CallbackOutcome {
+	const json: FailedCallbackJson = {
+		predictionId: failure.predictionId ?? job?.id ?? null,
+		model: job?.model || null,
+		status: failure.status ?? job?.status ?? null,
+		code: failure.taskCode ?? null,
+		kind: failure.kind,
+		error: failure.message,
+		description: describeFailureText(failure),
+		resultUrl: resultUrl ?? null,
+		query,
+	};
+	return { output: 'failed', item: { json } };
+}
+
+export interface FinishContext {
+	fx: OutputContext;
+	label: string;
+	options: TriggerOptions;
+	query: IDataObject;
+	resultUrl: string;
+}
+
+/** A finished job: the same checks and downloads as the nodes; anything that stops it becomes a failed item. */
+export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promise<CallbackOutcome> {
+	const { label, query, resultUrl } = ctx;
+	const fail = (kind: FailureKind, message: string, hint: string) =>
+		failedItem({ kind, message, hint, predictionId: job.id, status: job.status }, query, job, resultUrl);
+	if (job.nsfw.some(Boolean)) {
+		return fail('nsfw', `${label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`, 'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.');
+	}
+	if (job.outputs.length === 0) {
+		return fail('malformed', 'The prediction completed without any output image', 'Fetch it with Get Result in a moment; if it stays empty, run the submitting workflow again.');
+	}
+	if (ctx.options.output === 'url') {
+		const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl), query };
+		return { output: 'succeeded', item: { json } };
+	}
+	const stored = await settle(storeImages(ctx, job));
+	if (!stored.ok) {
+		const failure = asFailure(stored.error);
+		return failedItem({ ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
+	}
+	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, stored.value.images), query };
+	return { output: 'succeeded', item: { json, binary: stored.value.binary } };
+}
+
+async function storeImages(ctx: FinishContext, job: Job): Promise<{ binary: IBinaryKeyData; images: ImageJson[] }> {
+	const binary: IBinaryKeyData = {};
+	const images: ImageJson[] = [];
+	for (const [index, output] of job.outputs.entries()) {
+		const source = classifyOutput(output);
+		if (source.type === 'invalid') {
+			throw new FailureError({
+				kind: 'download',
+				message: `${ctx.label} returned an output that is ${source.reason}`,
+				hint: `It was not fetched. Use Output: URL Only to see it, and report it to ${ctx.label} if it persists.`,
+			});
+		}
+		const field = outputFieldName(ctx.options.binaryPropertyName, index);
+		const image = await storeOutput(ctx.fx, source, {
+			fileNameFor: (kind) => outputFileName(undefined, job.id, index, kind),
+			// Callbacks do not say which format was asked for; the bytes decide (see storeOutput).
+			expectedKind: 'png',
+			label: ctx.label,
+		});
+		binary[field] = image.binary;
+		images.push(imageJson(field, image));
+	}
+	return { binary, images };
+}

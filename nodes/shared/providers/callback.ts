@@ -1,0 +1,53 @@
+/**
+ * The callback port: what a seller must answer so the trigger can accept its completion callbacks.
+ * Like the provider port, a dialect only reads and checks; it never sends, waits or remembers.
+ */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import type { Failure } from '../errors';
+import type { RawResponse } from '../transport';
+import type { ApiCall, Job } from './provider';
+
+/** The parts of an incoming callback that authenticity depends on. */
+export interface CallbackRequest {
+	/** Header names in lower case. */
+	headers: Record<string, string | undefined>;
+	/** The body exactly as it arrived: signatures cover these bytes, not a re-serialised JSON. */
+	rawBody: Buffer;
+	/** Seconds since the epoch, passed in so the check stays pure. */
+	nowSec: number;
+}
+
+export type RejectReason = 'unsigned' | 'malformed' | 'stale' | 'forged' | 'replayed';
+
+/** Authentic (with the key that identifies this delivery, for replay detection), or why not. */
+export type Verdict = { ok: true; replayKey: string } | { ok: false; reason: RejectReason; detail: string };
+
+export type SecretAnswer = { ok: true; secret: string } | { ok: false; failure: Failure };
+
+/** Where the secret that authenticates callbacks comes from. */
+export type SecretSource =
+	| { from: 'api'; call: ApiCall; read(response: RawResponse): SecretAnswer }
+	| { from: 'credential'; read(credentials: ICredentialDataDecryptedObject): SecretAnswer };
+
+/** A verified callback's body, read: the finished or failed task, or why it cannot be read. */
+export type CallbackReading = { ok: true; job: Job } | { ok: false; detail: string; predictionId: string | null };
+
+export interface CallbackDialect {
+	/** The Provider parameter's value. */
+	id: string;
+	label: string;
+	credentialName: string;
+	defaultBaseUrl: string;
+	/** Attribution headers on the secret request, as on every API request. */
+	headers: Record<string, string>;
+	secret: SecretSource;
+	/** Pure: decides authenticity from the headers, the raw body, the secret and the clock. */
+	verify(secret: string, request: CallbackRequest): Verdict;
+	/** Pure: reads the (already authentic) parsed body. */
+	read(body: unknown): CallbackReading;
+	/** Where a prediction can be fetched again, when the callback does not say. */
+	resultUrl(baseUrl: string, predictionId: string): string;
+	/** How long a delivery key is remembered to refuse its replay. */
+	replayWindowSeconds: number;
+}

@@ -1,0 +1,64 @@
+/** The GPT Image 2 Trigger's parameters and its options schema (values and defaults from schemas.ts). */
+import type { INodeProperties } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { DEFAULT_CALLBACK_PROVIDER } from './providers/callbacks';
+import { outputOptionsSchema } from './schemas';
+
+/** The trigger's Options collection: how a finished image is handed on. */
+export const triggerOptionsSchema = outputOptionsSchema.pick({ output: true, binaryPropertyName: true });
+export type TriggerOptions = z.infer<typeof triggerOptionsSchema>;
+
+/** Provider values and the credential each one needs; each::labs joins here with its credential. */
+export const TRIGGER_PROVIDERS = [{ name: 'WaveSpeedAI', value: 'wavespeed', credentialName: 'waveSpeedApi' }] as const;
+
+export const triggerCredentials = TRIGGER_PROVIDERS.map(({ value, credentialName }) => ({
+	name: credentialName,
+	required: true,
+	displayOptions: { show: { provider: [value] } },
+}));
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Provider',
+		name: 'provider',
+		type: 'options',
+		noDataExpression: true,
+		options: TRIGGER_PROVIDERS.map(({ name, value }) => ({ name, value })),
+		default: DEFAULT_CALLBACK_PROVIDER,
+		description: 'Who renders the images and sends the callbacks; the callbacks are checked with this provider\'s credential',
+	},
+	{
+		displayName:
+			'In the GPT Image 2 node that submits, set Wait For Result to Don\'t Wait and Options > Webhook URL to this trigger\'s Production URL. Add query parameters such as ?sku=SNK-001 to match results to rows: they arrive in the item\'s <code>query</code>.',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				options: [
+					{ name: 'Binary File', value: 'binary', description: 'Download the image into the item as a file' },
+					{ name: 'URL Only', value: 'url', description: 'Return the output URLs in JSON (they expire after 7 days)' },
+				],
+				default: 'binary',
+			},
+			{
+				displayName: 'Put Output In Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
+			},
+		],
+	},
+];
