@@ -2,7 +2,7 @@
 export { startEmulator } from './emulator';
 export { seededRandom } from './random';
 export { expectedSize, sizeForRatio, ASPECT_RATIOS, MAX_EDGE, type AspectRatio } from './sizes';
-export { verifyWebhookSignature, signWebhook, WEBHOOK_TOLERANCE_SECONDS } from './webhooks';
+export { verifyWebhookSignature, signWebhook, tamperedRequest, WEBHOOK_TOLERANCE_SECONDS } from './webhooks';
 export { TASK_ERROR_MESSAGES } from './errors';
 export { DEFAULT_CONFIG } from './types';
 export type {
@@ -17,6 +17,7 @@ export type {
 	StartOptions,
 	UploadRecord,
 	WebhookDelivery,
+	WebhookTamper,
 	ModelId,
 	OutputFormat,
 	Resolution,

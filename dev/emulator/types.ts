@@ -21,6 +21,8 @@ export interface EmulatorConfig {
 	maxUploadBytes: number;
 	/** Mark every output as NSFW in has_nsfw_contents. */
 	nsfw: boolean;
+	/** Deliver webhooks tampered with in this way (see WebhookTamper); 'none': genuine deliveries. */
+	webhookTamper: WebhookTamper | 'none';
 }
 
 export type FaultEndpoint =
@@ -122,8 +124,17 @@ export interface UploadRecord {
 	flow: 'current' | 'legacy';
 }
 
+/**
+ * Webhook deliveries on request that a receiver must refuse: signed with another secret, older than 300 s, sent
+ * twice (genuine, then the same bytes again), with a garbled signature header, without signature headers, or a
+ * correctly signed body that is not JSON.
+ */
+export type WebhookTamper = 'forged' | 'stale' | 'replayed' | 'malformed' | 'unsigned' | 'notJson';
+
 export interface WebhookDelivery {
 	url: string;
+	/** How this delivery was tampered with, when the webhookTamper knob was set. */
+	tamper?: WebhookTamper;
 	status?: number;
 	error?: string;
 	body: string;
@@ -182,4 +193,5 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	legacyUploadOnly: false,
 	maxUploadBytes: 20 * 1024 * 1024,
 	nsfw: false,
+	webhookTamper: 'none',
 };

@@ -1,7 +1,7 @@
 /** Webhook delivery with WaveSpeed's v3 signature, and the matching verification helper. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
-import type { WebhookDelivery } from './types';
+import type { WebhookDelivery, WebhookTamper } from './types';
 
 /** Signatures older than this are rejected by verifyWebhookSignature. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -51,17 +51,38 @@ export function verifyWebhookSignature(
 	});
 }
 
-/** POSTs a webhook once and records the outcome (WaveSpeed's retry policy is undocumented: no retries). */
-export async function deliverWebhook(
-	url: string,
-	id: string,
-	payload: unknown,
+/** A secret the receiver cannot know, for forged deliveries. */
+const FORGERY_SECRET = 'whsec_Zm9yZ2VkLXNlY3JldC1ub2JvZHkta25vd3M=';
+
+/** What one delivery sends: the body and headers, tampered with when asked. */
+export function tamperedRequest(
+	tamper: WebhookTamper | undefined,
 	secret: string,
-	dispatcher: Dispatcher,
-	signal: AbortSignal,
-): Promise<WebhookDelivery> {
-	const body = JSON.stringify(payload);
-	const headers = webhookHeaders(secret, id, body);
+	id: string,
+	body: string,
+	nowSec = Math.floor(Date.now() / 1000),
+): { body: string; headers: Record<string, string> } {
+	switch (tamper) {
+		case 'forged':
+			return { body, headers: webhookHeaders(FORGERY_SECRET, id, body, nowSec) };
+		case 'stale':
+			return { body, headers: webhookHeaders(secret, id, body, nowSec - WEBHOOK_TOLERANCE_SECONDS - 60) };
+		case 'malformed': {
+			const headers = webhookHeaders(secret, id, body, nowSec);
+			return { body, headers: { ...headers, 'webhook-signature': headers['webhook-signature'].replace('v3,', 'v3;'), 'webhook-timestamp': 'yesterday' } };
+		}
+		case 'unsigned':
+			return { body, headers: { 'content-type': 'application/json' } };
+		case 'notJson': {
+			const garbled = body.slice(0, Math.max(1, body.length - 3));
+			return { body: garbled, headers: webhookHeaders(secret, id, garbled, nowSec) };
+		}
+		default:
+			return { body, headers: webhookHeaders(secret, id, body, nowSec) };
+	}
+}
+
+async function post(url: string, body: string, headers: Record<string, string>, dispatcher: Dispatcher, signal: AbortSignal): Promise<WebhookDelivery> {
 	try {
 		const response = await request(url, { method: 'POST', body, headers, dispatcher, signal });
 		await response.body.dump();
@@ -69,4 +90,25 @@ export async function deliverWebhook(
 	} catch (error) {
 		return { url, error: error instanceof Error ? error.message : String(error), body, headers };
 	}
+}
+
+/**
+ * POSTs a webhook once (WaveSpeed's retry policy is undocumented: no retries) and returns what was sent; with the
+ * 'replayed' knob the genuine delivery is followed by the same bytes and headers again.
+ */
+export async function deliverWebhook(
+	url: string,
+	id: string,
+	payload: unknown,
+	secret: string,
+	dispatcher: Dispatcher,
+	signal: AbortSignal,
+	knob: WebhookTamper | 'none' = 'none',
+): Promise<WebhookDelivery[]> {
+	const tamper = knob === 'none' ? undefined : knob;
+	const sent = tamperedRequest(tamper === 'replayed' ? undefined : tamper, secret, id, JSON.stringify(payload));
+	const first = await post(url, sent.body, sent.headers, dispatcher, signal);
+	if (tamper !== 'replayed') return [tamper ? { ...first, tamper } : first];
+	const copy = await post(url, sent.body, sent.headers, dispatcher, signal);
+	return [first, { ...copy, tamper }];
 }

@@ -16,3 +16,5 @@ export { setupContainer } from './container';
 export { readWorkflowFile } from './workflowFile';
 export { INSTANCE_BASE_URL } from './additionalData';
 export { allowedFilePaths, harnessUserFolder } from './env';
+export { listenForWebhooks } from './webhooks';
+export type { WebhookExchange, WebhookListener } from './webhooks';

@@ -1,0 +1,179 @@
+/**
+ * GPT Image 2 Trigger through n8n-core: the Generate node submits with Don't Wait and Webhook URL = the trigger's URL,
+ * the emulator delivers the signed callback (or a tampered one), and the trigger's webhook() decides.
+ */
+import type { WebhookTamper } from '../../dev/emulator';
+import type { RunResult, WebhookListener, WorkflowJson } from '../../dev/harness';
+import { listenForWebhooks } from '../../dev/harness';
+import { triggerWorkflow } from '../../dev/workflows/trigger';
+import { chain, generateNode, imageOf, manualTrigger, useTestBed } from './helpers';
+
+describe('GPT Image 2 Trigger', () => {
+	const bed = useTestBed({ latencyMs: 100 });
+	const listeners: WebhookListener[] = [];
+
+	afterEach(async () => {
+		bed.emulator.configure({ webhookTamper: 'none' });
+		await Promise.all(listeners.splice(0).map(async (l) => await l.close()));
+	});
+
+	/** The emulator records a delivery once it has read the answer, a moment after the receiver logged it. */
+	const deliveries = async (count: number) => {
+		while (bed.emulator.webhookDeliveries.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
+		return bed.emulator.webhookDeliveries;
+	};
+
+	const listen = async (workflow: WorkflowJson = triggerWorkflow()): Promise<WebhookListener> => {
+		const listener = await listenForWebhooks(workflow, {
+			credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
+		});
+		listeners.push(listener);
+		return listener;
+	};
+
+	const submit = async (webhookUrl: string, options: Record<string, unknown> = {}): Promise<RunResult> =>
+		await bed.run(
+			chain(
+				manualTrigger(),
+				generateNode({
+					operation: 'generateImage',
+					prompt: 'a red sneaker on a marble counter',
+					aspectRatio: '1:1',
+					resolution: '1k',
+					quality: 'low',
+					waitMode: 'none',
+					options: { webhookUrl, ...options },
+				}),
+			),
+		);
+
+	const submittedId = (result: RunResult): string => {
+		expect(result.status).toBe('success');
+		return String(result.output('Generate')[0].json.id);
+	};
+
+	it('turns a signed callback into the finished item, image included, with the query of its URL', async () => {
+		const listener = await listen();
+		const id = submittedId(await submit(`${listener.productionUrl('Trigger')}?sku=SNK-001&row=7`));
+		const [run] = await listener.waitForRuns(1);
+		expect(listener.exchanges[0].status).toBe(200);
+		expect(run.status).toBe('success');
+		const [item] = run.output('Trigger', 0);
+		expect(run.output('Trigger', 1)).toEqual([]);
+		expect(run.output('Saved')).toHaveLength(1);
+		expect(item.json).toMatchObject({
+			id,
+			model: 'openai/gpt-image-2/text-to-image',
+			status: 'completed',
+			outputs: [expect.stringContaining('/outputs/')],
+			resultUrl: expect.stringContaining(`/api/v3/predictions/${id}/result`),
+			nsfw: [false],
+			query: { sku: 'SNK-001', row: '7' },
+			images: [{ binaryField: 'data', fileName: `${id}.png`, mimeType: 'image/png', width: 1024, height: 1024, fileSize: expect.any(Number) }],
+		});
+		const picture = await imageOf(run, item.binary?.data as never);
+		expect(picture).toMatchObject({ format: 'png', width: 1024, height: 1024 });
+	});
+
+	it('emits exactly the JSON the Generate node gives when it polls (plus query)', async () => {
+		const listener = await listen();
+		submittedId(await submit(listener.productionUrl('Trigger')));
+		const [run] = await listener.waitForRuns(1);
+		const polled = await bed.run(
+			chain(manualTrigger(), generateNode({ operation: 'generateImage', prompt: 'a red sneaker', aspectRatio: '1:1', resolution: '1k', quality: 'low', options: { pollInterval: 1 } })),
+		);
+		const triggerJson = { ...run.output('Trigger')[0].json };
+		expect(triggerJson.query).toEqual({});
+		delete triggerJson.query;
+		expect(Object.keys(triggerJson).sort()).toEqual(Object.keys(polled.output('Generate')[0].json).sort());
+		expect(Object.keys(run.output('Trigger')[0].binary ?? {})).toEqual(Object.keys(polled.output('Generate')[0].binary ?? {}));
+	});
+
+	it('fetches the webhook secret once with the credential for many callbacks', async () => {
+		const listener = await listen();
+		for (let i = 0; i < 3; i++) submittedId(await submit(`${listener.productionUrl('Trigger')}?row=${i}`));
+		const runs = await listener.waitForRuns(3);
+		expect(runs.map((r) => r.output('Trigger')[0].json.query).sort((a, b) => String((a as { row: string }).row).localeCompare(String((b as { row: string }).row)))).toEqual([
+			{ row: '0' },
+			{ row: '1' },
+			{ row: '2' },
+		]);
+		expect(bed.apiRequests('webhook-secret').length).toBeLessThanOrEqual(1);
+	});
+
+	it('routes a failed task to the Failed output with its status, code, error and prediction id', async () => {
+		const listener = await listen();
+		bed.emulator.injectFault({ endpoint: 'submit', kind: 'task-failed', taskErrorCode: 5003 });
+		const id = submittedId(await submit(`${listener.productionUrl('Trigger')}?sku=SNK-404`));
+		const [run] = await listener.waitForRuns(1);
+		expect(run.output('Trigger', 0)).toEqual([]);
+		expect(run.output('Failed Task')).toHaveLength(1);
+		expect(run.output('Trigger', 1)[0].json).toMatchObject({
+			predictionId: id,
+			status: 'failed',
+			code: 5003,
+			kind: 'task',
+			error: expect.any(String),
+			query: { sku: 'SNK-404' },
+		});
+	});
+
+	it('with Output: URL Only, hands on the URLs and downloads nothing', async () => {
+		const listener = await listen(triggerWorkflow({ options: { output: 'url' } }));
+		submittedId(await submit(listener.productionUrl('Trigger')));
+		const [run] = await listener.waitForRuns(1);
+		const [item] = run.output('Trigger');
+		expect(item.binary).toBeUndefined();
+		expect(item.json.outputs).toEqual([expect.stringContaining('/outputs/')]);
+		expect(bed.emulator.requests.filter((r) => r.origin === bed.emulator.cdnBaseUrl && !r.internal)).toEqual([]);
+	});
+
+	it('works on the test URL too (a manual run, as with "Listen for test event")', async () => {
+		const listener = await listen();
+		submittedId(await submit(`${listener.testUrl('Trigger')}?sku=T-1`));
+		const [run] = await listener.waitForRuns(1);
+		expect(run.run.mode).toBe('manual');
+		expect(run.output('Trigger')[0].json.query).toEqual({ sku: 'T-1' });
+	});
+
+	describe.each<[WebhookTamper, number]>([
+		['forged', 401],
+		['stale', 401],
+		['malformed', 401],
+		['unsigned', 401],
+		// n8n's body parser refuses a JSON body that does not parse before any node sees it.
+		['notJson', 422],
+	])('a %s callback', (tamper, status) => {
+		it(`is answered ${status} and starts no run`, async () => {
+			const listener = await listen();
+			bed.emulator.configure({ webhookTamper: tamper });
+			submittedId(await submit(listener.productionUrl('Trigger')));
+			const [exchange] = await listener.waitForExchanges(1);
+			expect(exchange.status).toBe(status);
+			expect(exchange.run).toBeUndefined();
+			expect((await deliveries(1))[0]).toMatchObject({ tamper, status });
+		});
+	});
+
+	it('refuses a replay of an accepted delivery inside the window: 401, no second run', async () => {
+		const listener = await listen();
+		bed.emulator.configure({ webhookTamper: 'replayed' });
+		submittedId(await submit(listener.productionUrl('Trigger')));
+		const exchanges = await listener.waitForExchanges(2);
+		expect((await deliveries(2)).map((d) => d.tamper)).toEqual([undefined, 'replayed']);
+		expect(exchanges.map((e) => e.status)).toEqual([200, 401]);
+		expect(exchanges[1].run).toBeUndefined();
+		expect((await exchanges[0].run)?.status).toBe('success');
+	});
+
+	it('refuses every callback when the credential cannot fetch the secret (wrong key): 503, no run', async () => {
+		const listener = await listenForWebhooks(triggerWorkflow(), {
+			credentials: { waveSpeedApi: { apiKey: 'wrong-key', baseUrl: bed.emulator.baseUrl } },
+		});
+		listeners.push(listener);
+		submittedId(await submit(listener.productionUrl('Trigger')));
+		const [exchange] = await listener.waitForExchanges(1);
+		expect(exchange.status).toBe(503);
+		expect(exchange.run).toBeUndefined();
+	});
+});
