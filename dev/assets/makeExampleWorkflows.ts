@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IConnections, INode, INodeParameters } from 'n8n-workflow';
 
+import { PAIR_TRIGGER_WEBHOOK_ID, TRIGGER_URL_PLACEHOLDER } from '../demo/pair';
+
 const OUT = join(__dirname, '..', '..', 'examples');
 export const INPUT_DIR = '/home/node/.n8n-files/product-photos/';
 export const OUTPUT_DIR = '/home/node/.n8n-files/gpt-image-2/';
@@ -263,3 +265,81 @@ write(
 	link('Run it', 'Read product photo', 'Submit edit', 'Wait for WaveSpeed', 'Get edited image', 'Save image'),
 	['gpt-image-2', 'webhook'],
 );
+
+
+write(
+	'batch-submit-to-trigger.json',
+	'GPT Image 2: submit a sheet, results come to the trigger',
+	[
+		note(
+			`## Big batches without holding a worker (1 of 2)\nSubmits every row of **products.csv** with **Don't Wait**: this run ends in seconds, whatever the quality and resolution. WaveSpeed calls the **GPT Image 2 Trigger** of the workflow *GPT Image 2: save each image under its SKU* when each image is done, with \`?sku=<row's sku>\` on the URL so the result finds its row.\n\n${common}\n\n**Set up:** import the other workflow, publish it, copy its trigger's **Production URL** and put it in place of \`${TRIGGER_URL_PLACEHOLDER}${PAIR_TRIGGER_WEBHOOK_ID}/gpt-image-2\` in *Submit each photo* > Options > Webhook URL (keep the \`?sku=\` part). n8n must be reachable from the internet (WEBHOOK_URL).`,
+			560,
+		),
+		trigger(),
+		read('Read products.csv', `${INPUT_DIR}products.csv`, [220, 0]),
+		{ name: 'Extract products', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, parameters: { operation: 'csv', options: {} }, position: [440, 0] },
+		read('Read each photo', `={{ '${INPUT_DIR}' + $json.file }}`, [660, 0]),
+		{
+			name: 'Submit each photo',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				prompt: "={{ $('Extract products').item.json.prompt }}",
+				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
+				aspectRatio: "={{ $('Extract products').item.json.aspect_ratio }}",
+				resolution: '1k',
+				quality: 'medium',
+				outputFormat: 'png',
+				waitMode: 'none',
+				options: {
+					webhookUrl: `={{ '${TRIGGER_URL_PLACEHOLDER}${PAIR_TRIGGER_WEBHOOK_ID}/gpt-image-2?sku=' + encodeURIComponent($('Extract products').item.json.sku) }}`,
+					maxConcurrency: 5,
+				},
+			},
+			position: [880, 0],
+		},
+	],
+	link('Run it', 'Read products.csv', 'Extract products', 'Read each photo', 'Submit each photo'),
+	['gpt-image-2', 'webhook', 'batch'],
+);
+
+writeTriggerExample();
+
+function writeTriggerExample(): void {
+	const specs: Spec[] = [
+		note(
+			`## Big batches without holding a worker (2 of 2)\nStarts once per finished image. The **GPT Image 2 Trigger** checks that the callback really comes from WaveSpeed (signature, at most 5 minutes old, never twice) and answers anything else with 401. It downloads the image like the Edit node and passes on the URL's query: \`$json.query.sku\` names the file.\n\n${common}\n\n**Publish** this workflow first, then copy the trigger's **Production URL** into the submitting workflow. Failed tasks leave by the **Failed** output with the prediction ID and the reason.`,
+			520,
+		),
+		{
+			name: 'GPT Image 2 Trigger',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Trigger',
+			typeVersion: 1,
+			parameters: { provider: 'wavespeed', options: {} },
+			position: [0, 0],
+		},
+		{
+			name: 'Save image under its SKU',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1.1,
+			parameters: { operation: 'write', fileName: `=${OUTPUT_DIR}{{ $json.query.sku }}.png`, dataPropertyName: 'data', options: {} },
+			position: [260, -100],
+		},
+		{ name: 'Handle failed tasks here', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {}, position: [260, 100] },
+	];
+	const nodes = specs.map(node).map((n) => (n.type.endsWith('gptImage2Trigger') ? { ...n, webhookId: PAIR_TRIGGER_WEBHOOK_ID } : n));
+	const workflow = {
+		name: 'GPT Image 2: save each image under its SKU',
+		nodes,
+		connections: {
+			'GPT Image 2 Trigger': {
+				main: [[{ node: 'Save image under its SKU', type: 'main', index: 0 }], [{ node: 'Handle failed tasks here', type: 'main', index: 0 }]],
+			},
+		},
+		pinData: {},
+		settings: { executionOrder: 'v1' },
+		tags: [{ name: 'gpt-image-2' }, { name: 'trigger' }],
+		meta: { templateCredsSetupCompleted: false },
+	};
+	writeFileSync(join(OUT, 'save-images-from-trigger.json'), JSON.stringify(workflow, null, '\t') + '\n');
+}

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { INode, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
+import { UserError } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../harness';
 
@@ -18,6 +19,10 @@ export interface Example {
 	title: string;
 	/** The nodes of this package whose items the demo reports. */
 	imageNodes: string[];
+	/** A workflow that only submits: its results arrive at this example's trigger, and `submitNode` is what submits. */
+	pair?: { trigger: string; submitNode: string };
+	/** Started by callbacks, not by hand: it runs as part of the example that names it in `pair`. */
+	startedByCallbacks?: boolean;
 }
 
 export const EXAMPLES: Example[] = [
@@ -26,7 +31,21 @@ export const EXAMPLES: Example[] = [
 	{ name: 'campaign-variants', file: 'campaign-variants.json', title: 'Campaign variants', imageNodes: ['Generate variant'] },
 	{ name: 'composite-product-into-scene', file: 'composite-product-into-scene.json', title: 'Compositing', imageNodes: ['Composite'] },
 	{ name: 'long-job-with-webhook', file: 'long-job-with-webhook.json', title: 'Long job (webhook, run here by polling)', imageNodes: ['Get edited image'] },
+	{
+		name: 'batch-submit-to-trigger',
+		file: 'batch-submit-to-trigger.json',
+		title: 'Big batch, results by the GPT Image 2 Trigger',
+		imageNodes: ['GPT Image 2 Trigger'],
+		pair: { trigger: 'save-images-from-trigger', submitNode: 'Submit each photo' },
+	},
+	{ name: 'save-images-from-trigger', file: 'save-images-from-trigger.json', title: 'Save each image under its SKU (trigger)', imageNodes: ['GPT Image 2 Trigger'], startedByCallbacks: true },
 ];
+
+export function exampleNamed(name: string): Example {
+	const example = EXAMPLES.find((e) => e.name === name);
+	if (!example) throw new UserError(`No example named "${name}"`);
+	return example;
+}
 
 export interface LoadOptions {
 	outputDir: string;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 
-import { EXAMPLES, EXAMPLES_DIR, loadExample } from '../../dev/demo/examples';
+import { EXAMPLES, EXAMPLES_DIR, exampleNamed, loadExample } from '../../dev/demo/examples';
+import { PAIR_TRIGGER_WEBHOOK_ID, runExamplePair, TRIGGER_URL_PLACEHOLDER } from '../../dev/demo/pair';
 import { useTestBed } from './helpers';
 
 /** What each example must write: file name, format and pixel size implied by its parameters. */
@@ -23,7 +24,16 @@ const EXPECTED: Record<string, Array<{ file: string; format: 'png' | 'jpeg'; wid
 	],
 	'composite-product-into-scene': [{ file: 'olive-oil-in-kitchen.png', format: 'png', width: 2512, height: 1680 }],
 	'long-job-with-webhook': [{ file: 'mug-rainy-window.png', format: 'png', width: 2576, height: 3216 }],
+	// Written by the trigger's workflow, one run per callback, named from the ?sku= of the webhook URL.
+	'batch-submit-to-trigger': [
+		{ file: 'SNK-001.png', format: 'png', width: 1248, height: 832 },
+		{ file: 'MUG-014.png', format: 'png', width: 912, height: 1152 },
+		{ file: 'OIL-500.png', format: 'png', width: 832, height: 1248 },
+	],
 };
+
+/** Examples a user runs by hand (the trigger's workflow runs inside its pair). */
+const RUNNABLE = EXAMPLES.filter((e) => !e.startedByCallbacks && !e.pair);
 
 describe('example workflows', () => {
 	const bed = useTestBed();
@@ -33,7 +43,7 @@ describe('example workflows', () => {
 		expect(EXAMPLES.map((e) => e.file).sort()).toEqual(files.sort());
 	});
 
-	it.each(EXAMPLES.map((e) => [e.name, e] as const))('%s writes its images', async (name, example) => {
+	it.each(RUNNABLE.map((e) => [e.name, e] as const))('%s writes its images', async (name, example) => {
 		const outputDir = mkdtempSync(path.join(tmpdir(), `example-${name}-`));
 		const result = await bed.run(loadExample(example, { outputDir }));
 
@@ -72,6 +82,38 @@ describe('example workflows', () => {
 		const local = loadExample(example, { outputDir: tmpdir() });
 		expect(local.nodes.some((n) => n.type === 'n8n-nodes-base.wait')).toBe(false);
 		expect(local.connections['Submit edit'].main[0]).toEqual([{ node: 'Get edited image', type: 'main', index: 0 }]);
+	});
+
+	it('batch-submit-to-trigger: the sheet is submitted without waiting, and the trigger saves each image under its SKU', async () => {
+		const outputDir = mkdtempSync(path.join(tmpdir(), 'example-pair-'));
+		const submitter = exampleNamed('batch-submit-to-trigger');
+		const pair = submitter.pair!;
+		const { submit, triggered } = await runExamplePair(
+			loadExample(submitter, { outputDir }),
+			loadExample(exampleNamed(pair.trigger), { outputDir }),
+			{ apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl },
+			pair.submitNode,
+		);
+		expect(submit.status).toBe('success');
+		expect(submit.output(pair.submitNode).map((i) => i.json.status)).toEqual(['created', 'created', 'created']);
+		expect(triggered.map((r) => r.status)).toEqual(['success', 'success', 'success']);
+		const expected = EXPECTED['batch-submit-to-trigger'];
+		expect(readdirSync(outputDir).sort()).toEqual(expected.map((e) => e.file).sort());
+		for (const file of expected) {
+			const meta = await sharp(path.join(outputDir, file.file)).metadata();
+			expect({ file: file.file, format: meta.format, width: meta.width, height: meta.height }).toEqual(file);
+		}
+		expect(bed.submits()).toHaveLength(3);
+		for (const request of bed.submits()) expect(request.query.webhook).toMatch(/\/webhook\/[^/]+\/gpt-image-2\?sku=[A-Z]{3}-\d{3}$/);
+	});
+
+	it('the submitting example points at the trigger example\'s Production URL', () => {
+		const raw = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'batch-submit-to-trigger.json'), 'utf8'));
+		const submit = raw.nodes.find((n: { name: string }) => n.name === 'Submit each photo');
+		expect(submit.parameters.waitMode).toBe('none');
+		expect(submit.parameters.options.webhookUrl).toContain(`${TRIGGER_URL_PLACEHOLDER}${PAIR_TRIGGER_WEBHOOK_ID}/gpt-image-2?sku=`);
+		const trigger = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'save-images-from-trigger.json'), 'utf8')).nodes.find((n: { type: string }) => n.type.endsWith('gptImage2Trigger'));
+		expect(trigger.webhookId).toBe(PAIR_TRIGGER_WEBHOOK_ID);
 	});
 
 	it('has a sticky note explaining each example', () => {
