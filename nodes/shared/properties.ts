@@ -220,7 +220,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				displayOptions: { show: submitOnly },
 				default: '',
 				placeholder: 'e.g. {{ $execution.resumeUrl }}',
-				description: 'WaveSpeed POSTs the finished prediction here, e.g. to resume a Wait node. Not possible with Inline Base64.',
+				description: 'WaveSpeed POSTs the finished prediction here, e.g. a GPT Image 2 Trigger\'s Production URL (add ?sku=… to match rows) or a Wait node\'s resume URL. Not possible with Inline Base64.',
 			},
 		],
 	};
