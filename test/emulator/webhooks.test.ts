@@ -86,3 +86,30 @@ describe('verifyWebhookSignature', () => {
 		expect(verifyWebhookSignature(secret, { 'webhook-id': 'abc', 'webhook-timestamp': String(old), 'webhook-signature': sign(old) }, body, now)).toBe(false);
 	});
 });
+
+describe('webhookTamper knob', () => {
+	it('delivers deliveries a receiver must refuse, each recorded with its kind', async () => {
+		for (const tamper of ['forged', 'stale', 'malformed', 'unsigned', 'notJson'] as const) {
+			emulator.reset();
+			emulator.configure({ webhookTamper: tamper });
+			await api(emulator, 'POST', `${T2I}?webhook=${encodeURIComponent(`${receiver.url}/t`)}`, { prompt: 'x' });
+			await waitForDeliveries(1);
+			const delivery = emulator.webhookDeliveries[0];
+			expect(delivery.tamper).toBe(tamper);
+			expect(verifyWebhookSignature(emulator.webhookSecret, delivery.headers, delivery.body)).toBe(tamper === 'notJson');
+			if (tamper === 'notJson') expect(() => JSON.parse(delivery.body)).toThrow();
+		}
+		emulator.configure({ webhookTamper: 'none' });
+	});
+
+	it('replays: the genuine delivery, then the same bytes and headers again', async () => {
+		emulator.configure({ webhookTamper: 'replayed' });
+		await api(emulator, 'POST', `${T2I}?webhook=${encodeURIComponent(`${receiver.url}/r`)}`, { prompt: 'x' });
+		await waitForDeliveries(2);
+		emulator.configure({ webhookTamper: 'none' });
+		const [first, copy] = emulator.webhookDeliveries;
+		expect(first.tamper).toBeUndefined();
+		expect(copy).toMatchObject({ tamper: 'replayed', body: first.body, headers: first.headers });
+		expect(verifyWebhookSignature(emulator.webhookSecret, first.headers, first.body)).toBe(true);
+	});
+});
