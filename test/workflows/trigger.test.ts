@@ -13,7 +13,7 @@ describe('GPT Image 2 Trigger', () => {
 	const listeners: WebhookListener[] = [];
 
 	afterEach(async () => {
-		bed.emulator.configure({ webhookTamper: 'none' });
+		bed.emulator.configure({ webhookTamper: 'none', nsfw: false });
 		await Promise.all(listeners.splice(0).map(async (l) => await l.close()));
 	});
 
@@ -116,6 +116,25 @@ describe('GPT Image 2 Trigger', () => {
 			error: expect.any(String),
 			query: { sku: 'SNK-404' },
 		});
+	});
+
+	it('routes an output flagged NSFW to the Failed output, like the nodes refuse it', async () => {
+		const listener = await listen();
+		bed.emulator.configure({ nsfw: true });
+		const id = submittedId(await submit(listener.productionUrl('Trigger')));
+		const [run] = await listener.waitForRuns(1);
+		bed.emulator.configure({ nsfw: false });
+		expect(run.output('Trigger', 1)[0].json).toMatchObject({ predictionId: id, kind: 'nsfw', status: 'completed' });
+	});
+
+	it('routes an output that is not an image to the Failed output after acknowledging the callback', async () => {
+		const listener = await listen();
+		bed.emulator.injectFault({ endpoint: 'cdn', kind: 'cdn-not-image' });
+		const id = submittedId(await submit(`${listener.productionUrl('Trigger')}?sku=X`));
+		const [run] = await listener.waitForRuns(1);
+		expect(listener.exchanges[0].status).toBe(200);
+		expect(run.output('Trigger', 0)).toEqual([]);
+		expect(run.output('Trigger', 1)[0].json).toMatchObject({ predictionId: id, kind: 'download', error: expect.stringContaining('not an image'), query: { sku: 'X' } });
 	});
 
 	it('with Output: URL Only, hands on the URLs and downloads nothing', async () => {
