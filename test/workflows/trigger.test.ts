@@ -3,7 +3,7 @@
  * the emulator delivers the signed callback (or a tampered one), and the trigger's webhook() decides.
  */
 import type { WebhookTamper } from '../../dev/emulator';
-import type { RunResult, WebhookListener, WorkflowJson } from '../../dev/harness';
+import type { BinaryMode, RunResult, WebhookListener, WorkflowJson } from '../../dev/harness';
 import { listenForWebhooks } from '../../dev/harness';
 import { triggerWorkflow } from '../../dev/workflows/trigger';
 import { chain, generateNode, imageOf, manualTrigger, useTestBed } from './helpers';
@@ -23,15 +23,17 @@ describe('GPT Image 2 Trigger', () => {
 		return bed.emulator.webhookDeliveries;
 	};
 
-	const listen = async (workflow: WorkflowJson = triggerWorkflow()): Promise<WebhookListener> => {
+	const listen = async (workflow: WorkflowJson = triggerWorkflow(), binaryMode: BinaryMode = 'default'): Promise<WebhookListener> => {
 		const listener = await listenForWebhooks(workflow, {
+			binaryMode,
 			credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
 		});
 		listeners.push(listener);
 		return listener;
 	};
 
-	const submit = async (webhookUrl: string, options: Record<string, unknown> = {}): Promise<RunResult> =>
+	// The binary mode is process-wide in the harness: the submitting run must use the listener's.
+	const submit = async (webhookUrl: string, options: Record<string, unknown> = {}, binaryMode: BinaryMode = 'default'): Promise<RunResult> =>
 		await bed.run(
 			chain(
 				manualTrigger(),
@@ -45,6 +47,7 @@ describe('GPT Image 2 Trigger', () => {
 					options: { webhookUrl, ...options },
 				}),
 			),
+			binaryMode,
 		);
 
 	const submittedId = (result: RunResult): string => {
@@ -73,6 +76,15 @@ describe('GPT Image 2 Trigger', () => {
 		});
 		const picture = await imageOf(run, item.binary?.data as never);
 		expect(picture).toMatchObject({ format: 'png', width: 1024, height: 1024 });
+	});
+
+	it('stores the image in filesystem binary mode too (as queue and large setups run), readable by id', async () => {
+		const listener = await listen(triggerWorkflow(), 'filesystem');
+		submittedId(await submit(`${listener.productionUrl('Trigger')}?sku=FS-1`, {}, 'filesystem'));
+		const [run] = await listener.waitForRuns(1);
+		const binary = run.output('Trigger')[0].binary?.data;
+		expect(binary?.id).toMatch(/^filesystem/);
+		expect((await imageOf(run, binary as never)).format).toBe('png');
 	});
 
 	it('emits exactly the JSON the Generate node gives when it polls (plus query)', async () => {
