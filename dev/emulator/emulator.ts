@@ -66,8 +66,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		const current = getState();
 		if (!task.webhook) return;
 		const payload = { ...toPrediction(task, current.baseUrl), input: task.input };
-		void deliverWebhook(task.webhook, task.id, payload, current.webhookSecret, dispatcher, deliveries.signal, config.webhookTamper).then((sent) => {
-			if (current.runner.get(task.id) === task) current.webhookDeliveries.push(...sent);
+		void deliverWebhook(task.webhook, task.id, payload, current.webhookSecret, dispatcher, deliveries.signal, config.webhookTamper).then((delivery) => {
+			if (current.runner.get(task.id) === task) current.webhookDeliveries.push(delivery);
 		});
 	};
 

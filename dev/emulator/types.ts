@@ -135,6 +135,8 @@ export interface WebhookDelivery {
 	url: string;
 	/** How this delivery was tampered with, when the webhookTamper knob was set. */
 	tamper?: WebhookTamper;
+	/** With 'replayed': how the genuine delivery before this copy was answered. */
+	replayOf?: { status?: number; error?: string };
 	status?: number;
 	error?: string;
 	body: string;

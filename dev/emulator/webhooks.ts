@@ -93,8 +93,8 @@ async function post(url: string, body: string, headers: Record<string, string>, 
 }
 
 /**
- * POSTs a webhook once (WaveSpeed's retry policy is undocumented: no retries) and returns what was sent; with the
- * 'replayed' knob the genuine delivery is followed by the same bytes and headers again.
+ * POSTs a webhook once (WaveSpeed's retry policy is undocumented: no retries); with the 'replayed' knob the genuine
+ * delivery is followed by the same bytes and headers again, and the record is the copy's (`replayOf`: the first).
  */
 export async function deliverWebhook(
 	url: string,
@@ -104,11 +104,11 @@ export async function deliverWebhook(
 	dispatcher: Dispatcher,
 	signal: AbortSignal,
 	knob: WebhookTamper | 'none' = 'none',
-): Promise<WebhookDelivery[]> {
+): Promise<WebhookDelivery> {
 	const tamper = knob === 'none' ? undefined : knob;
 	const sent = tamperedRequest(tamper === 'replayed' ? undefined : tamper, secret, id, JSON.stringify(payload));
 	const first = await post(url, sent.body, sent.headers, dispatcher, signal);
-	if (tamper !== 'replayed') return [tamper ? { ...first, tamper } : first];
+	if (tamper !== 'replayed') return tamper ? { ...first, tamper } : first;
 	const copy = await post(url, sent.body, sent.headers, dispatcher, signal);
-	return [first, { ...copy, tamper }];
+	return { ...copy, tamper, replayOf: { status: first.status, error: first.error } };
 }
