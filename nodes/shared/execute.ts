@@ -14,10 +14,12 @@ import type { ModelId, Prediction, SubmitRequest } from './schemas';
 import { MODELS } from './schemas';
 import { submitPrediction } from './submit';
 import type { ApiTarget } from './transport';
-import { resolveApiTarget } from './transport';
+import { cancelSignal, resolveApiTarget, throwIfCancelled } from './transport';
+import type { Sighting } from './pollSchedule';
+import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
+import { flightTimes, ServerSlots } from './serverSlots';
 import {
 	assertSucceeded,
-	estimatorFor,
 	fetchPrediction,
 	isTerminal,
 	pollUntilDone,
@@ -35,6 +37,8 @@ interface BatchContext {
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
+	/** Keeps submissions near the account's concurrency once the server is seen queueing this run's tasks. */
+	slots: ServerSlots;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -62,23 +66,37 @@ export function resultUrlFor(baseUrl: string, prediction: Pick<Prediction, 'id' 
 	return prediction.urls?.get || `${baseUrl}/api/v3/predictions/${prediction.id}/result`;
 }
 
+/** Waits until the run may submit one more task; a cancel while waiting reads as a cancel. */
+async function waitForRoom(ctx: BatchContext): Promise<number> {
+	const waited = await settle(ctx.slots.acquire(cancelSignal(ctx.fx)));
+	throwIfCancelled(ctx.fx);
+	if (!waited.ok) throw waited.error;
+	return waited.value;
+}
+
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
 
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
 	const { fx, api } = ctx;
 	const started = Date.now();
-	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const images = plan.operation === 'editImage' ? await resolveReferenceImages(fx, api, itemIndex, plan.references) : [];
 	const model: ModelId = ctx.kind === 'edit' ? MODELS.edit : MODELS.generate;
 	const syncMode = plan.settings.waitMode === 'sync';
-	const submitted = await submitPrediction(fx, api, model, buildSubmitBody(plan, images, inlineBase64), {
-		webhookUrl: plan.options.webhookUrl,
-		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
-		deadline,
-		shouldStop: ctx.shouldStop,
-	});
+	// A row waiting here for the server's queue to drain is not using its Timeout.
+	const deadline = started + (await waitForRoom(ctx)) + plan.options.timeout * 1000;
+	const sent = await settle(
+		submitPrediction(fx, api, model, buildSubmitBody(plan, images, inlineBase64), {
+			webhookUrl: plan.options.webhookUrl,
+			timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
+			deadline,
+			shouldStop: ctx.shouldStop,
+		}),
+	);
+	if (!sent.ok || plan.settings.waitMode === 'none') ctx.slots.release();
+	if (!sent.ok) throw sent.error;
+	const submitted = sent.value;
 	const submittedAt = syncMode ? started : Date.now();
 	if (plan.settings.waitMode === 'none') return pendingItem(ctx, itemIndex, submitted);
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
@@ -97,18 +115,33 @@ async function waitAndCollect(
 ): Promise<INodeExecutionData> {
 	const { fx, api } = ctx;
 	let prediction = submitted;
+	let sighting: Sighting | undefined;
 	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out (5004).
 	if (!isTerminal(prediction.status)) {
-		prediction = await pollUntilDone(fx, api, prediction.id, {
-			pollIntervalMs: plan.options.pollInterval * 1000,
-			deadline,
-			timeoutSeconds: plan.options.timeout,
-			submittedAt,
-			estimator: estimatorFor(`${ctx.kind}|${plan.settings.quality}|${plan.settings.resolution}`),
-			shouldStop: ctx.shouldStop,
-		});
+		const model: ModelId = ctx.kind === 'edit' ? MODELS.edit : MODELS.generate;
+		const kind = { provider: 'wavespeed', baseUrl: api.baseUrl, model, quality: plan.settings.quality, resolution: plan.settings.resolution };
+		const polled = await settle(
+			pollUntilDone(fx, api, prediction.id, {
+				pollIntervalMs: plan.options.pollInterval * 1000,
+				deadline,
+				timeoutSeconds: plan.options.timeout,
+				submittedAt,
+				workTimes: workTimesFor(kind),
+				flight: ctx.slots.submitted(prediction.id),
+				onSighting: (seen) => (sighting = seen),
+				shouldStop: ctx.shouldStop,
+			}),
+		);
+		// The server slot is free once the task ended: the next row may go while this one downloads.
+		ctx.slots.release(prediction.id, sighting && flightTimes(submittedAt, sighting));
+		if (!polled.ok) throw polled.error;
+		prediction = polled.value;
+	} else {
+		ctx.slots.release(prediction.id);
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan);
+	const item = await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan);
+	item.json.queuedMs = sighting ? queuedMsAtLeast(sighting) : null;
+	return item;
 }
 
 async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
@@ -223,6 +256,10 @@ function asFailure(error: unknown): Failure {
 	};
 }
 
+function maxConcurrency(plans: Array<ItemPlan | Failure>): number {
+	return plans.find(isPlan)?.options.maxConcurrency ?? 1;
+}
+
 /** Runs every input item; one output item (or error item) per input, in input order. */
 export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promise<INodeExecutionData[][]> {
 	const items = fx.getInputData();
@@ -252,9 +289,9 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		api,
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
+		slots: new ServerSlots(maxConcurrency(plans)),
 	};
-	const firstPlan = plans.find(isPlan);
-	const concurrency = firstPlan?.options.maxConcurrency ?? 1;
+	const concurrency = maxConcurrency(plans);
 
 	const outcomes = await runItems(
 		items.length,
