@@ -111,6 +111,9 @@ export function longTaskGapMs(elapsedMs: number, pollIntervalMs: number): number
 	return Math.max(pollIntervalMs, Math.min(pollIntervalMs * factor, 20_000));
 }
 
+/** Widening needs this many samples: a spread learned from a few tasks understates the tail. */
+export const WIDEN_AFTER_SAMPLES = 20;
+
 /** Past the learned spread a finish is unlikely at any given moment: looks come half as often there. */
 export function unlikelyAfterMs(spread: Spread, pollIntervalMs: number): number {
 	return Math.max(spread.highMs * 1.5, spread.highMs + 4 * pollIntervalMs);
@@ -119,7 +122,8 @@ export function unlikelyAfterMs(spread: Spread, pollIntervalMs: number): number 
 /** How long after one look the next may come, given how long the task has been working. */
 export function gapMs(input: { elapsedMs: number; workedMs: number; pollIntervalMs: number; spread?: Spread }): number {
 	const base = longTaskGapMs(input.elapsedMs, input.pollIntervalMs);
-	if (!input.spread || input.workedMs <= unlikelyAfterMs(input.spread, input.pollIntervalMs)) return base;
+	const spread = input.spread;
+	if (!spread || spread.count < WIDEN_AFTER_SAMPLES || input.workedMs <= unlikelyAfterMs(spread, input.pollIntervalMs)) return base;
 	return Math.max(base, Math.min(2 * input.pollIntervalMs, 20_000));
 }
 

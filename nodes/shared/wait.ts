@@ -69,7 +69,6 @@ export async function fetchPrediction(fx: IExecuteFunctions, api: ApiTarget, id:
 
 /** Polls until the prediction ends or the deadline passes; transient errors are retried, not fatal. */
 export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: string, options: PollOptions): Promise<Prediction> {
-	const spread = learnedSpread(options.workTimes?.samples() ?? []);
 	const since = (at: number) => at - options.submittedAt;
 	const seen: Omit<Sighting, 'detectedMs'> & { queuedUntilMs: number } = { queuedUntilMs: 0 };
 	let lastLookMs: number | undefined;
@@ -78,6 +77,8 @@ export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: s
 	let last: Prediction | undefined;
 	for (;;) {
 		const elapsedMs = since(Date.now());
+		// Re-read each time: tasks of this kind that finished meanwhile sharpen the schedule of those still running.
+		const spread = learnedSpread(options.workTimes?.samples() ?? []);
 		const look = { elapsedMs, lastLookMs, queuedUntilMs: seen.queuedUntilMs, queued, pollIntervalMs: options.pollIntervalMs, spread };
 		const delay = nextLookDelayMs({ ...look, position: queued ? options.flight?.position() : undefined });
 		// Queued behind this run's own tasks: that wait is credited to the deadline after the look.

@@ -275,6 +275,11 @@ describe('gapMs', () => {
 		expect(gapMs({ elapsedMs: 10_000, workedMs: 10_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
 		expect(gapMs({ elapsedMs: 12_000, workedMs: 12_000, pollIntervalMs: INTERVAL, spread })).toBe(4000);
 	});
+
+	test('not while the spread comes from few tasks: their tail is not known yet', () => {
+		const spread = { lowMs: 2700, highMs: 3000, count: 19 };
+		expect(gapMs({ elapsedMs: 12_000, workedMs: 12_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
+	});
 });
 
 describe('the schedule on a lognormal spread (median 12 s, about 6 to 40 s)', () => {
