@@ -1,39 +1,21 @@
-/** Waiting for a prediction: which statuses end it, when to look next, and the poll loop. */
+/** Waiting for a prediction: when to look next, and the poll loop. Providers say what an answer means. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { describeTaskFailure, describeTimeout, WaveSpeedFailure } from './errors';
+import { cancelledFailure, describeTimeout, FailureError, withPredictionId } from './errors';
 import type { Sighting, WorkTimes } from './pollSchedule';
 import { learnedSpread, nextLookDelayMs, timeoutCreditMs, workTimeSample } from './pollSchedule';
+import type { Job, Provider } from './providers/provider';
 import { FREE_REQUEST_RETRY } from './retry';
-import type { Prediction } from './schemas';
-import { predictionSchema } from './schemas';
 import { settle } from './settle';
 import type { FlightView } from './serverSlots';
 import type { ApiTarget } from './transport';
-import { cancelSignal, readEnvelope, sendApiRequest, throwIfCancelled, withRetries } from './transport';
+import { cancelSignal, sendApiRequest, throwIfCancelled, withRetries } from './transport';
 
-const SUCCESS = new Set(['completed', 'succeeded']);
-const TERMINAL_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'timeout', 'deleted']);
-
-/** Unknown statuses count as still running until the caller's deadline. */
-export function isTerminal(status: string): boolean {
-	return SUCCESS.has(status) || TERMINAL_FAILURES.has(status);
-}
-
-export function isSuccess(status: string): boolean {
-	return SUCCESS.has(status);
-}
-
-/** Adds the prediction id to a failure that happened after submission, so the user can recover the result. */
-export function withPredictionId(error: unknown, predictionId: string, status?: string): unknown {
-	return error instanceof WaveSpeedFailure ? error.withPrediction(predictionId, status) : error;
-}
-
-/** Throws the task's own failure when the prediction ended without success. */
-export function assertSucceeded(prediction: Prediction): Prediction {
-	if (isSuccess(prediction.status)) return prediction;
-	throw new WaveSpeedFailure(describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status));
+/** Throws the task's own failure when the job ended without success. */
+export function assertSucceeded(job: Job): Job {
+	if (job.state === 'succeeded') return job;
+	throw new FailureError(job.failure ?? { kind: 'task', message: `The task ended with status "${job.status}"`, hint: 'Running it again creates a new billed task.', predictionId: job.id, status: job.status });
 }
 
 export interface PollOptions {
@@ -51,30 +33,29 @@ export interface PollOptions {
 	shouldStop?: () => boolean;
 }
 
-export async function fetchPrediction(fx: IExecuteFunctions, api: ApiTarget, id: string, deadline?: number): Promise<Prediction> {
+/** Reads a prediction once (retrying transient failures, which are free). */
+export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, deadline?: number): Promise<Job> {
 	return await withRetries(
 		fx,
 		FREE_REQUEST_RETRY,
 		async () => {
-			const response = await sendApiRequest(fx, api, {
-				method: 'GET',
-				path: `/api/v3/predictions/${encodeURIComponent(id)}/result`,
-				phase: 'result',
-			});
-			return readEnvelope(response, predictionSchema, 'result');
+			const response = await sendApiRequest(fx, api, { ...provider.resultCall(id), phase: 'result' });
+			const answer = provider.readResult(response);
+			if (!answer.ok) throw new FailureError(answer.failure);
+			return answer.job;
 		},
 		deadline,
 	);
 }
 
 /** Polls until the prediction ends or the deadline passes; transient errors are retried, not fatal. */
-export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: string, options: PollOptions): Promise<Prediction> {
+export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, options: PollOptions): Promise<Job> {
 	const since = (at: number) => at - options.submittedAt;
 	const seen: Omit<Sighting, 'detectedMs'> & { queuedUntilMs: number } = { queuedUntilMs: 0 };
 	let lastLookMs: number | undefined;
 	let queued = false;
 	let creditMs = 0;
-	let last: Prediction | undefined;
+	let last: Job | undefined;
 	for (;;) {
 		const elapsedMs = since(Date.now());
 		// Re-read each time: tasks of this kind that finished meanwhile sharpen the schedule of those still running.
@@ -84,33 +65,25 @@ export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: s
 		// Queued behind this run's own tasks: that wait is credited to the deadline after the look.
 		const forgiven = queued && (options.flight?.othersWorking() ?? 0) > 0;
 		if (!forgiven && Date.now() + delay > options.deadline + creditMs) {
-			throw new WaveSpeedFailure(describeTimeout(id, last?.status ?? 'processing', options.timeoutSeconds));
+			throw new FailureError(describeTimeout(id, last?.status ?? 'processing', options.timeoutSeconds));
 		}
 		if (delay > 0) await sleep(delay, cancelSignal(fx));
 		throwIfCancelled(fx);
-		if (options.shouldStop?.()) {
-			throw new WaveSpeedFailure({
-				kind: 'cancelled',
-				predictionId: id,
-				status: last?.status,
-				message: 'Stopped waiting because an earlier item failed',
-				hint: 'Fix the first error, or turn on Continue On Fail.',
-			});
-		}
+		if (options.shouldStop?.()) throw cancelledFailure('stoppedWaiting', id, last?.status);
 		const lookedAt = since(Date.now());
-		const fetched = await settle(fetchPrediction(fx, api, id, options.deadline + creditMs));
-		// Spacing counts from the answer, not the send: however long a request takes to leave, WaveSpeed never
+		const fetched = await settle(fetchJob(fx, provider, api, id, options.deadline + creditMs));
+		// Spacing counts from the answer, not the send: however long a request takes to leave, the provider never
 		// sees two looks closer than the interval.
 		const answeredAt = since(Date.now());
 		if (!fetched.ok) throw withPredictionId(fetched.error, id, last?.status);
 		last = fetched.value;
-		if (isTerminal(last.status)) {
-			const sighting: Sighting = { ...seen, detectedMs: answeredAt, inferenceMs: last.timings?.inference ?? last.executionTime };
-			if (isSuccess(last.status)) options.workTimes?.record(workTimeSample(sighting));
+		if (last.state !== 'running') {
+			const sighting: Sighting = { ...seen, detectedMs: answeredAt, inferenceMs: last.inferenceMs };
+			if (last.state === 'succeeded') options.workTimes?.record(workTimeSample(sighting));
 			options.onSighting?.(sighting);
 			return last;
 		}
-		queued = last.status === 'created';
+		queued = last.queued === true;
 		creditMs += timeoutCreditMs({ queued, othersWorking: options.flight?.othersWorking() ?? 0, sinceLastLookMs: answeredAt - (lastLookMs ?? 0) });
 		options.flight?.looked(queued ? 'queued' : 'working', lookedAt);
 		// Bounds: queued at least until the look was sent, working at the latest when its answer came.
