@@ -112,11 +112,14 @@ export function longTaskGapMs(elapsedMs: number, pollIntervalMs: number): number
 }
 
 /** Widening needs this many samples: a spread learned from a few tasks understates the tail. */
-export const WIDEN_AFTER_SAMPLES = 20;
+export const WIDEN_AFTER_SAMPLES = 50;
 
-/** Past the learned spread a finish is unlikely at any given moment: looks come half as often there. */
+/**
+ * Past twice the high end (and ten intervals beyond it) a finish is unlikely at any given moment: looks come half
+ * as often there. Task times have long tails, so this stays far out: closer in, wider gaps would cost lag.
+ */
 export function unlikelyAfterMs(spread: Spread, pollIntervalMs: number): number {
-	return Math.max(spread.highMs * 1.5, spread.highMs + 4 * pollIntervalMs);
+	return Math.max(spread.highMs * 2, spread.highMs + 10 * pollIntervalMs);
 }
 
 /** How long after one look the next may come, given how long the task has been working. */

@@ -168,11 +168,12 @@ describe('nextLookAtMs: the looks at one prediction', () => {
 
 	test('for a learned 6-30 s spread: first near 6 s, then every interval through the spread, then wider', () => {
 		const spread = { lowMs: 6000, highMs: 30_000, count: 100 };
-		const looks = looksUntil(60_000, { ...working, spread });
+		const looks = looksUntil(90_000, { ...working, spread });
 		expect(looks.slice(0, 14)).toEqual([6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 22_000, 24_000, 26_000, 28_000, 30_000, 32_000]);
-		// Past max(1.5 x high, high + 4 intervals) = 45 s a finish is unlikely: every 4 s.
-		expect(unlikelyAfterMs(spread, INTERVAL)).toBe(45_000);
-		const late = looks.filter((at) => at > 46_000);
+		// Past max(2 x high, high + 10 intervals) = 60 s a finish is unlikely: every 4 s.
+		expect(unlikelyAfterMs(spread, INTERVAL)).toBe(60_000);
+		expect(looks.filter((at) => at <= 60_000).every((at, i, all) => i === 0 || at - all[i - 1] === INTERVAL)).toBe(true);
+		const late = looks.filter((at) => at > 62_000);
 		expect(late.slice(1).map((at, i) => at - late[i])).toEqual(late.slice(1).map(() => 4000));
 	});
 
@@ -270,15 +271,15 @@ describe('gapMs', () => {
 		expect(longTaskGapMs(70_000, 30_000)).toBe(30_000);
 	});
 
-	test('twice the interval once the task runs past the likely range', () => {
+	test('twice the interval once the task runs far past the likely range', () => {
 		const spread = { lowMs: 2700, highMs: 3000, count: 50 };
-		expect(gapMs({ elapsedMs: 10_000, workedMs: 10_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
-		expect(gapMs({ elapsedMs: 12_000, workedMs: 12_000, pollIntervalMs: INTERVAL, spread })).toBe(4000);
+		expect(gapMs({ elapsedMs: 23_000, workedMs: 23_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
+		expect(gapMs({ elapsedMs: 23_001, workedMs: 23_001, pollIntervalMs: INTERVAL, spread })).toBe(4000);
 	});
 
 	test('not while the spread comes from few tasks: their tail is not known yet', () => {
-		const spread = { lowMs: 2700, highMs: 3000, count: 19 };
-		expect(gapMs({ elapsedMs: 12_000, workedMs: 12_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
+		const spread = { lowMs: 2700, highMs: 3000, count: 49 };
+		expect(gapMs({ elapsedMs: 30_000, workedMs: 30_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
 	});
 });
 

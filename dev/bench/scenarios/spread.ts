@@ -37,6 +37,8 @@ export interface ContenderRun {
 	idealMs: number;
 	traces: PredictionTrace[];
 	timeouts: number;
+	/** Node only: the whole workflow's wall time (wallMs is the Edit node's own). */
+	workflowWallMs?: number;
 	/** Largest queuedMs the node reported (node only). */
 	queuedMsMax?: number;
 }
@@ -69,13 +71,16 @@ export async function runNode(setup: Setup, intervalMs: number): Promise<Contend
 		const result = await runWorkflow(workflow, { binaryMode: 'default', credentials: { waveSpeedApi: { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl } } }).promise;
 		const wallMs = Date.now() - started;
 		if (result.status !== 'success') throw new Error(`run ${result.status}: ${result.error?.message ?? ''}`);
+		// The node's own time: the workflow's trigger, rows and file reads before it are n8n's, not the node's.
+		const editNodeMs = result.run.data.resultData.runData[EDIT_NODE]?.[0]?.executionTime ?? wallMs;
 		const items = result.output(EDIT_NODE);
 		const failed = items.filter((item) => item.json.error !== undefined);
 		const queued = items.map((item) => item.json.queuedMs).filter((v): v is number => typeof v === 'number');
 		return {
 			contender: 'node',
 			intervalMs,
-			wallMs,
+			wallMs: editNodeMs,
+			workflowWallMs: wallMs,
 			idealMs: setupIdealMs(setup),
 			traces: tracePredictions(emulator, intervalMs, true),
 			timeouts: failed.length,
