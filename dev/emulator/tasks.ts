@@ -159,6 +159,9 @@ export class TaskRunner {
 		const urls = task.model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [];
 		const references = await Promise.all(urls.map((url) => this.fetchWithFaults(url, signal)));
 		const aspect = input.aspect_ratio as string | undefined;
+		if (this.env.config().echoFirstReference && references.length > 0) {
+			return { image: references[0], ...expectedSize(aspect ?? '1:1', resolution), format };
+		}
 		const size = aspect
 			? expectedSize(aspect, resolution)
 			: references.length > 0

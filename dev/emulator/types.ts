@@ -10,6 +10,11 @@ export interface EmulatorConfig {
 	latencyMs: number;
 	/** Per-task latency drawn from a seeded lognormal around latencyMs; null: every task takes latencyMs. */
 	latencySpread: LatencySpread | null;
+	/**
+	 * Edit tasks return their first reference image unchanged instead of rendering (no server CPU): for benches that
+	 * measure the client with unique large images, where rendering on the same machine would dominate.
+	 */
+	echoFirstReference: boolean;
 	/** Server-side concurrent tasks; extra tasks wait in 'created' (Bronze accounts: 2). */
 	concurrency: number;
 	/** Accepted submits per rolling minute; beyond that submit answers 429 with Retry-After. */
@@ -181,6 +186,7 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	queueMs: 0,
 	latencyMs: 200,
 	latencySpread: null,
+	echoFirstReference: false,
 	concurrency: Infinity,
 	rateLimitPerMinute: Infinity,
 	syncTimeoutMs: 90_000,

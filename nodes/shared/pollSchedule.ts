@@ -122,9 +122,9 @@ export function unlikelyAfterMs(spread: Spread, pollIntervalMs: number): number 
 	return Math.max(spread.highMs * 2, spread.highMs + 10 * pollIntervalMs);
 }
 
-/** How long after one look the next may come, given how long the task has been working. */
-export function gapMs(input: { elapsedMs: number; workedMs: number; pollIntervalMs: number; spread?: Spread }): number {
-	const base = longTaskGapMs(input.elapsedMs, input.pollIntervalMs);
+/** How long after one look the next may come, given how long the task has been working (its queue time aside). */
+export function gapMs(input: { workedMs: number; pollIntervalMs: number; spread?: Spread }): number {
+	const base = longTaskGapMs(input.workedMs, input.pollIntervalMs);
 	const spread = input.spread;
 	if (!spread || spread.count < WIDEN_AFTER_SAMPLES || input.workedMs <= unlikelyAfterMs(spread, input.pollIntervalMs)) return base;
 	return Math.max(base, Math.min(2 * input.pollIntervalMs, 20_000));
@@ -167,8 +167,9 @@ export function nextLookAtMs(state: LookState): number {
 		// The submit answer says 'created' even on an idle server: assume work started then.
 		return state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs);
 	}
-	if (state.queued) return state.lastLookMs + Math.max(gapMs({ ...state, workedMs: 0 }), queuedGapMs(state.pollIntervalMs, state.spread, state.position));
-	const earliest = state.lastLookMs + gapMs({ ...state, workedMs });
+	// A long queue of unknown depth is looked at less often, like a long task.
+	if (state.queued) return state.lastLookMs + Math.max(longTaskGapMs(state.elapsedMs, state.pollIntervalMs), queuedGapMs(state.pollIntervalMs, state.spread, state.position));
+	const earliest = state.lastLookMs + gapMs({ workedMs, pollIntervalMs: state.pollIntervalMs, spread: state.spread });
 	return Math.max(earliest, state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs));
 }
 

@@ -233,6 +233,13 @@ describe('queue time vs work time', () => {
 		expect(queuedGapMs(INTERVAL, undefined, { ahead: 4, serverSlots: 2 })).toBe(INTERVAL);
 	});
 
+	test('a task that queued for minutes is looked at every interval once it works: the long-task spacing counts work, not queue', () => {
+		const spread = { lowMs: 6000, highMs: 30_000, count: 100 };
+		expect(nextLookAtMs({ elapsedMs: 200_000, lastLookMs: 200_000, queuedUntilMs: 190_000, queued: false, pollIntervalMs: INTERVAL, spread })).toBe(202_000);
+		// Still queued after minutes, position unknown: less often, like a long task.
+		expect(nextLookAtMs({ elapsedMs: 200_000, lastLookMs: 200_000, queuedUntilMs: 200_000, queued: true, pollIntervalMs: INTERVAL, spread })).toBe(205_000);
+	});
+
 	test('once seen working, the spread is counted from the last look that saw it queued', () => {
 		// Queued at 10 s, working at 12 s: the first aimed look is 10 s + 6 s, not 6 s after submit.
 		expect(nextLookAtMs({ elapsedMs: 12_000, lastLookMs: 12_000, queuedUntilMs: 10_000, queued: false, pollIntervalMs: INTERVAL, spread })).toBe(16_000);
@@ -273,13 +280,13 @@ describe('gapMs', () => {
 
 	test('twice the interval once the task runs far past the likely range', () => {
 		const spread = { lowMs: 2700, highMs: 3000, count: 50 };
-		expect(gapMs({ elapsedMs: 23_000, workedMs: 23_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
-		expect(gapMs({ elapsedMs: 23_001, workedMs: 23_001, pollIntervalMs: INTERVAL, spread })).toBe(4000);
+		expect(gapMs({ workedMs: 23_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
+		expect(gapMs({ workedMs: 23_001, pollIntervalMs: INTERVAL, spread })).toBe(4000);
 	});
 
 	test('not while the spread comes from few tasks: their tail is not known yet', () => {
 		const spread = { lowMs: 2700, highMs: 3000, count: 49 };
-		expect(gapMs({ elapsedMs: 30_000, workedMs: 30_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
+		expect(gapMs({ workedMs: 30_000, pollIntervalMs: INTERVAL, spread })).toBe(2000);
 	});
 });
 
