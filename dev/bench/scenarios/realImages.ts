@@ -15,8 +15,11 @@ import { figure, megabytes, seconds } from '../figures';
 import type { RealImagesReport } from '../realImagesChild';
 import { median } from '../stats';
 
-/** The issue asks for 1,000; BENCH_IMAGES scales it (the first run also writes the images: about 1.5 GB, once). */
-export const REAL_IMAGES = Number(process.env.BENCH_IMAGES ?? 1000);
+/**
+ * 300 by default so the whole bench stays near 15 min on 2 cores; BENCH_IMAGES=1000 runs the issue's full catalogue
+ * (the images are written once into bench-output/images: about 1.7 MB each).
+ */
+export const REAL_IMAGES = Number(process.env.BENCH_IMAGES ?? 300);
 export const REAL_IMAGES_CONCURRENCY = 20;
 const SIDE = 1024;
 const DIR = path.resolve(__dirname, '..', '..', '..', 'bench-output', 'images');
