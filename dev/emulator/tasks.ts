@@ -5,6 +5,7 @@ import { taskErrorMessage } from './errors';
 import type { FaultBook } from './faults';
 import { displayRatio, renderOutput } from './images';
 import { newId, type ByteSource } from './random';
+import { taskLatencyMs } from './latency';
 import { fetchReference, ReferenceError } from './references';
 import { expectedSize, sizeForRatio } from './sizes';
 import type { Timers } from './timers';
@@ -77,6 +78,7 @@ export class TaskRunner {
 			webhook: spec.webhook,
 			status: 'created',
 			createdAt: Date.now(),
+			latencyMs: taskLatencyMs(this.env.config().latencyMs, this.env.config().latencySpread, this.tasks.length),
 			polls: 0,
 			outputs: [],
 		};
@@ -134,7 +136,7 @@ export class TaskRunner {
 				(output) => ({ output }),
 				(error: unknown) => ({ error }),
 			);
-			const latency = this.env.timers.sleep(this.env.config().latencyMs);
+			const latency = this.env.timers.sleep(task.latencyMs ?? this.env.config().latencyMs);
 			void Promise.all([work, latency]).then(([result]) => {
 				if (generation !== this.generation) return;
 				if ('output' in result) this.complete(task, result.output);
@@ -157,6 +159,9 @@ export class TaskRunner {
 		const urls = task.model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [];
 		const references = await Promise.all(urls.map((url) => this.fetchWithFaults(url, signal)));
 		const aspect = input.aspect_ratio as string | undefined;
+		if (this.env.config().echoFirstReference && references.length > 0) {
+			return { image: references[0], ...expectedSize(aspect ?? '1:1', resolution), format };
+		}
 		const size = aspect
 			? expectedSize(aspect, resolution)
 			: references.length > 0

@@ -1,12 +1,20 @@
 /** Shared types of the WaveSpeed emulator (docs/wavespeed-api.md describes the behaviour they model). */
+import type { LatencySpread } from './latency';
 
 export interface EmulatorConfig {
 	/** The only key accepted in `Authorization: Bearer <key>`. */
 	apiKey: string;
 	/** Time a task stays 'created' before it may start processing. */
 	queueMs: number;
-	/** Processing time until a task is completed or failed. */
+	/** Processing time until a task is completed or failed (the median when latencySpread is set). */
 	latencyMs: number;
+	/** Per-task latency drawn from a seeded lognormal around latencyMs; null: every task takes latencyMs. */
+	latencySpread: LatencySpread | null;
+	/**
+	 * Edit tasks return their first reference image unchanged instead of rendering (no server CPU): for benches that
+	 * measure the client with unique large images, where rendering on the same machine would dominate.
+	 */
+	echoFirstReference: boolean;
 	/** Server-side concurrent tasks; extra tasks wait in 'created' (Bronze accounts: 2). */
 	concurrency: number;
 	/** Accepted submits per rolling minute; beyond that submit answers 429 with Retry-After. */
@@ -102,6 +110,8 @@ export interface EmulatedTask {
 	webhook?: string;
 	status: TaskStatus;
 	createdAt: number;
+	/** The processing time this task was given (drawn when latencySpread is set). */
+	latencyMs?: number;
 	startedAt?: number;
 	completedAt?: number;
 	polls: number;
@@ -188,6 +198,8 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	apiKey: 'ws-emulator-key-0123456789abcdef',
 	queueMs: 0,
 	latencyMs: 200,
+	latencySpread: null,
+	echoFirstReference: false,
 	concurrency: Infinity,
 	rateLimitPerMinute: Infinity,
 	syncTimeoutMs: 90_000,

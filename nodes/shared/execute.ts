@@ -12,12 +12,15 @@ import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
 import { DEFAULT_PROVIDER, providerFor } from './providers';
 import type { Job, Provider } from './providers/provider';
+import type { Sighting, TaskKind } from './pollSchedule';
+import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
 import { runItems } from './runItems';
+import { flightTimes, ServerSlots } from './serverSlots';
 import { settle, settleSync } from './settle';
 import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
-import { resolveApiTarget } from './transport';
-import { assertSucceeded, estimatorFor, fetchJob, pollUntilDone } from './wait';
+import { cancelSignal, resolveApiTarget, throwIfCancelled } from './transport';
+import { assertSucceeded, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
 
@@ -29,6 +32,8 @@ interface BatchContext {
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
+	/** Keeps submissions near the account's concurrency once the server is seen queueing this run's tasks. */
+	slots: ServerSlots;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -47,16 +52,22 @@ function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): str
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
 	const started = Date.now();
-	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const imageUrls = plan.operation === 'editImage' ? await resolveReferenceImages(fx, provider, api, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
 	const request = { kind: ctx.kind, prompt: plan.prompt, imageUrls, settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
-	const submitted = await submitJob(fx, provider, api, request, {
-		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
-		deadline,
-		shouldStop: ctx.shouldStop,
-	});
+	// A row waiting here for the server's queue to drain is not using its Timeout.
+	const deadline = started + (await waitForRoom(ctx)) + plan.options.timeout * 1000;
+	const sent = await settle(
+		submitJob(fx, provider, api, request, {
+			timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
+			deadline,
+			shouldStop: ctx.shouldStop,
+		}),
+	);
+	if (!sent.ok || plan.settings.waitMode === 'none') ctx.slots.release();
+	if (!sent.ok) throw sent.error;
+	const submitted = sent.value;
 	const submittedAt = syncMode ? started : Date.now();
 	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted)), pairedItem: { item: itemIndex } };
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
@@ -65,9 +76,17 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	return finished.value;
 }
 
+/** Waits until the run may submit one more task; a cancel while waiting reads as a cancel. */
+async function waitForRoom(ctx: BatchContext): Promise<number> {
+	const waited = await settle(ctx.slots.acquire(cancelSignal(ctx.fx)));
+	throwIfCancelled(ctx.fx);
+	if (!waited.ok) throw waited.error;
+	return waited.value;
+}
+
 /** What was learned about task times applies to one provider, Base URL, model, quality and resolution. */
-function timingKind(ctx: BatchContext, plan: SubmitPlan): string {
-	return [ctx.provider.id, ctx.api.baseUrl, ctx.kind, plan.settings.quality, plan.settings.resolution].join('|');
+function timingKind(ctx: BatchContext, plan: SubmitPlan): TaskKind {
+	return { provider: ctx.provider.id, baseUrl: ctx.api.baseUrl, model: ctx.kind, quality: plan.settings.quality, resolution: plan.settings.resolution };
 }
 
 async function waitAndCollect(
@@ -79,18 +98,31 @@ async function waitAndCollect(
 	deadline: number,
 ): Promise<INodeExecutionData> {
 	let job = submitted;
+	let sighting: Sighting | undefined;
 	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out.
 	if (job.state === 'running') {
-		job = await pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
-			pollIntervalMs: plan.options.pollInterval * 1000,
-			deadline,
-			timeoutSeconds: plan.options.timeout,
-			submittedAt,
-			estimator: estimatorFor(timingKind(ctx, plan)),
-			shouldStop: ctx.shouldStop,
-		});
+		const polled = await settle(
+			pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
+				pollIntervalMs: plan.options.pollInterval * 1000,
+				deadline,
+				timeoutSeconds: plan.options.timeout,
+				submittedAt,
+				workTimes: workTimesFor(timingKind(ctx, plan)),
+				flight: ctx.slots.submitted(job.id),
+				onSighting: (seen) => (sighting = seen),
+				shouldStop: ctx.shouldStop,
+			}),
+		);
+		// The server slot is free once the task ended: the next row may go while this one downloads.
+		ctx.slots.release(job.id, sighting && flightTimes(submittedAt, sighting));
+		if (!polled.ok) throw polled.error;
+		job = polled.value;
+	} else {
+		ctx.slots.release(job.id);
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan);
+	const item = await finishedItem(ctx, itemIndex, assertSucceeded(job), plan);
+	item.json.queuedMs = sighting ? queuedMsAtLeast(sighting) : null;
+	return item;
 }
 
 async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
@@ -185,9 +217,10 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	}
 
 	let stopped = false;
-	const ctx: BatchContext = { fx, kind, provider, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped };
 	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
 	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
+	const slots = new ServerSlots(concurrency);
+	const ctx: BatchContext = { fx, kind, provider, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped, slots };
 
 	const outcomes = await runItems(
 		items.length,

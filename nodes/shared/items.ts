@@ -36,6 +36,8 @@ export type FinishedItemJson = {
 	resultUrl: string;
 	nsfw: boolean[];
 	inferenceMs: number | null;
+	/** How long the task waited in the provider's queue, at least; null when the node did not watch (Sync Mode). Submit only. */
+	queuedMs?: number | null;
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];

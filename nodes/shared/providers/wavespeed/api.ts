@@ -67,6 +67,8 @@ export function toJob(prediction: Prediction): Job {
 		createdAt: prediction.created_at ?? null,
 		resultUrl: prediction.urls?.get || undefined,
 	};
+	// 'created' is WaveSpeed's queue: the account's concurrent tasks are all busy.
+	if (state === 'running') job.queued = prediction.status === 'created';
 	if (state === 'failed') job.failure = describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status);
 	return job;
 }
