@@ -16,6 +16,9 @@ import type { TriggerOptions } from './triggerProperties';
 
 export type SucceededCallbackJson = FinishedItemJson & { query: IDataObject };
 
+/** The trigger did not watch the task, so its queue time is unknown (as with Sync Mode on the nodes). */
+const NOT_WATCHED = null;
+
 export type FailedCallbackJson = {
 	predictionId: string | null;
 	model: string | null;
@@ -67,7 +70,7 @@ export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promis
 		return fail('malformed', 'The prediction completed without any output image', 'Fetch it with Get Result in a moment; if it stays empty, run the submitting workflow again.');
 	}
 	if (ctx.options.output === 'url') {
-		const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl), query };
+		const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl), queuedMs: NOT_WATCHED, query };
 		return { output: 'succeeded', item: { json } };
 	}
 	const stored = await settle(storeImages(ctx, job));
@@ -75,7 +78,7 @@ export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promis
 		const failure = asFailure(stored.error);
 		return failedItem({ ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
 	}
-	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, stored.value.images), query };
+	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, stored.value.images), queuedMs: NOT_WATCHED, query };
 	return { output: 'succeeded', item: { json, binary: stored.value.binary } };
 }
 

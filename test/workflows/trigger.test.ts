@@ -71,6 +71,7 @@ describe('GPT Image 2 Trigger', () => {
 			outputs: [expect.stringContaining('/outputs/')],
 			resultUrl: expect.stringContaining(`/api/v3/predictions/${id}/result`),
 			nsfw: [false],
+			queuedMs: null,
 			query: { sku: 'SNK-001', row: '7' },
 			images: [{ binaryField: 'data', fileName: `${id}.png`, mimeType: 'image/png', width: 1024, height: 1024, fileSize: expect.any(Number) }],
 		});
