@@ -2,6 +2,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { maskSecrets } from './redact';
+
 export type FailureKind =
 	| 'input' // bad parameter or input item: nothing was sent
 	| 'auth' // 401
@@ -183,11 +185,9 @@ export function describeTimeout(predictionId: string, status: string, seconds: n
 	};
 }
 
-/** Strips anything that looks like a bearer token, in case a server or proxy echoes a header back. */
-export function redactSecrets(text: string, secrets: string[] = []): string {
-	let out = text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer ***');
-	for (const secret of secrets) if (secret && secret.length >= 6) out = out.split(secret).join('***');
-	return out;
+/** Masks the key's value and any bearer token, in case a server or proxy echoes them back (see redact.ts). */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+	return maskSecrets(text, secrets);
 }
 
 export function describeFailureText(failure: Failure): string {
@@ -199,7 +199,7 @@ export function describeFailureText(failure: Failure): string {
 const API_KINDS = new Set<FailureKind>(['auth', 'forbidden', 'balance', 'rateLimit', 'badRequest', 'notFound', 'server', 'network', 'gatewayTimeout', 'malformed', 'upload', 'download']);
 
 /** The n8n error shown in the editor: what happened [item N], and how to fix it in the description. */
-export function toNodeError(node: INode, failure: Failure, itemIndex: number, secrets: string[] = []): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, failure: Failure, itemIndex: number, secrets: readonly string[] = []): NodeApiError | NodeOperationError {
 	const message = redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets);
 	const description = redactSecrets(describeFailureText(failure), secrets);
 	if (API_KINDS.has(failure.kind)) {
@@ -229,7 +229,7 @@ function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, mess
 }
 
 /** The JSON of an error item under Continue On Fail: every input yields one output. */
-export function toErrorJson(failure: Failure, itemIndex: number, secrets: string[] = []): JsonObject {
+export function toErrorJson(failure: Failure, itemIndex: number, secrets: readonly string[] = []): JsonObject {
 	return {
 		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),
 		description: redactSecrets(describeFailureText(failure), secrets),

@@ -34,22 +34,17 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 	};
 }
 
-/** Sorted by name (n8n's rule for long option lists), which groups landscape, portrait and square. */
+/** The 10 documented ratios, sorted by name (n8n's rule for long option lists), which groups landscape, portrait and square. */
 const ASPECT_RATIO_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Landscape 16:9', value: '16:9' },
-	{ name: 'Landscape 2:1', value: '2:1' },
 	{ name: 'Landscape 21:9', value: '21:9' },
-	{ name: 'Landscape 3:1', value: '3:1' },
 	{ name: 'Landscape 3:2', value: '3:2' },
 	{ name: 'Landscape 4:3', value: '4:3' },
 	{ name: 'Landscape 5:4', value: '5:4' },
-	{ name: 'Portrait 1:2', value: '1:2' },
-	{ name: 'Portrait 1:3', value: '1:3' },
 	{ name: 'Portrait 2:3', value: '2:3' },
 	{ name: 'Portrait 3:4', value: '3:4' },
 	{ name: 'Portrait 4:5', value: '4:5' },
 	{ name: 'Portrait 9:16', value: '9:16' },
-	{ name: 'Portrait 9:21', value: '9:21' },
 	{ name: 'Square 1:1', value: '1:1' },
 ];
 
@@ -68,8 +63,8 @@ const ASPECT_RATIO: INodeProperties = {
 	description: 'Shape of the output image',
 };
 
-/** Edit adds "Match First Image", in its alphabetical place. */
-const ASPECT_RATIO_OPTIONS_WITH_MATCH = [...ASPECT_RATIO_OPTIONS, MATCH_FIRST_IMAGE].sort((a, b) => a.name.localeCompare(b.name));
+/** Edit puts "Match First Image" first: it is the default, and the usual choice when editing a photo. */
+const ASPECT_RATIO_OPTIONS_WITH_MATCH = [MATCH_FIRST_IMAGE, ...ASPECT_RATIO_OPTIONS];
 
 function referenceImagesProperty(show: { operation: string[] }): INodeProperties {
 	return {
@@ -170,6 +165,16 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				type: 'string',
 				default: 'data',
 				description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
+			},
+			{
+				displayName: 'Reuse Earlier Results (Hours)',
+				name: 'reuseWithinHours',
+				type: 'number',
+				displayOptions: { show: submitOnly },
+				typeOptions: { minValue: 1, maxValue: 168 },
+				default: 24,
+				description:
+					'Rows whose prompt, settings and images are identical to a result this node delivered within this many hours get that result again (fetched anew, not paid again). Up to 168 hours (7 days). Manual runs remember in memory only.',
 			},
 			{
 				displayName: 'Timeout (Seconds)',

@@ -95,7 +95,16 @@ export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, requ
 /** A request that must not carry the key: CDN downloads and pre-signed uploads. */
 export async function sendPlainRequest(
 	fx: IExecuteFunctions,
-	options: { method: IHttpRequestMethods; url: string; headers?: Record<string, string>; body?: Buffer; stream?: boolean; timeoutMs?: number },
+	options: {
+		method: IHttpRequestMethods;
+		url: string;
+		headers?: Record<string, string>;
+		body?: Buffer;
+		stream?: boolean;
+		timeoutMs?: number;
+		/** Aborts the request (and its streamed body) besides the execution's cancel, e.g. a download's own watchdog. */
+		signal?: AbortSignal;
+	},
 	phase: 'download' | 'upload',
 ): Promise<RawResponse> {
 	throwIfCancelled(fx);
@@ -108,7 +117,7 @@ export async function sendPlainRequest(
 			encoding: options.stream ? 'stream' : 'arraybuffer',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			abortSignal: cancelSignal(fx),
+			abortSignal: combineSignals(cancelSignal(fx), options.signal),
 			timeout: options.timeoutMs ?? 120000,
 		}) as Promise<IN8nHttpFullResponse>,
 	);
@@ -119,6 +128,11 @@ export async function sendPlainRequest(
 	}
 	const response = outcome.value;
 	return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
+}
+
+function combineSignals(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+	const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+	return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
 export function describeNetworkFailure(error: unknown, phase: ApiPhase): Failure {
