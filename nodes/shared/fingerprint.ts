@@ -11,7 +11,7 @@ export interface RequestIdentity {
 	credentialId: string;
 	model: string;
 	/** Every field sent except the image URLs (those change per upload; the references stand in for them). */
-	settings: Record<string, string | number | boolean | null | undefined>;
+	settings: Record<string, unknown>;
 	references: ReferenceIdentity[];
 	/** Query parameters sent with the submit (e.g. webhook). */
 	query?: Record<string, string | undefined>;
