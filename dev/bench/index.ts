@@ -16,6 +16,7 @@ import { batchFigures, runBatch, uploadFigures } from './scenarios/batch';
 import { detectionFigures, runLongTasks } from './scenarios/detection';
 import { memoryFigures, runMemory } from './scenarios/memory';
 import { overheadFigures, runOverhead } from './scenarios/overhead';
+import { pacingFigures, runPacing } from './scenarios/pacing';
 import { runTimed } from './run';
 import { editBatch } from './workflows';
 
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
 	// The sequential batch waits ~150 s doing almost nothing: it runs alongside the other scenarios so the bench fits in 5 min.
 	step('sequential batch (conc 1) started in the background');
 	const sequential = settled(runBatch(1, 'medium'));
+	// The pacing scenario waits on a 20/min rate limit for ~2 min: it too runs in the background, on its own emulator.
+	step('pacing, 40 rows at 20/min (in the background)');
+	const pacing = settled(runPacing());
 
 	const figures: Figure[] = [];
 	step('batch, conc 10, cold (the first batch of its kind: no task duration learned yet)');
@@ -85,9 +89,14 @@ async function main(): Promise<void> {
 	if (parallel instanceof Error) figures.push(failedScenario('batch 50 items, 3 s, conc 10', parallel));
 	else figures.push(...batchFigures(parallel, cold, sequentialRun), ...uploadFigures(parallel));
 	figures.push(...detect3, ...detect30, ...overhead, ...memory);
+	step('waiting for the pacing scenario');
+	const pacingRun = await pacing;
+	figures.push(...(pacingRun instanceof Error ? [failedScenario('pacing', pacingRun)] : pacingFigures(pacingRun)));
 
 	const notes = [
 		'* the conc 1 batch ran alongside the other scenarios (own emulator, mostly idle waiting).',
+		'Pacing: emulator limited to 20 accepted submits per rolling minute and 2 tasks at once, 3 s tasks, 40 rows,',
+		'  default node settings (Max Concurrent Requests 5); ideal = rows / rate = 120 s; ran alongside the other scenarios.',
 		'Cold = the first batch of a kind (model, quality, resolution) since n8n started: its first wave is polled blind, every 2 s.',
 		'Warm = the same kind again: the node has learned how long such tasks take (as n8n, a long-running server, does).',
 		'Detection lag = arrival of the status check that saw the task finished - the task\'s completion time in the emulator.',
