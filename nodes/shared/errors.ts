@@ -35,6 +35,8 @@ export interface Failure {
 	taskCode?: number;
 	/** Set on rate limits when the server said how long to wait. */
 	retryAfterMs?: number;
+	/** When the run stops on this failure: every prediction the run already paid for (see paidWork.ts). */
+	paidWork?: string;
 }
 
 /** A failure travelling up to the item loop; never wraps raw HTTP errors (their config holds the key). */
@@ -193,7 +195,7 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 export function describeFailureText(failure: Failure): string {
 	const id = failure.predictionId ? ` Prediction ID: ${failure.predictionId}.` : '';
 	const recover = failure.predictionId && failure.kind !== 'timeout' && failure.kind !== 'task' ? ` ${RECOVER_HINT}` : '';
-	return `${failure.hint}${id}${recover}`;
+	return `${failure.hint}${id}${recover}${failure.paidWork ? ` ${failure.paidWork}` : ''}`;
 }
 
 const API_KINDS = new Set<FailureKind>(['auth', 'forbidden', 'balance', 'rateLimit', 'badRequest', 'notFound', 'server', 'network', 'gatewayTimeout', 'malformed', 'upload', 'download']);

@@ -58,9 +58,13 @@ export class SubmitPacer {
 			this.rateLimited += 1;
 			this.streak = 0;
 			this.limit = Math.max(1, Math.floor(this.limit / 2));
+			if (retryAfterMs !== undefined && retryAfterMs >= 0) {
+				// The server said when: wait exactly that, and learn nothing beyond it (its next answer will say again).
+				this.nextAt = Math.max(this.nextAt, now + Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+				return;
+			}
 			this.intervalMs = Math.min(MAX_INTERVAL_MS, this.intervalMs > 0 ? this.intervalMs * 1.5 : FIRST_INTERVAL_MS);
-			const wait = retryAfterMs !== undefined && retryAfterMs >= 0 ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) : this.intervalMs;
-			this.nextAt = Math.max(this.nextAt, now + wait);
+			this.nextAt = Math.max(this.nextAt, now + this.intervalMs);
 			return;
 		}
 		if (outcome !== 'accepted') return;

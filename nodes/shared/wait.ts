@@ -5,7 +5,7 @@ import { sleep } from 'n8n-workflow';
 import { describeTaskFailure, describeTimeout, WaveSpeedFailure } from './errors';
 import { FREE_REQUEST_RETRY } from './retry';
 import type { Prediction } from './schemas';
-import { predictionSchema } from './schemas';
+import { isSafePredictionId, predictionSchema } from './schemas';
 import { settle } from './settle';
 import type { ApiTarget } from './transport';
 import { cancelSignal, readEnvelope, sendApiRequest, throwIfCancelled, withRetries } from './transport';
@@ -124,6 +124,14 @@ export interface PollOptions {
 }
 
 export async function fetchPrediction(fx: IExecuteFunctions, api: ApiTarget, id: string, deadline?: number): Promise<Prediction> {
+	// Ids come from the API or from memory; one that could change the URL's path is never sent.
+	if (!isSafePredictionId(id)) {
+		throw new WaveSpeedFailure({
+			kind: 'malformed',
+			message: `The prediction id ${JSON.stringify(id.slice(0, 60))} is not safe to use in a URL`,
+			hint: 'Check the Predictions page of your WaveSpeed dashboard for the task.',
+		});
+	}
 	return await withRetries(
 		fx,
 		FREE_REQUEST_RETRY,

@@ -39,12 +39,23 @@ describe('SubmitPacer', () => {
 		expect(pacer.tryStart()).toBe(1500);
 	});
 
-	test('spacing applies between submits after a 429, and shrinks as submits are accepted', () => {
+	test('with Retry-After it waits exactly that and learns no spacing (Retry-After 0: at once)', () => {
 		const c = clock();
 		const pacer = new SubmitPacer(4, c.now);
 		pacer.tryStart();
 		pacer.finish('rateLimited', 0);
-		c.advance(1);
+		expect(pacer.tryStart()).toBe(0);
+		pacer.finish('rateLimited', 2000);
+		expect(pacer.tryStart()).toBe(2000);
+		expect(pacer.snapshot().intervalMs).toBe(0);
+	});
+
+	test('spacing applies between submits after a 429 without Retry-After, and shrinks as submits are accepted', () => {
+		const c = clock();
+		const pacer = new SubmitPacer(4, c.now);
+		pacer.tryStart();
+		pacer.finish('rateLimited');
+		c.advance(1000);
 		expect(pacer.tryStart()).toBe(0);
 		expect(pacer.tryStart()).toBe(1000);
 		pacer.finish('accepted');
@@ -55,9 +66,10 @@ describe('SubmitPacer', () => {
 		const c = clock();
 		const pacer = new SubmitPacer(4, c.now);
 		pacer.tryStart();
-		pacer.finish('rateLimited', 0);
+		pacer.finish('rateLimited');
+		c.advance(60_000);
 		pacer.tryStart();
-		pacer.finish('rateLimited', 0);
+		pacer.finish('rateLimited');
 		expect(pacer.snapshot().limit).toBe(1);
 		const limits: number[] = [];
 		for (let i = 0; i < 40; i++) {

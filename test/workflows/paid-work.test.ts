@@ -79,9 +79,19 @@ describe('GPT Image 2: batches never lose paid work', () => {
 			expect(bed.apiRequests('upload-ticket')).toHaveLength(0);
 		});
 
-		it('the second reference of a row is checked too (text labelled as PNG)', async () => {
-			const result = await bed.run(editBatch([images.red, images.red, images.red], { maxConcurrency: 2 }, undefined, disguisedText));
-			expect(result.error!.message).toBe('Reference image 2: binary field "second" is not an image (labelled image/png) [item 0]');
+		it('every reference of a row is checked, not only the first (text labelled as PNG behind a URL reference)', async () => {
+			const workflow = chain(
+				manualTrigger(),
+				...rows([{ path: images.red }, { path: disguisedText }]),
+				readFile('={{ $json.path }}'),
+				editNode({
+					prompt: 'combine them',
+					quality: 'low',
+					referenceImages: { image: [{ source: 'url', url: 'https://example.com/room.png' }, { source: 'binary', binaryField: 'data' }] },
+				}),
+			);
+			const result = await bed.run(workflow, 'filesystem');
+			expect(result.error!.message).toBe('Reference image 2: binary field "data" is not an image (labelled image/png) [item 1]');
 			expect(bed.submits()).toHaveLength(0);
 		});
 
