@@ -1,39 +1,31 @@
-/** The path of one item, and of a batch: what both nodes' execute() run. */
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+/** The path of one item, and of a batch: what both nodes' execute() run. Provider-neutral: the money rules live here. */
+import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Failure } from './errors';
-import { inputFailure, toErrorJson, toNodeError, WaveSpeedFailure } from './errors';
+import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
 import type { ReferenceIdentity } from './fingerprint';
 import { requestFingerprint } from './fingerprint';
 import type { PreparedReference } from './images';
 import { checkBinaryHead, readReferenceImages, uploadReferences } from './images';
+import type { ImageJson, OriginName } from './items';
+import { errorJson, finishedJson, imageJson, pendingJson } from './items';
+import type { NodeKind } from './kinds';
 import { localTargetProblem } from './netPolicy';
-import type { DownloadLimits, OutputImage } from './outputs';
-import { classifyOutput, imageJson, MAX_OUTPUTS, outputFieldName, outputFileName, predictionJson, storeOutput } from './outputs';
+import { classifyOutput, MAX_OUTPUTS, outputFieldName, outputFileName, storeOutput } from './outputs';
 import { SubmitPacer } from './pacing';
 import { PaidWork } from './paidWork';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
+import { DEFAULT_PROVIDER, providerFor } from './providers';
+import type { Job, JobRequest, Provider } from './providers/provider';
 import { RecoveryMemory } from './recovery';
 import { secretsOf } from './redact';
 import { runItems } from './runItems';
 import { settle, settleSync } from './settle';
-import type { ModelId, Prediction, SubmitRequest } from './schemas';
-import { MODELS } from './schemas';
-import { submitPrediction } from './submit';
+import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
 import { resolveApiTarget } from './transport';
-import {
-	assertSucceeded,
-	estimatorFor,
-	fetchPrediction,
-	isSuccess,
-	isTerminal,
-	pollUntilDone,
-	withPredictionId,
-} from './wait';
-
-export type NodeKind = 'edit' | 'generate';
+import { assertSucceeded, estimatorFor, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
 
@@ -41,6 +33,7 @@ const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in 
 interface BatchContext {
 	fx: IExecuteFunctions;
 	kind: NodeKind;
+	provider: Provider;
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
@@ -52,75 +45,54 @@ interface BatchContext {
 	paid: PaidWork;
 }
 
-/** How an item's result was obtained without a new submit. */
-type Origin = 'recovered' | 'reused';
-
-/** Provider name in fingerprints: a second provider's predictions never match these. */
-const PROVIDER = 'wavespeed';
-
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
 export function isToolRun(fx: IExecuteFunctions): boolean {
 	const byContext = typeof fx.isToolExecution === 'function' && fx.isToolExecution();
 	return byContext || fx.getNode().type.endsWith('Tool');
 }
 
-/** The documented body, built from validated values only; 'match' means: let WaveSpeed take the first image's ratio. */
-export function buildSubmitBody(plan: SubmitPlan, images: string[], inlineBase64: boolean): SubmitRequest {
-	const body: SubmitRequest = {
-		prompt: plan.prompt,
-		resolution: plan.settings.resolution,
-		quality: plan.settings.quality,
-		output_format: plan.settings.outputFormat,
-		enable_sync_mode: plan.settings.waitMode === 'sync',
-		enable_base64_output: inlineBase64,
-	};
-	if (plan.operation === 'editImage') body.images = images;
-	if (plan.settings.aspectRatio !== 'match') body.aspect_ratio = plan.settings.aspectRatio;
-	return body;
-}
-
-export function resultUrlFor(baseUrl: string, prediction: Pick<Prediction, 'id' | 'urls'>): string {
-	return prediction.urls?.get || `${baseUrl}/api/v3/predictions/${prediction.id}/result`;
-}
-
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
 
-/** The request's identity for recovery: everything sent, with references as bytes' hashes and URL texts. */
-function fingerprintOf(ctx: BatchContext, model: ModelId, plan: SubmitPlan, body: SubmitRequest, references: PreparedReference[]): string {
+function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
+	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
+}
+
+/** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
+function fingerprintOf(ctx: BatchContext, request: JobRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
+	const call = ctx.provider.submitCall(request);
 	return requestFingerprint({
-		provider: PROVIDER,
+		provider: ctx.provider.id,
 		baseUrl: ctx.api.baseUrl,
 		credentialId: ctx.api.credentials.id,
-		model,
-		settings: { ...body },
+		model: call.path,
+		settings: { ...(call.body as Record<string, unknown>) },
 		references: identities,
-		query: { webhook: plan.options.webhookUrl },
+		query: call.qs,
 	});
 }
 
-/** Whether a failure means the prediction itself is gone or failed on the server: then it is paid for again. */
+/** Whether a failure means the prediction itself failed on the server or is gone: then it is paid for again. */
 function isDeadPrediction(error: unknown): boolean {
-	return error instanceof WaveSpeedFailure && (error.failure.kind === 'task' || error.failure.kind === 'notFound');
+	return error instanceof FailureError && (error.failure.kind === 'task' || error.failure.kind === 'notFound');
 }
 
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
+	const { fx, provider, api } = ctx;
 	const started = Date.now();
 	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, itemIndex, plan.references) : [];
-	const model: ModelId = ctx.kind === 'edit' ? MODELS.edit : MODELS.generate;
-	const fingerprint = fingerprintOf(ctx, model, plan, buildSubmitBody(plan, [], inlineBase64), references);
+	const syncMode = plan.settings.waitMode === 'sync';
+	const request: JobRequest = { kind: ctx.kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+	const fingerprint = fingerprintOf(ctx, request, references);
 
 	const earlier = await pickUpEarlier(ctx, itemIndex, plan, fingerprint, started, deadline);
 	if (earlier) return earlier;
 
-	const images = await uploadReferences(fx, api, references);
-	const syncMode = plan.settings.waitMode === 'sync';
-	const submitted = await submitPrediction(fx, api, model, buildSubmitBody(plan, images, inlineBase64), {
-		webhookUrl: plan.options.webhookUrl,
+	request.imageUrls = await uploadReferences(fx, provider, api, references);
+	const submitted = await submitJob(fx, provider, api, request, {
 		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
 		deadline,
 		timeoutSeconds: plan.options.timeout,
@@ -131,7 +103,7 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	ctx.memory.rememberSubmitted(fingerprint, submitted.id);
 	ctx.paid.submitted(itemIndex, submitted.id);
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return pendingItem(ctx, itemIndex, submitted);
+	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted)), pairedItem: { item: itemIndex } };
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
 	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline));
 	if (!finished.ok) {
@@ -147,7 +119,7 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 
 /**
  * A prediction paid for earlier for the same request: one whose result never reached an output (always), or a
- * delivered one within the Reuse Earlier Results window. Gone or failed ones are forgotten and paid for again.
+ * delivered one within the Reuse Earlier Results window. Failed or gone ones are forgotten and paid for again.
  */
 async function pickUpEarlier(
 	ctx: BatchContext,
@@ -157,7 +129,7 @@ async function pickUpEarlier(
 	started: number,
 	deadline: number,
 ): Promise<INodeExecutionData | undefined> {
-	const candidates: Array<{ origin: Origin; id?: string }> = [{ origin: 'recovered', id: ctx.memory.claimPending(fingerprint)?.id }];
+	const candidates: Array<{ origin: OriginName; id?: string }> = [{ origin: 'recovered', id: ctx.memory.claimPending(fingerprint)?.id }];
 	if (plan.options.reuseWithinHours) {
 		candidates.push({ origin: 'reused', id: ctx.memory.claimDelivered(fingerprint, plan.options.reuseWithinHours * 3_600_000)?.id });
 	}
@@ -181,16 +153,18 @@ async function collectEarlier(
 	itemIndex: number,
 	plan: SubmitPlan,
 	id: string,
-	origin: Origin,
+	origin: OriginName,
 	started: number,
 	deadline: number,
 ): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
-	let prediction = await fetchPrediction(fx, api, id, deadline);
-	if (TERMINAL_FAILED(prediction.status)) assertSucceeded(prediction);
-	if (plan.settings.waitMode === 'none' && !isTerminal(prediction.status)) return withOrigin(pendingItem(ctx, itemIndex, prediction), origin);
-	if (!isTerminal(prediction.status)) {
-		prediction = await pollUntilDone(fx, api, id, {
+	const { fx, provider, api } = ctx;
+	let job = await fetchJob(fx, provider, api, id, deadline);
+	if (job.state === 'failed') assertSucceeded(job);
+	if (job.state === 'running' && plan.settings.waitMode === 'none') {
+		return { json: { ...pendingJson(job, resultUrlOf(ctx, job)), [origin]: true }, pairedItem: { item: itemIndex } };
+	}
+	if (job.state === 'running') {
+		job = await pollUntilDone(fx, provider, api, id, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline,
 			timeoutSeconds: plan.options.timeout,
@@ -198,38 +172,35 @@ async function collectEarlier(
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return withOrigin(await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan, deadline), origin);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline, origin);
 }
 
-const TERMINAL_FAILED = (status: string): boolean => isTerminal(status) && !isSuccess(status);
-
-function withOrigin(item: INodeExecutionData, origin: Origin): INodeExecutionData {
-	item.json[origin] = true;
-	return item;
+/** What was learned about task times applies to one provider, Base URL, model, quality and resolution. */
+function timingKind(ctx: BatchContext, plan: SubmitPlan): string {
+	return [ctx.provider.id, ctx.api.baseUrl, ctx.kind, plan.settings.quality, plan.settings.resolution].join('|');
 }
 
 async function waitAndCollect(
 	ctx: BatchContext,
 	itemIndex: number,
 	plan: SubmitPlan,
-	submitted: Prediction,
+	submitted: Job,
 	submittedAt: number,
 	deadline: number,
 ): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
-	let prediction = submitted;
-	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out (5004).
-	if (!isTerminal(prediction.status)) {
-		prediction = await pollUntilDone(fx, api, prediction.id, {
+	let job = submitted;
+	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out.
+	if (job.state === 'running') {
+		job = await pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline,
 			timeoutSeconds: plan.options.timeout,
 			submittedAt,
-			estimator: estimatorFor(`${ctx.kind}|${plan.settings.quality}|${plan.settings.resolution}`),
+			estimator: estimatorFor(timingKind(ctx, plan)),
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan, deadline);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline);
 }
 
 async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
@@ -239,12 +210,12 @@ async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResul
 }
 
 async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
+	const { fx, provider, api } = ctx;
 	const started = Date.now();
-	let prediction = await fetchPrediction(fx, api, plan.predictionId, started + plan.options.timeout * 1000);
-	if (!isTerminal(prediction.status)) {
-		if (!plan.waitForCompletion) return pendingItem(ctx, itemIndex, prediction);
-		prediction = await pollUntilDone(fx, api, plan.predictionId, {
+	let job = await fetchJob(fx, provider, api, plan.predictionId, started + plan.options.timeout * 1000);
+	if (job.state === 'running') {
+		if (!plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job)), pairedItem: { item: itemIndex } };
+		job = await pollUntilDone(fx, provider, api, plan.predictionId, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline: started + plan.options.timeout * 1000,
 			timeoutSeconds: plan.options.timeout,
@@ -252,123 +223,72 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan, started + plan.options.timeout * 1000);
-}
-
-/** Don't Wait, or Get Result without waiting: the id and where to fetch the result. */
-function pendingItem(ctx: BatchContext, itemIndex: number, prediction: Prediction): INodeExecutionData {
-	const json: IDataObject = {
-		id: prediction.id,
-		model: prediction.model,
-		status: prediction.status,
-		resultUrl: resultUrlFor(ctx.api.baseUrl, prediction),
-		createdAt: prediction.created_at ?? null,
-	};
-	return { json, pairedItem: { item: itemIndex } };
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, started + plan.options.timeout * 1000);
 }
 
 async function finishedItem(
 	ctx: BatchContext,
 	itemIndex: number,
-	prediction: Prediction,
+	job: Job,
 	plan: SubmitPlan | GetResultPlan,
 	deadline: number,
+	origin?: OriginName,
 ): Promise<INodeExecutionData> {
-	const { fx } = ctx;
-	if (prediction.outputs.length > MAX_OUTPUTS) {
-		throw new WaveSpeedFailure({
-			kind: 'malformed',
-			httpCode: 200,
-			predictionId: prediction.id,
-			status: prediction.status,
-			message: `WaveSpeed returned ${prediction.outputs.length} outputs for one prediction; at most ${MAX_OUTPUTS} are expected`,
-			hint: 'None of them was downloaded. Use Output: URL Only to inspect the answer, and report it to WaveSpeed if it persists.',
-		});
+	const { fx, provider } = ctx;
+	// Answers whose content is the problem carry the (successful) HTTP status, which marks them as not worth retrying.
+	const failure = (kind: 'nsfw' | 'malformed' | 'download', message: string, hint: string) =>
+		new FailureError({ kind, predictionId: job.id, status: job.status, message, hint, ...(kind === 'nsfw' ? {} : { httpCode: 200 }) });
+	const marked = origin ? { [origin]: true } : {};
+	if (job.outputs.length > MAX_OUTPUTS) {
+		throw failure(
+			'malformed',
+			`${provider.label} returned ${job.outputs.length} outputs for one prediction; at most ${MAX_OUTPUTS} are expected`,
+			`None of them was downloaded. Use Output: URL Only to inspect the answer, and report it to ${provider.label} if it persists.`,
+		);
 	}
-	const flagged = prediction.has_nsfw_contents.some(Boolean);
-	if (flagged) {
-		throw new WaveSpeedFailure({
-			kind: 'nsfw',
-			predictionId: prediction.id,
-			status: prediction.status,
-			message: "WaveSpeed's safety filter flagged the output as NSFW; the image may be blank or blurred",
-			hint: 'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.',
-		});
+	if (job.nsfw.some(Boolean)) {
+		throw failure(
+			'nsfw',
+			`${provider.label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`,
+			'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.',
+		);
 	}
-	const urlOnly = plan.options.output === 'url' || ctx.asTool;
-	const json = predictionJson(prediction, resultUrlFor(ctx.api.baseUrl, prediction), true);
-	if (prediction.outputs.length === 0) {
-		throw new WaveSpeedFailure({
-			kind: 'malformed',
-			predictionId: prediction.id,
-			status: prediction.status,
-			message: 'The prediction completed without any output image',
-			hint: 'Try Get Result again in a moment; if it stays empty, run the node again.',
-		});
+	if (job.outputs.length === 0) {
+		throw failure('malformed', 'The prediction completed without any output image', 'Try Get Result again in a moment; if it stays empty, run the node again.');
 	}
-	if (urlOnly) {
-		const urls = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
-		if (urls.length === 0 && ctx.asTool) {
+	const resultUrl = resultUrlOf(ctx, job);
+	if (plan.options.output === 'url' || ctx.asTool) {
+		const hasUrl = job.outputs.some((o) => classifyOutput(o).type === 'url');
+		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json, pairedItem: { item: itemIndex } };
+		return { json: { ...finishedJson(job, resultUrl), ...marked }, pairedItem: { item: itemIndex } };
 	}
-	const expectedKind = 'operation' in plan && plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
-	const requestedName = plan.options.fileName;
+	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
-	const images: IDataObject[] = [];
-	for (const [index, output] of prediction.outputs.entries()) {
+	const images: ImageJson[] = [];
+	for (const [index, output] of job.outputs.entries()) {
 		const source = classifyOutput(output);
 		if (source.type === 'invalid') {
-			throw new WaveSpeedFailure({
-				kind: 'download',
-				predictionId: prediction.id,
-				status: prediction.status,
-				message: `WaveSpeed returned an output that is ${source.reason}`,
-				hint: 'It was not fetched. Use Output: URL Only to see it, and report it to WaveSpeed if it persists.',
-			});
+			throw failure(
+				'download',
+				`${provider.label} returned an output that is ${source.reason}`,
+				`It was not fetched. Use Output: URL Only to see it, and report it to ${provider.label} if it persists.`,
+			);
 		}
 		const local = source.type === 'url' ? localTargetProblem(ctx.api.baseUrl, source.url) : undefined;
-		if (local) {
-			throw new WaveSpeedFailure({
-				kind: 'download',
-				httpCode: 200,
-				predictionId: prediction.id,
-				status: prediction.status,
-				message: `The output URL was not fetched: ${local}`,
-				hint: 'Use Output: URL Only to see it, and check the Base URL of the credential.',
-			});
-		}
+		if (local) throw failure('download', `The output URL was not fetched: ${local}`, 'Use Output: URL Only to see it, and check the Base URL of the credential.');
 		const field = outputFieldName(plan.options.binaryPropertyName, index);
-		const limits: DownloadLimits = { deadline, timeoutSeconds: plan.options.timeout };
-		const image: OutputImage = await storeOutput(fx, source, (kind) => outputFileName(requestedName, prediction.id, index, kind), expectedKind, limits);
+		const image = await storeOutput(fx, source, {
+			fileNameFor: (kind) => outputFileName(plan.options.fileName, job.id, index, kind),
+			expectedKind,
+			label: provider.label,
+			limits: { deadline, timeoutSeconds: plan.options.timeout },
+		});
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	// Base64 outputs are not worth repeating in JSON: they are in the binary.
-	json.outputs = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
-	if ((json.outputs as string[]).length === 0) delete json.outputs;
-	json.images = images;
-	return { json, binary, pairedItem: { item: itemIndex } };
-}
-
-const CANCELLED: Failure = { kind: 'cancelled', message: 'The execution was cancelled', hint: 'Run the workflow again.' };
-
-function asFailure(error: unknown, cancelled = false): Failure {
-	if (error instanceof WaveSpeedFailure) return error.failure;
-	// A wait or request cut short by Stop rejects with an AbortError: say what happened, not its class name.
-	if (cancelled || (error instanceof Error && error.name === 'AbortError')) return CANCELLED;
-	// n8n's own errors (e.g. an expression that does not resolve) already read well.
-	if (error instanceof Error && /^Node(Operation|Api)Error$|^ExpressionError$/.test(error.constructor.name)) {
-		const description = (error as { description?: string | null }).description;
-		return { kind: 'input', message: error.message.replace(/ \[item \d+\]$/, ''), hint: description || 'Check the parameter values.' };
-	}
-	// Never forward a raw error's text: HTTP client errors can hold request headers.
-	return {
-		kind: 'network',
-		message: `Unexpected error: ${error instanceof Error ? error.name : 'unknown'}`,
-		hint: 'Run the node again; if it persists, please report it with the workflow.',
-	};
+	return { json: { ...finishedJson(job, resultUrl, images), ...marked }, binary, pairedItem: { item: itemIndex } };
 }
 
 /** Pre-flight: the first bytes of every binary reference, before the first submit of the run. */
@@ -398,23 +318,23 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const items = fx.getInputData();
 	const continueOnFail = fx.continueOnFail();
 	const node = fx.getNode();
+	const provider = providerFor(DEFAULT_PROVIDER);
 
 	// Every item is validated before anything is sent: a bad row never costs the good ones a second run.
 	const plans: Array<ItemPlan | Failure> = items.map((_, index) => {
-		const plan = settleSync(() => readItemPlan(fx, index, kind));
+		const plan = settleSync(() => readItemPlan(fx, index, kind, provider));
 		return plan.ok ? plan.value : asFailure(plan.error);
 	});
 	const firstInvalid = plans.findIndex((p) => !isPlan(p));
 	if (firstInvalid >= 0 && !continueOnFail) throw toNodeError(node, plans[firstInvalid] as Failure, firstInvalid);
 
-	const base = await settle(resolveApiTarget(fx));
+	const base = await settle(resolveApiTarget(fx, provider));
 	if (!base.ok) {
 		const failure = asFailure(base.error);
 		if (!continueOnFail) throw toNodeError(node, failure, 0);
-		return [items.map((_, index) => ({ json: toErrorJson(failure, index), pairedItem: { item: index } }))];
+		return [items.map((_, index) => ({ json: errorJson(failure, index), pairedItem: { item: index } }))];
 	}
-	const api = base.value;
-	const secrets = secretsOf(api.credentials.data);
+	const secrets = secretsOf(base.value.credentials.data);
 
 	// ...including the bytes of every binary reference: a GIF named photo.png in row 37 costs rows 1 to 36 nothing.
 	await checkReferenceHeads(fx, plans);
@@ -422,13 +342,13 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	if (firstBadBytes >= 0 && !continueOnFail) throw toNodeError(node, plans[firstBadBytes] as Failure, firstBadBytes, secrets);
 
 	let stopped = false;
-	// Batch-wide settings come from the first runnable item's options (n8n evaluates options per item).
-	const firstPlan = plans.find(isPlan);
-	const concurrency = firstPlan?.options.maxConcurrency ?? 1;
+	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
+	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
 	const ctx: BatchContext = {
 		fx,
 		kind,
-		api,
+		provider,
+		api: base.value,
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
 		pacer: new SubmitPacer(concurrency),
@@ -440,7 +360,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		items.length,
 		async (index) => {
 			const plan = plans[index];
-			if (!isPlan(plan)) throw new WaveSpeedFailure(plan);
+			if (!isPlan(plan)) throw new FailureError(plan);
 			return plan.operation === 'getResult' ? await runGetResult(ctx, index, plan) : await runSubmit(ctx, index, plan);
 		},
 		{
@@ -454,22 +374,25 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const cancelled = fx.getExecutionCancelSignal?.()?.aborted === true;
 
 	if (!continueOnFail) {
-		const failed = outcomes.findIndex((o) => o && !o.ok && !(o.error instanceof WaveSpeedFailure && o.error.failure.kind === 'cancelled' && stopped));
+		const failed = outcomes.findIndex((o) => o && !o.ok && !(o.error instanceof FailureError && o.error.failure.kind === 'cancelled' && stopped));
 		const firstFailure = failed >= 0 ? failed : outcomes.findIndex((o) => o && !o.ok);
 		if (firstFailure >= 0) {
 			const outcome = outcomes[firstFailure] as { ok: false; error: unknown };
 			// Nothing of this run reaches the output: every paid prediction is named, and stays remembered for the next run.
-			const failure = { ...asFailure(outcome.error, cancelled), paidWork: ctx.paid.describe() };
+			const failure: Failure = { ...asFailure(outcome.error, cancelled), paidWork: ctx.paid.describe() };
 			throw toNodeError(node, failure, firstFailure, secrets);
 		}
 	}
 	fx.getExecutionCancelSignal?.()?.throwIfAborted?.();
 	const output = outcomes.map((outcome, index) => {
 		if (outcome?.ok) return outcome.value;
-		const failure = outcome ? asFailure(outcome.error, cancelled) : asFailure(new WaveSpeedFailure({ kind: 'cancelled', message: 'Not run', hint: 'Run the workflow again.' }));
-		return { json: toErrorJson(failure, index, secrets), pairedItem: { item: index } };
+		const failure = outcome ? asFailure(outcome.error, cancelled) : cancelledFailure('notRun').failure;
+		return { json: errorJson(failure, index, secrets), pairedItem: { item: index } };
 	});
-	// These results are now in the node's output: no longer for recovery (only for Reuse Earlier Results).
-	for (const item of output) if (typeof item.json.id === 'string' && !item.json.error) ctx.memory.markDelivered(item.json.id);
+	// These results now reach the node's output: no longer for recovery (only for Reuse Earlier Results).
+	for (const item of output) {
+		const json: { id?: unknown; error?: unknown } = item.json;
+		if (typeof json.id === 'string' && json.error === undefined) ctx.memory.markDelivered(json.id);
+	}
 	return [output];
 }

@@ -2,32 +2,17 @@
 import { createHash } from 'crypto';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { inputFailure, WaveSpeedFailure } from './errors';
-import type { ImageKind } from './imageFormat';
+import { inputFailure } from './errors';
+import type { ImageBytes, ImageKind } from './imageFormat';
 import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, sniffImageKind } from './imageFormat';
+import type { Provider } from './providers/provider';
 import { FREE_REQUEST_RETRY } from './retry';
-import type { ReferenceImage, UploadTicket } from './schemas';
-import { legacyUploadSchema, uploadTicketSchema } from './schemas';
-import { localTargetProblem } from './netPolicy';
+import type { ReferenceImage } from './schemas';
 import type { ApiTarget } from './transport';
-import { readEnvelope, sendApiRequest, sendPlainRequest, withRetries } from './transport';
+import { apiClient } from './transport';
 
-/** WaveSpeed's documented per-image limit (older page: 20 MB). */
+/** The smallest per-image limit the providers document (20 MB). */
 export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
-
-export interface ImageBytes {
-	bytes: Buffer;
-	kind: ImageKind;
-	fileName: string;
-	/** Of the bytes: the upload-once cache and the request fingerprint both use it. */
-	sha256: string;
-}
-
-/** A reference image read and checked, not yet uploaded. */
-export type PreparedReference = { url: string } | { image: ImageBytes };
-
-/** Enough bytes to tell PNG, JPEG and WebP from GIF, HEIC, AVIF or text. */
-const HEAD_BYTES = 64;
 
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -108,6 +93,9 @@ function acceptedKind(bytes: Buffer, label: string, field: string, mimeType: str
 	);
 }
 
+/** Enough bytes to tell PNG, JPEG and WebP from GIF, HEIC, AVIF or text. */
+const HEAD_BYTES = 64;
+
 /**
  * Pre-flight: the first bytes of a binary reference say whether it is an accepted image, so a bad row is refused
  * before any row is submitted. In filesystem, S3 and database modes only the head of the stream is read.
@@ -161,16 +149,17 @@ function safeUploadName(original: string | undefined, kind: ImageKind): string {
 const uploadCache = new Map<string, Promise<string>>();
 const UPLOAD_CACHE_LIMIT = 2000;
 
-export function uploadCacheKey(executionId: string, bytes: Buffer, sha256?: string): string {
-	return `${executionId}:${sha256 ?? createHash('sha256').update(bytes).digest('hex')}`;
+/** Per provider and Base URL too: an upload to one provider's storage means nothing to another. */
+export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, bytes: Buffer, sha256?: string): string {
+	return `${providerId}|${baseUrl}|${executionId}:${sha256 ?? createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** The URL WaveSpeed can fetch for these bytes, uploading them if this execution has not already. */
-export async function uploadOnce(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const key = uploadCacheKey(fx.getExecutionId(), image.bytes, image.sha256);
+/** The URL the provider can fetch for these bytes, uploading them if this execution has not already. */
+export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, image: ImageBytes): Promise<string> {
+	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), image.bytes, image.sha256);
 	let pending = uploadCache.get(key);
 	if (!pending) {
-		pending = uploadImage(fx, api, image);
+		pending = provider.upload(apiClient(fx, api, FREE_REQUEST_RETRY), image);
 		if (uploadCache.size >= UPLOAD_CACHE_LIMIT) uploadCache.delete(uploadCache.keys().next().value as string);
 		uploadCache.set(key, pending);
 		// A failed upload must not poison later items.
@@ -179,71 +168,8 @@ export async function uploadOnce(fx: IExecuteFunctions, api: ApiTarget, image: I
 	return await pending;
 }
 
-/** Current flow (ticket + PUT without the key); the legacy multipart endpoint when the current one is missing. */
-export async function uploadImage(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const contentType = MIME_TYPES[image.kind];
-	const ticket = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const response = await sendApiRequest(fx, api, {
-			method: 'POST',
-			path: '/api/v3/media/uploads',
-			body: { filename: image.fileName, size: image.bytes.length, content_type: contentType },
-			phase: 'upload',
-		});
-		if (response.status === 404) return undefined;
-		return readEnvelope(response, uploadTicketSchema, 'upload');
-	});
-	if (!ticket) return await uploadLegacy(fx, api, image, contentType);
-	const local = localTargetProblem(api.baseUrl, ticket.upload.url);
-	if (local) {
-		// A 2xx answer's content: marks the failure as not worth retrying.
-		throw new WaveSpeedFailure({
-			kind: 'upload',
-			httpCode: 200,
-			message: `The upload ticket was refused: ${local}`,
-			hint: 'The image was not sent. Check the Base URL of the credential; pass the image as a public URL if it persists.',
-		});
-	}
-	await putToTicket(fx, ticket, image.bytes);
-	return ticket.download_url;
-}
-
-async function putToTicket(fx: IExecuteFunctions, ticket: UploadTicket, bytes: Buffer): Promise<void> {
-	await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const response = await sendPlainRequest(
-			fx,
-			{ method: 'PUT', url: ticket.upload.url, headers: withoutAuthorization(ticket.upload.headers), body: bytes },
-			'upload',
-		);
-		if (response.status < 200 || response.status >= 300) {
-			throw new WaveSpeedFailure({
-				kind: 'upload',
-				httpCode: response.status,
-				message: `Uploading a reference image failed (${response.status})`,
-				hint: 'Try again; if it keeps failing, pass the image as a public URL instead.',
-			});
-		}
-	});
-}
-
-/** The ticket's headers are sent as given, except an Authorization one: the key never goes to storage. */
-function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
-	return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
-}
-
-async function uploadLegacy(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes, contentType: string): Promise<string> {
-	const data = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const form = new FormData();
-		form.append('file', new Blob([new Uint8Array(image.bytes)], { type: contentType }), image.fileName);
-		const response = await sendApiRequest(fx, api, {
-			method: 'POST',
-			path: '/api/v3/media/upload/binary',
-			body: form,
-			phase: 'upload',
-		});
-		return readEnvelope(response, legacyUploadSchema, 'upload');
-	});
-	return data.download_url;
-}
+/** A reference image read and checked, not yet uploaded. */
+export type PreparedReference = { url: string } | { image: ImageBytes };
 
 /** Reads and checks the item's reference images, in order, without uploading anything yet. */
 export async function readReferenceImages(fx: IExecuteFunctions, itemIndex: number, entries: ReferenceImage[]): Promise<PreparedReference[]> {
@@ -256,17 +182,18 @@ export async function readReferenceImages(fx: IExecuteFunctions, itemIndex: numb
 	return prepared;
 }
 
-/** The URLs WaveSpeed fetches, in order: binaries uploaded (once per execution), URLs as given. */
-export async function uploadReferences(fx: IExecuteFunctions, api: ApiTarget, prepared: PreparedReference[]): Promise<string[]> {
-	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, api, p.image))));
+/** The URLs the provider fetches, in order: binaries uploaded (once per execution), URLs as given. */
+export async function uploadReferences(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, prepared: PreparedReference[]): Promise<string[]> {
+	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, provider, api, p.image))));
 }
 
 /** Turns the item's reference image entries into URLs, in order; every binary is read and checked before any upload. */
 export async function resolveReferenceImages(
 	fx: IExecuteFunctions,
+	provider: Provider,
 	api: ApiTarget,
 	itemIndex: number,
 	entries: ReferenceImage[],
 ): Promise<string[]> {
-	return await uploadReferences(fx, api, await readReferenceImages(fx, itemIndex, entries));
+	return await uploadReferences(fx, provider, api, await readReferenceImages(fx, itemIndex, entries));
 }

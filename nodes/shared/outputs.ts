@@ -1,15 +1,14 @@
-/** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data, plus the JSON. */
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+/** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data. */
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { WaveSpeedFailure } from './errors';
+import { FailureError } from './errors';
 import type { ImageKind, PixelSize } from './imageFormat';
 import { extensionFor, ImageStructureCheck, MIME_TYPES, readPixelSize, sniffImageKind } from './imageFormat';
 import { FREE_REQUEST_RETRY } from './retry';
-import type { Prediction } from './schemas';
-import { redactUrl } from './schemas';
 import { settle } from './settle';
 import { sendPlainRequest, withRetries } from './transport';
+import { redactUrl } from './urls';
 
 /** A 4K PNG is about 25 MB; anything far beyond that is not an image we asked for. */
 export const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
@@ -50,7 +49,7 @@ export interface OutputImage {
 
 export type OutputSource = { type: 'url'; url: string } | { type: 'base64'; data: string };
 
-/** An output is a URL when it has a scheme, else raw base64 (enable_base64_output); other schemes are refused. */
+/** An output is a URL when it has a scheme, else raw base64 (inline output); other schemes are refused. */
 export function classifyOutput(value: string): OutputSource | { type: 'invalid'; reason: string } {
 	const schemeMatch = /^([a-z][a-z0-9+.-]*):/i.exec(value.slice(0, 40));
 	if (schemeMatch) {
@@ -80,36 +79,44 @@ export function outputFieldName(base: string, index: number): string {
 }
 
 const downloadFailure = (message: string, hint: string, httpCode?: number) =>
-	new WaveSpeedFailure({ kind: 'download', message, hint, httpCode });
+	new FailureError({ kind: 'download', message, hint, httpCode });
 
-/** Fetches and stores one output image. */
-export async function storeOutput(
-	fx: IExecuteFunctions,
-	source: OutputSource,
-	fileNameFor: (kind: ImageKind) => string,
-	expectedKind: ImageKind,
-	limits: DownloadLimits = { deadline: Number.POSITIVE_INFINITY, timeoutSeconds: 0 },
-): Promise<OutputImage> {
-	if (source.type === 'base64') return await storeBase64(fx, source.data, fileNameFor);
-	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, fileNameFor, expectedKind, limits), limits.deadline);
+/** Where an output comes from and what it should be: `label` names the provider in messages. */
+export interface OutputTarget {
+	fileNameFor: (kind: ImageKind) => string;
+	expectedKind: ImageKind;
+	label: string;
+	/** The row's Timeout bounds every download; none means only the stall watchdog. */
+	limits?: DownloadLimits;
 }
 
-async function storeBase64(fx: IExecuteFunctions, data: string, fileNameFor: (kind: ImageKind) => string): Promise<OutputImage> {
-	if (base64DecodedBytes(data) > MAX_OUTPUT_BYTES) {
-		throw new WaveSpeedFailure({
+const NO_LIMITS: DownloadLimits = { deadline: Number.POSITIVE_INFINITY, timeoutSeconds: 0 };
+
+/** Fetches and stores one output image. */
+export async function storeOutput(fx: IExecuteFunctions, source: OutputSource, target: OutputTarget): Promise<OutputImage> {
+	if (source.type === 'base64') return await storeBase64(fx, source.data, target);
+	const limits = target.limits ?? NO_LIMITS;
+	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, target, limits), limits.deadline);
+}
+
+async function storeBase64(fx: IExecuteFunctions, data: string, { fileNameFor, label }: OutputTarget): Promise<OutputImage> {
+	const decoded = base64DecodedBytes(data);
+	if (decoded > MAX_OUTPUT_BYTES) {
+		throw new FailureError({
 			kind: 'download',
+			// The answer was a 2xx: marks the failure as not worth retrying.
 			httpCode: 200,
-			message: `WaveSpeed returned base64 output of about ${Math.round(base64DecodedBytes(data) / 1024 / 1024)} MB; the limit is ${MAX_OUTPUT_BYTES / 1024 / 1024} MB`,
+			message: `${label} returned base64 output of about ${Math.round(decoded / 1024 / 1024)} MB; the limit is ${MAX_OUTPUT_BYTES / 1024 / 1024} MB`,
 			hint: 'That is not an image GPT Image 2 produces. Set Transfer to Download From URL, or use Output: URL Only to inspect it.',
 		});
 	}
 	const bytes = Buffer.from(data, 'base64');
 	const kind = sniffImageKind(bytes);
-	if (!kind) throw downloadFailure('WaveSpeed returned base64 output that is not an image', 'Try again, or set Transfer to Download From URL.');
+	if (!kind) throw downloadFailure(`${label} returned base64 output that is not an image`, 'Try again, or set Transfer to Download From URL.');
 	const structure = new ImageStructureCheck(kind);
 	structure.push(bytes);
 	const damaged = structure.finish();
-	if (damaged) throw downloadFailure(`WaveSpeed returned base64 output that is ${damaged}`, 'Try again, or set Transfer to Download From URL.');
+	if (damaged) throw downloadFailure(`${label} returned base64 output that is ${damaged}`, 'Try again, or set Transfer to Download From URL.');
 	const binary = await fx.helpers.prepareBinaryData(bytes, fileNameFor(kind), MIME_TYPES[kind]);
 	return { binary, kind, size: readPixelSize(bytes), bytes: bytes.length };
 }
@@ -156,35 +163,26 @@ async function runWatchdog(watch: Watch, deadline: number, stop: AbortController
 }
 
 /** One download attempt that always ends: by its bytes, a stall (retried as a network error) or the row's deadline. */
-async function downloadOnce(
-	fx: IExecuteFunctions,
-	url: string,
-	fileNameFor: (kind: ImageKind) => string,
-	expectedKind: ImageKind,
-	limits: DownloadLimits,
-): Promise<OutputImage> {
+async function downloadOnce(fx: IExecuteFunctions, url: string, target: OutputTarget, limits: DownloadLimits): Promise<OutputImage> {
 	const where = describeHost(url);
 	if (Date.now() >= limits.deadline) throw deadlineFailure(where, limits);
 	const watch: Watch = { lastProgressAt: Date.now() };
 	const stop = new AbortController();
 	const finished = new AbortController();
 	const watchdog = runWatchdog(watch, limits.deadline, stop, finished.signal);
-	const outcome = await settle(downloadWatched(fx, url, fileNameFor, expectedKind, watch, stop.signal, limits));
+	const outcome = await settle(downloadWatched(fx, url, target, watch, stop.signal, limits));
 	finished.abort();
 	await watchdog;
 	if (watch.verdict === 'deadline') throw deadlineFailure(where, limits);
 	if (watch.verdict === 'stalled') {
-		throw downloadFailure(
-			`Downloading the output image from ${where} stalled (no data for ${DOWNLOAD_STALL_MS / 1000} s)`,
-			'Try again, or use Output: URL Only.',
-		);
+		throw downloadFailure(`Downloading the output image from ${where} stalled (no data for ${DOWNLOAD_STALL_MS / 1000} s)`, 'Try again, or use Output: URL Only.');
 	}
 	if (!outcome.ok) throw outcome.error;
 	return outcome.value;
 }
 
 const deadlineFailure = (where: string, limits: DownloadLimits) =>
-	new WaveSpeedFailure({
+	new FailureError({
 		kind: 'timeout',
 		message: `Downloading the output image from ${where} did not finish within the Timeout (${limits.timeoutSeconds} s)`,
 		hint: 'The image is ready: fetch it with Get Result and this prediction ID instead of paying again, or raise Options > Timeout, or use Output: URL Only.',
@@ -194,14 +192,13 @@ const deadlineFailure = (where: string, limits: DownloadLimits) =>
 async function downloadWatched(
 	fx: IExecuteFunctions,
 	url: string,
-	fileNameFor: (kind: ImageKind) => string,
-	expectedKind: ImageKind,
+	{ fileNameFor, expectedKind, label }: OutputTarget,
 	watch: Watch,
 	signal: AbortSignal,
 	limits: DownloadLimits,
 ): Promise<OutputImage> {
 	const timeoutMs = Math.max(1000, Math.min(300_000, Math.round(limits.deadline - Date.now())));
-	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs, signal }, 'download');
+	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs, signal }, 'download', label);
 	const body = response.body as ReadableLike;
 	watch.body = body;
 	watch.lastProgressAt = Date.now();
@@ -222,13 +219,13 @@ async function downloadWatched(
 	const contentType = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 	if (contentType && !contentType.startsWith('image/') && contentType !== 'application/octet-stream' && contentType !== 'binary/octet-stream') {
 		body.destroy();
-		throw notImageFailure(where, contentType, response.status);
+		throw notImageFailure(where, contentType, response.status, label);
 	}
 
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let total = 0;
-	let problem: WaveSpeedFailure | undefined;
+	let problem: FailureError | undefined;
 	// A header that looks like an image is not enough: the whole file must hold together (see ImageStructureCheck).
 	let structure: ImageStructureCheck | undefined;
 	watchChunks(body, (chunk: Buffer) => {
@@ -240,14 +237,14 @@ async function downloadWatched(
 			headLength += chunk.length;
 			if (headLength >= 16 && !structure) {
 				const sniffed = sniffImageKind(Buffer.concat(head));
-				if (!sniffed) problem = notImageFailure(where, contentType || 'unknown', response.status);
+				if (!sniffed) problem = notImageFailure(where, contentType || 'unknown', response.status, label);
 				else {
 					structure = new ImageStructureCheck(sniffed);
 					for (const earlier of head) structure.push(earlier);
 				}
 			} else structure?.push(chunk);
 		} else structure?.push(chunk);
-		if (!problem && structure?.problem) problem = damagedFailure(where, structure.problem, response.status);
+		if (!problem && structure?.problem) problem = damagedFailure(where, structure.problem, response.status, label);
 		if (total > MAX_OUTPUT_BYTES) problem = tooLargeFailure(where, response.status);
 		if (problem) body.destroy(problem);
 	});
@@ -259,14 +256,14 @@ async function downloadWatched(
 	const binary = stored.value;
 	const headBytes = Buffer.concat(head);
 	const kind = sniffImageKind(headBytes);
-	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status);
+	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status, label);
 	if (!structure) {
 		// A file shorter than the sniffing threshold: check what there is.
 		structure = new ImageStructureCheck(kind);
 		for (const earlier of head) structure.push(earlier);
 	}
 	const damaged = structure.finish();
-	if (damaged) throw damagedFailure(where, damaged, response.status);
+	if (damaged) throw damagedFailure(where, damaged, response.status, label);
 	if (kind !== kindFromHeader) {
 		// The server's label was wrong: keep the bytes, correct the label and name.
 		binary.mimeType = MIME_TYPES[kind];
@@ -284,17 +281,17 @@ const tooLargeFailure = (where: string, httpCode: number) =>
 		httpCode,
 	);
 
-const damagedFailure = (where: string, what: string, httpCode: number) =>
+const damagedFailure = (where: string, what: string, httpCode: number, label: string) =>
 	downloadFailure(
 		`The output from ${where} is not a usable image: ${what}`,
-		'WaveSpeed or a proxy returned a damaged file. Try Get Result again, or use Output: URL Only to inspect it.',
+		`${label} or a proxy returned a damaged file. Try Get Result again, or use Output: URL Only to inspect it.`,
 		httpCode,
 	);
 
-const notImageFailure = (where: string, contentType: string, httpCode: number) =>
+const notImageFailure = (where: string, contentType: string, httpCode: number, label: string) =>
 	downloadFailure(
 		`The output from ${where} is not an image (${contentType})`,
-		'WaveSpeed or a proxy returned something else. Try again, or use Output: URL Only to inspect it.',
+		`${label} or a proxy returned something else. Try again, or use Output: URL Only to inspect it.`,
 		httpCode,
 	);
 
@@ -304,30 +301,4 @@ function describeHost(url: string): string {
 	} catch {
 		return 'the output URL';
 	}
-}
-
-/** The JSON every finished item carries (design.md "Output JSON"). */
-export function predictionJson(prediction: Prediction, resultUrl: string, includeOutputs: boolean): IDataObject {
-	const json: IDataObject = {
-		id: prediction.id,
-		model: prediction.model,
-		status: prediction.status,
-	};
-	if (includeOutputs) json.outputs = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
-	json.resultUrl = resultUrl;
-	json.nsfw = prediction.has_nsfw_contents;
-	json.inferenceMs = prediction.timings?.inference ?? prediction.executionTime ?? null;
-	json.createdAt = prediction.created_at ?? null;
-	return json;
-}
-
-export function imageJson(field: string, image: OutputImage): IDataObject {
-	return {
-		binaryField: field,
-		fileName: image.binary.fileName ?? null,
-		mimeType: image.binary.mimeType,
-		width: image.size?.width ?? null,
-		height: image.size?.height ?? null,
-		fileSize: image.bytes,
-	};
 }

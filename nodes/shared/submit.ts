@@ -1,17 +1,16 @@
 /**
- * Submission: the one billable request. Sent once; only a definite 429 (nothing created) is sent again, paced for the
- * whole batch and for as long as the row's Timeout allows. Anything that may have created a task is never resent.
+ * Submission: the one billable request. Sent once; only a definite refusal for a rate limit (nothing created) is sent
+ * again, paced for the whole batch and for as long as the row's Timeout allows. An answer the provider calls ambiguous
+ * (a task may exist) and a network error on the submit are never sent again.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Failure } from './errors';
-import { WaveSpeedFailure } from './errors';
+import { cancelledFailure, FailureError } from './errors';
 import { SubmitPacer } from './pacing';
-import type { ModelId, Prediction, SubmitRequest } from './schemas';
-import { submitRequestSchema } from './schemas';
+import type { Job, JobRequest, Provider } from './providers/provider';
 import { settle } from './settle';
-import { classifySubmitAnswer } from './submitAnswer';
 import type { ApiTarget } from './transport';
 import { cancelSignal, sendApiRequest, throwIfCancelled } from './transport';
 
@@ -19,11 +18,11 @@ import { cancelSignal, sendApiRequest, throwIfCancelled } from './transport';
 const WAIT_STEP_MS = 1000;
 
 export interface SubmitOptions {
-	webhookUrl?: string;
 	/** How long the POST may be held open (sync mode holds it until the result exists). */
 	timeoutMs: number;
 	/** No rate-limit wait may go past this (the row's Timeout). */
 	deadline: number;
+	/** The row's Timeout in seconds, for the message when rate limits outlast it. */
 	timeoutSeconds?: number;
 	/** Checked before each attempt: the batch may have been stopped by another item's failure. */
 	shouldStop?: () => boolean;
@@ -31,75 +30,60 @@ export interface SubmitOptions {
 	pacer?: SubmitPacer;
 }
 
-export async function submitPrediction(
+export async function submitJob(
 	fx: IExecuteFunctions,
+	provider: Provider,
 	api: ApiTarget,
-	model: ModelId,
-	body: SubmitRequest,
+	request: JobRequest,
 	options: SubmitOptions,
-): Promise<Prediction> {
-	const checkedBody = submitRequestSchema.strict().parse(body);
+): Promise<Job> {
+	const call = provider.submitCall(request);
 	const pacer = options.pacer ?? new SubmitPacer(1);
 	let lastRateLimit: Failure | undefined;
 	for (;;) {
 		throwIfCancelled(fx);
-		if (options.shouldStop?.()) throw stoppedFailure();
+		if (options.shouldStop?.()) throw cancelledFailure('notStarted');
 		const wait = pacer.tryStart();
 		if (wait > 0) {
-			if (Date.now() + wait > options.deadline) throw new WaveSpeedFailure(rateLimitOutlasted(lastRateLimit, options.timeoutSeconds));
+			if (Date.now() + wait > options.deadline) throw new FailureError(rateLimitOutlasted(provider.label, lastRateLimit, options.timeoutSeconds));
 			await sleep(Math.min(wait, WAIT_STEP_MS), cancelSignal(fx));
 			continue;
 		}
-		// A network error or 5xx here is ambiguous (the task may exist): it propagates and is never retried.
-		const sent = await settle(
-			sendApiRequest(fx, api, {
-				method: 'POST',
-				path: `/api/v3/${model}`,
-				qs: options.webhookUrl ? { webhook: options.webhookUrl } : undefined,
-				body: checkedBody,
-				timeoutMs: options.timeoutMs,
-				phase: 'submit',
-			}),
-		);
+		// A network error here is ambiguous (the task may exist): it propagates and is never retried.
+		const sent = await settle(sendApiRequest(fx, api, { ...call, timeoutMs: options.timeoutMs, phase: 'submit' }));
 		if (!sent.ok) {
 			pacer.finish('other');
 			throw sent.error;
 		}
-		const answer = classifySubmitAnswer(sent.value);
-		if (answer.kind === 'accepted') {
+		const answer = provider.readSubmit(sent.value);
+		if (answer.type === 'accepted') {
 			pacer.finish('accepted');
-			return answer.prediction;
+			return answer.job;
 		}
-		if (answer.kind === 'refused' && shouldRetrySubmit(answer.failure)) {
+		// Only a refusal created nothing; an ambiguous answer is never sent again, whatever it says.
+		if (answer.type === 'refused' && shouldRetrySubmit(answer.failure)) {
 			pacer.finish('rateLimited', answer.failure.retryAfterMs);
 			lastRateLimit = answer.failure;
 			continue;
 		}
 		pacer.finish('other');
-		throw new WaveSpeedFailure(answer.failure);
+		throw new FailureError(answer.failure);
 	}
 }
 
-/** Only a rate limit proves nothing was created; everything else after sending may have billed. */
+/** Of the refusals, only a rate limit passes by itself (however often: the row's Timeout bounds it, not a count). */
 export function shouldRetrySubmit(failure: Failure): boolean {
 	return failure.kind === 'rateLimit' && failure.httpCode === 429;
 }
 
 /** The row's Timeout ran out while the batch was held back by rate limits: nothing was created for it. */
-export function rateLimitOutlasted(last: Failure | undefined, timeoutSeconds?: number): Failure {
+export function rateLimitOutlasted(label: string, last: Failure | undefined, timeoutSeconds?: number): Failure {
 	const within = timeoutSeconds ? ` within this row's Timeout (${timeoutSeconds} s)` : '';
+	const said = last?.message.includes('): ') ? `: ${last.message.slice(last.message.indexOf('): ') + 3)}` : '';
 	return {
 		kind: 'rateLimit',
 		httpCode: 429,
-		message: `WaveSpeed's rate limit was reached (429) and no submit was accepted${within}${last?.message.includes(':') ? `: ${last.message.slice(last.message.indexOf(':') + 2)}` : ''}`,
-		hint: "No task was created for this row, so nothing was billed. Run it again later, lower Options > Max Concurrent Requests, raise Options > Timeout, or raise your WaveSpeed account's level.",
+		message: `${label}'s rate limit was reached (429) and no submit was accepted${within}${said}`,
+		hint: `No task was created for this row, so nothing was billed. Run it again later, lower Options > Max Concurrent Requests, raise Options > Timeout, or raise your ${label} account's level.`,
 	};
-}
-
-export function stoppedFailure(): WaveSpeedFailure {
-	return new WaveSpeedFailure({
-		kind: 'cancelled',
-		message: 'Not started because an earlier item failed',
-		hint: 'Fix the first error, or turn on Continue On Fail to process the other items anyway.',
-	});
 }

@@ -1,6 +1,7 @@
 import type { Failure } from '../../nodes/shared/errors';
-import { describeHttpFailure } from '../../nodes/shared/errors';
-import { rateLimitOutlasted, shouldRetrySubmit, stoppedFailure } from '../../nodes/shared/submit';
+import { cancelledFailure } from '../../nodes/shared/errors';
+import { describeHttpFailure } from '../../nodes/shared/providers/wavespeed/errors';
+import { rateLimitOutlasted, shouldRetrySubmit } from '../../nodes/shared/submit';
 import { describeNetworkFailure } from '../../nodes/shared/transport';
 
 describe('shouldRetrySubmit', () => {
@@ -18,8 +19,8 @@ describe('shouldRetrySubmit', () => {
 		['500 server error', describeHttpFailure(500, '', 'submit')],
 		['503 server error', describeHttpFailure(503, 'unavailable', 'submit')],
 		['504 gateway timeout', describeHttpFailure(504, '', 'submit')],
-		['network reset', describeNetworkFailure({ code: 'ECONNRESET' }, 'submit')],
-		['client timeout', describeNetworkFailure({ code: 'ETIMEDOUT' }, 'submit')],
+		['network reset', describeNetworkFailure({ code: 'ECONNRESET' }, 'submit', 'WaveSpeed')],
+		['client timeout', describeNetworkFailure({ code: 'ETIMEDOUT' }, 'submit', 'WaveSpeed')],
 		['400 bad request', describeHttpFailure(400, 'invalid aspect_ratio', 'submit')],
 		['401 auth', describeHttpFailure(401, '', 'submit')],
 		['402 balance', describeHttpFailure(402, '', 'submit')],
@@ -32,9 +33,9 @@ describe('shouldRetrySubmit', () => {
 	});
 });
 
-describe('stoppedFailure', () => {
+describe("cancelledFailure('notStarted')", () => {
 	test('says the item did not start because an earlier one failed, and how to go on', () => {
-		const { failure } = stoppedFailure();
+		const { failure } = cancelledFailure('notStarted');
 		expect(failure.kind).toBe('cancelled');
 		expect(failure.message).toMatch(/earlier item failed/);
 		expect(failure.hint).toMatch(/Continue On Fail/);
@@ -43,7 +44,7 @@ describe('stoppedFailure', () => {
 
 describe('rateLimitOutlasted', () => {
 	test('says no task was created for the row, and what to change', () => {
-		const failure = rateLimitOutlasted(describeHttpFailure(429, 'Rate limit exceeded', 'submit', 1000), 600);
+		const failure = rateLimitOutlasted('WaveSpeed', describeHttpFailure(429, 'Rate limit exceeded', 'submit', 1000), 600);
 		expect(failure).toMatchObject({ kind: 'rateLimit', httpCode: 429 });
 		expect(failure.message).toBe("WaveSpeed's rate limit was reached (429) and no submit was accepted within this row's Timeout (600 s): Rate limit exceeded");
 		expect(failure.hint).toMatch(/^No task was created for this row, so nothing was billed\./);

@@ -1,16 +1,19 @@
 /**
- * What an answer to the submit means for money: accepted (a task with a usable id), refused (nothing was created,
- * so sending again is safe) or ambiguous (a task may exist: never sent again, never "try again", any id kept).
+ * What WaveSpeed's answer to the submit means for money: accepted (a task with a usable id), refused (nothing was
+ * created, so sending again may be safe) or ambiguous (a task may exist: never sent again, never "try again", any id
+ * it carried kept). api.ts turns the accepted prediction into a neutral Job.
  */
-import type { Failure } from './errors';
+import type { Failure } from '../../errors';
+import { parseRetryAfterMs } from '../../retry';
+import { isSafePredictionId } from '../../schemas';
+import type { RawResponse } from '../../transport';
+import { describeZod, parseJsonBody } from '../../transport';
+import { truncate } from '../../urls';
 import { describeHttpFailure } from './errors';
-import { parseRetryAfterMs } from './retry';
 import type { Prediction } from './schemas';
-import { envelopeSchema, isSafePredictionId, predictionSchema, truncate } from './schemas';
-import type { RawResponse } from './transport';
-import { describeZod, parseJsonBody } from './transport';
+import { envelopeSchema, predictionSchema } from './schemas';
 
-export type SubmitAnswer =
+export type SubmitClassification =
 	| { kind: 'accepted'; prediction: Prediction }
 	| { kind: 'refused'; failure: Failure }
 	| { kind: 'ambiguous'; failure: Failure };
@@ -27,7 +30,7 @@ export function carriedId(body: unknown): { safe?: string; shown?: string } {
 	return isSafePredictionId(text) ? { safe: text } : { shown: truncate(JSON.stringify(text), 60) };
 }
 
-function ambiguous(httpCode: number, message: string, body: unknown): SubmitAnswer {
+function ambiguous(httpCode: number, message: string, body: unknown): SubmitClassification {
 	const id = carriedId(body);
 	const shown = id.shown ? ` It named a prediction id ${id.shown} that is not safe to use.` : '';
 	return {
@@ -37,12 +40,13 @@ function ambiguous(httpCode: number, message: string, body: unknown): SubmitAnsw
 }
 
 /** Reads one HTTP answer to the submit POST. */
-export function classifySubmitAnswer(response: RawResponse): SubmitAnswer {
+export function classifySubmitAnswer(response: RawResponse): SubmitClassification {
 	const body = parseJsonBody(response.body);
 	const envelope = envelopeSchema.safeParse(body);
 	const apiMessage = envelope.success ? envelope.data.message : '';
 	const status = response.status;
-	if (status >= 400 && status < 500) {
+	// 408: the server gave up reading, possibly after it had the whole request; treated like a 5xx.
+	if (status >= 400 && status < 500 && status !== 408) {
 		// A 4xx is a refusal made before the task existed: nothing to pay for, and a 429 may be sent again later.
 		const message = apiMessage || oddBodyMessage(body);
 		return { kind: 'refused', failure: describeHttpFailure(status, message, 'submit', parseRetryAfterMs(response.headers['retry-after'])) };

@@ -1,4 +1,4 @@
-import { classifySubmitAnswer } from '../../nodes/shared/submitAnswer';
+import { classifySubmitAnswer } from '../../nodes/shared/providers/wavespeed/submitAnswer';
 
 const ok = (data: unknown, code: unknown = 200) => ({ status: 200, headers: {}, body: { code, message: 'success', data } });
 const prediction = { id: 'abc123', model: 'openai/gpt-image-2/edit', status: 'created', outputs: [], urls: { get: 'x' } };
@@ -36,6 +36,7 @@ describe('classifySubmitAnswer', () => {
 		['a 5xx', { status: 502, headers: {}, body: 'bad gateway' }, undefined],
 		['a gateway 504', { status: 504, headers: {}, body: '<html>504</html>' }, undefined],
 		['a redirect', { status: 302, headers: {}, body: '' }, undefined],
+		['a 408 (the server may have read the whole request)', { status: 408, headers: {}, body: '' }, undefined],
 	])('ambiguous, never retried or "try again": %s', (_name, response, id) => {
 		const answer = classifySubmitAnswer(response);
 		expect(answer.kind).toBe('ambiguous');
