@@ -51,6 +51,7 @@ export function classifySubmitAnswer(response: RawResponse): SubmitClassificatio
 		const message = apiMessage || oddBodyMessage(body);
 		return { kind: 'refused', failure: describeHttpFailure(status, message, 'submit', parseRetryAfterMs(response.headers['retry-after'])) };
 	}
+	if (status === 408) return ambiguous(status, 'WaveSpeed answered 408 (request timeout) after the request may have arrived', body);
 	if (status >= 300 && status < 400) return ambiguous(status, `WaveSpeed answered the submit with a redirect (${status}), which is not followed`, body);
 	if (status < 200 || status >= 300) {
 		const failure = describeHttpFailure(status, apiMessage || oddBodyMessage(body), 'submit');
