@@ -61,7 +61,8 @@ function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): str
 /** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
 function fingerprintOf(ctx: BatchContext, request: JobRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
-	const call = ctx.provider.submitCall(request);
+	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
+	const call = ctx.provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
 	return requestFingerprint({
 		provider: ctx.provider.id,
 		baseUrl: ctx.api.baseUrl,
@@ -92,13 +93,25 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	if (earlier) return earlier;
 
 	request.imageUrls = await uploadReferences(fx, provider, api, references);
-	const submitted = await submitJob(fx, provider, api, request, {
-		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
-		deadline,
-		timeoutSeconds: plan.options.timeout,
-		shouldStop: ctx.shouldStop,
-		pacer: ctx.pacer,
-	});
+	const sent = await settle(
+		submitJob(fx, provider, api, request, {
+			timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
+			deadline,
+			timeoutSeconds: plan.options.timeout,
+			shouldStop: ctx.shouldStop,
+			pacer: ctx.pacer,
+		}),
+	);
+	if (!sent.ok) {
+		// An ambiguous answer that named an id: the task may exist, so it is named and remembered like a paid one.
+		const id = sent.error instanceof FailureError ? sent.error.failure.predictionId : undefined;
+		if (id) {
+			ctx.memory.rememberSubmitted(fingerprint, id);
+			ctx.paid.submitted(itemIndex, id);
+		}
+		throw sent.error;
+	}
+	const submitted = sent.value;
 	// Paid for from here: remembered until its result reaches the output, and named in any error of the run.
 	ctx.memory.rememberSubmitted(fingerprint, submitted.id);
 	ctx.paid.submitted(itemIndex, submitted.id);
