@@ -13,7 +13,7 @@ export const DELIVERED_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const MAX_STORED_ENTRIES = 1000;
 const MAX_PROCESS_ENTRIES = 2000;
 const MAX_SCOPES = 500;
-export const STATIC_DATA_KEY = 'gptImage2Predictions';
+export const STATIC_DATA_FIELD = 'gptImage2Predictions';
 
 const entrySchema = z.object({
 	/** Fingerprint of the request. */
@@ -45,7 +45,7 @@ export function pruneEntries(entries: MemoryEntry[], now: number, max: number): 
 
 /** Entries read from static data; anything that does not look like ours is ignored rather than trusted. */
 export function readStoredEntries(bag: StaticBag | undefined): MemoryEntry[] {
-	const stored = storedSchema.safeParse(bag?.[STATIC_DATA_KEY]);
+	const stored = storedSchema.safeParse(bag?.[STATIC_DATA_FIELD]);
 	if (!stored.success) return [];
 	return stored.data.entries.flatMap((raw) => {
 		const entry = entrySchema.safeParse(raw);
@@ -137,7 +137,7 @@ export class RecoveryMemory {
 	private save(): void {
 		this.compact();
 		if (this.options.staticData) {
-			this.options.staticData[STATIC_DATA_KEY] = { v: 1, entries: pruneEntries(this.entries, this.now(), MAX_STORED_ENTRIES).map((e) => ({ ...e })) };
+			this.options.staticData[STATIC_DATA_FIELD] = { v: 1, entries: pruneEntries(this.entries, this.now(), MAX_STORED_ENTRIES).map((e) => ({ ...e })) };
 		}
 	}
 }

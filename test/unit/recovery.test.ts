@@ -1,4 +1,4 @@
-import { clearProcessMemory, DELIVERED_TTL_MS, MAX_STORED_ENTRIES, PENDING_TTL_MS, pruneEntries, readStoredEntries, RecoveryMemory, STATIC_DATA_KEY } from '../../nodes/shared/recovery';
+import { clearProcessMemory, DELIVERED_TTL_MS, MAX_STORED_ENTRIES, PENDING_TTL_MS, pruneEntries, readStoredEntries, RecoveryMemory, STATIC_DATA_FIELD } from '../../nodes/shared/recovery';
 
 const HOUR = 3_600_000;
 
@@ -64,7 +64,7 @@ describe('RecoveryMemory', () => {
 		const { open } = setup();
 		const staticData: Record<string, unknown> = {};
 		open(staticData).rememberSubmitted('fp', 'shared');
-		expect(staticData[STATIC_DATA_KEY]).toEqual({ v: 1, entries: [expect.objectContaining({ f: 'fp', id: 'shared', s: 'p' })] });
+		expect(staticData[STATIC_DATA_FIELD]).toEqual({ v: 1, entries: [expect.objectContaining({ f: 'fp', id: 'shared', s: 'p' })] });
 		clearProcessMemory();
 		const copy = JSON.parse(JSON.stringify(staticData)) as Record<string, unknown>;
 		expect(open(copy).claimPending('fp')).toMatchObject({ id: 'shared' });
@@ -79,10 +79,10 @@ describe('RecoveryMemory', () => {
 		const { open } = setup();
 		open().rememberSubmitted('fp', '../result');
 		expect(open().claimPending('fp')).toBeUndefined();
-		expect(readStoredEntries({ [STATIC_DATA_KEY]: { v: 1, entries: [{ f: 'fp', id: '..', s: 'p', t: 1 }, 'junk', { f: 'fp', id: 'ok', s: 'p', t: 1 }] } })).toEqual([
+		expect(readStoredEntries({ [STATIC_DATA_FIELD]: { v: 1, entries: [{ f: 'fp', id: '..', s: 'p', t: 1 }, 'junk', { f: 'fp', id: 'ok', s: 'p', t: 1 }] } })).toEqual([
 			{ f: 'fp', id: 'ok', s: 'p', t: 1 },
 		]);
-		expect(readStoredEntries({ [STATIC_DATA_KEY]: 'junk' })).toEqual([]);
+		expect(readStoredEntries({ [STATIC_DATA_FIELD]: 'junk' })).toEqual([]);
 	});
 
 	test('static data stays bounded: the newest entries are kept', () => {
