@@ -19,6 +19,11 @@ describe('classifySubmitAnswer', () => {
 		if (answer.kind === 'refused') expect(answer.failure.kind).toBe(kind);
 	});
 
+	test('a balance refusal inside HTTP 200 reads as such (and, like every non-429 refusal, is not sent again)', () => {
+		const answer = classifySubmitAnswer({ status: 200, headers: {}, body: { code: 403, message: 'Insufficient credits for this request', data: null } });
+		expect(answer).toMatchObject({ kind: 'refused', failure: { kind: 'balance' } });
+	});
+
 	test('the 429 refusal carries Retry-After', () => {
 		const answer = classifySubmitAnswer({ status: 429, headers: { 'retry-after': '3' }, body: '' });
 		expect(answer).toMatchObject({ kind: 'refused', failure: { retryAfterMs: 3000 } });

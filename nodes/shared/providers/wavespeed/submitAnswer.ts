@@ -66,6 +66,9 @@ export function classifySubmitAnswer(response: RawResponse): SubmitClassificatio
 		return ambiguous(status, `WaveSpeed answered in an unexpected format (${describeZod(envelope.error)})`, body);
 	}
 	if (envelope.data.code !== 200) {
+		// A balance refusal inside HTTP 200 is still a refusal (nothing can be created without funds); it is never retried.
+		const refusal = describeHttpFailure(envelope.data.code, apiMessage, 'submit');
+		if (refusal.kind === 'balance') return { kind: 'refused', failure: refusal };
 		const said = apiMessage ? `: ${truncate(apiMessage, 200)}` : '';
 		return ambiguous(status, `WaveSpeed answered HTTP ${status} with error code ${envelope.data.code} inside${said}`, body);
 	}
