@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ensureBuilt } from '../demo/build';
 import { startEmulator } from '../emulator';
 import type { Figure } from './figures';
 import { failedScenario } from './figures';
@@ -133,7 +132,6 @@ async function main(): Promise<void> {
 	const only = selectedScenarios(process.argv.slice(2));
 	const started = Date.now();
 	const startLoad = os.loadavg();
-	ensureBuilt(REPO);
 	console.log(`GPT Image 2 nodes bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`);
 	console.log(`Load average at start: ${load()} (other work on the machine shows up in the figures).`);
 	console.log(`Scenarios: ${[...only].join(', ')}.`);
