@@ -1,12 +1,12 @@
 /** This package as a self-hoster installs it: built, packed, and `npm install <tarball> --omit=peer` in .n8n/nodes. */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { info } from './log';
 import { run } from './processes';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const PACKAGE_NAME: string = (require(path.join(REPO, 'package.json')) as { name: string }).name;
+export const PACKAGE_NAME: string = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string }).name;
 
 /** `npm run build` then `npm pack` into `outDir`; returns the tarball path. */
 export function buildAndPack(outDir: string): string {
