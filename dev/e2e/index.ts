@@ -19,6 +19,7 @@ import path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator';
 import { createAndTestCredential } from './credential';
 import { checkEditor } from './editor';
+import { expectationFor } from './expectations';
 import { copyExampleAssets, exampleNames, runExample, type ExampleRun } from './examples';
 import { info, seconds, step } from './log';
 import { setupOwnerAndLogin, startN8n } from './n8nApp';
@@ -92,7 +93,9 @@ async function main(): Promise<Report> {
 
 		if (!args.has('--skip-editor')) {
 			step('editor: headless Chromium');
-			report.editor = await phase('editor', () => checkEditor({ url: main.url, chromium: toolchain.chromium, outputDir: OUTPUT_DIR, rest, credential, emulator: emulator! }));
+			const run = single.find((e) => e.name === 'edit-one-product-photo') ?? single[0];
+			const runWorkflow = { id: run.workflowId, imageNode: expectationFor(run.name).imageNode };
+			report.editor = await phase('editor', () => checkEditor({ url: main.url, chromium: toolchain.chromium, outputDir: OUTPUT_DIR, rest, credential, emulator: emulator!, runWorkflow }));
 		}
 		await stopProcesses([main.process]);
 
