@@ -41,6 +41,8 @@ export interface ExampleRun {
 	/** Set when the run's Wait node was resumed by the emulator calling n8n's resume URL. */
 	resumedBy?: { url: string; status?: number };
 	outputDir: string;
+	/** Binary data ids of the package node's output items: their prefix names n8n's binary data mode. */
+	binaryIds: string[];
 	problems: string[];
 }
 
@@ -221,6 +223,8 @@ export async function runExample(name: string, options: RunExampleOptions): Prom
 	const data = parseExecutionData(options.n8nDir, execution.data);
 	const files = await fileFacts(outputDir);
 	const problems = check(name, expected, execution, data, files);
+	const imageRuns = data.resultData.runData[expected.imageNode] ?? [];
+	const binaryIds = (imageRuns[imageRuns.length - 1]?.data?.main?.[0] ?? []).map((item) => String(item.binary?.data?.id ?? '(in memory)'));
 	let resumedBy: ExampleRun['resumedBy'];
 	if (expected.resumesByWebhook) {
 		const resumeBase = `${slash(options.webhookBase)}webhook-waiting/${execution.id}`;
@@ -232,5 +236,5 @@ export async function runExample(name: string, options: RunExampleOptions): Prom
 		if (!data.resultData.runData['Wait for WaveSpeed']) problems.push('the Wait node did not run');
 	}
 	info(`${name}: ${execution.status} in ${seconds(durationMs)}, ${files.length} file(s)${resumedBy ? `, resumed by ${resumedBy.url.replace(/\?.*/, '?…')} (HTTP ${resumedBy.status})` : ''}${problems.length ? `; PROBLEMS:\n      ${problems.join('\n      ')}` : ''}`);
-	return { name, workflowId, executionId: execution.id, status: execution.status, durationMs, files, resumedBy, outputDir, problems };
+	return { name, workflowId, executionId: execution.id, status: execution.status, durationMs, files, resumedBy, outputDir, binaryIds, problems };
 }
