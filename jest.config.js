@@ -11,6 +11,8 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+	// Workflow and package tests load dist/: build it first when a source is newer (dev/ensureBuilt.js).
+	globalSetup: '<rootDir>/dev/jestGlobalSetup.js',
 	projects: [project('unit'), project('emulator'), project('workflows'), project('reliability'), project('package')],
 	testTimeout: 60000,
 	verbose: false,

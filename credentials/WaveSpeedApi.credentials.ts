@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { ApplicationError } from 'n8n-workflow';
 
-import { checkBaseUrl, DEFAULT_BASE_URL } from '../nodes/shared/baseUrl';
+import { checkBaseUrl } from '../nodes/shared/baseUrl';
+import { WAVESPEED_BASE_URL } from '../nodes/shared/providers/wavespeed/capabilities';
 
 export class WaveSpeedApi implements ICredentialType {
 	name = 'waveSpeedApi';
@@ -34,7 +35,7 @@ export class WaveSpeedApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: DEFAULT_BASE_URL,
+			default: WAVESPEED_BASE_URL,
 			placeholder: 'e.g. https://api.wavespeed.ai',
 			description:
 				'Change only to use a gateway. Must be https:// (plain http is allowed only for localhost) so the key is never sent in clear.',
@@ -46,7 +47,7 @@ export class WaveSpeedApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const check = checkBaseUrl(credentials.baseUrl);
+		const check = checkBaseUrl(credentials.baseUrl, WAVESPEED_BASE_URL);
 		if (!check.ok) throw new ApplicationError(check.reason);
 		return {
 			...requestOptions,

@@ -9,5 +9,7 @@ if (!entry) {
 	console.error('usage: node dev/run-ts.js <file.ts> [args...]');
 	process.exit(2);
 }
+// The demo, bench and e2e load the built package: never let them run an old dist/.
+require('./ensureBuilt').ensureBuilt();
 process.argv.splice(1, 1);
 require(require('path').resolve(entry));

@@ -1,4 +1,4 @@
-/** Shared types of the WaveSpeed emulator (see /work/shared/wavespeed-api.md for the behaviour they model). */
+/** Shared types of the WaveSpeed emulator (docs/wavespeed-api.md describes the behaviour they model). */
 
 export interface EmulatorConfig {
 	/** The only key accepted in `Authorization: Bearer <key>`. */

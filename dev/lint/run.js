@@ -10,6 +10,8 @@
 //                     package's **/*.js and package.json with the scanner config, as the scanner does
 //                     with the published tarball.
 //
+//  4. import cycles  dev/lint/cycles.js: no module in nodes/, credentials/ or dev/ may import itself in a circle.
+//
 // Options: --source-only skips pass 3.
 'use strict';
 
@@ -18,6 +20,14 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ESLint } = require('eslint');
+
+const { ensureBuilt } = require('../ensureBuilt');
+
+/** Pass 4, the import-cycle rule (dev/lint/cycles.js), in its own process so its output stays readable. */
+function importCycles() {
+	const res = spawnSync(process.execPath, [path.join(__dirname, 'cycles.js')], { cwd: ROOT, stdio: 'inherit' });
+	return { exitCode: res.status ?? 1 };
+}
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const sourceOnly = process.argv.includes('--source-only');
@@ -103,31 +113,6 @@ async function scanSource(alreadyShown) {
 }
 
 // ---- pass 3: scanner config on the npm pack tarball ------------------------------------------
-function newestMtime(file) {
-	try {
-		return fs.statSync(file).mtimeMs;
-	} catch {
-		return -1;
-	}
-}
-
-/** Why dist/ is out of date, or null when every shipped source has an up-to-date output. */
-function staleReason() {
-	const all = listFiles(ROOT);
-	const tsconfig = newestMtime(path.join(ROOT, 'tsconfig.json'));
-	for (const f of all) {
-		let out;
-		if (/^(nodes|credentials)\/.+\.ts$/.test(f) && !f.endsWith('.d.ts')) out = f.replace(/\.ts$/, '.js');
-		else if (/^(icons|nodes|credentials)\/.+\.svg$/.test(f)) out = f;
-		else continue;
-		const outTime = newestMtime(path.join(ROOT, 'dist', out));
-		if (outTime < 0) return `dist/${out} is missing`;
-		if (outTime < newestMtime(path.join(ROOT, f))) return `dist/${out} is older than ${f}`;
-		if (out.endsWith('.js') && outTime < tsconfig) return `dist/${out} is older than tsconfig.json`;
-	}
-	return null;
-}
-
 /** Compiled files in dist/ whose source is gone: they would still be published. */
 function orphanOutputs() {
 	const distDir = path.join(ROOT, 'dist');
@@ -145,12 +130,7 @@ function run(cmd, args, opts = {}) {
 }
 
 async function scanTarball() {
-	const reason = staleReason();
-	if (reason) {
-		console.log(`[lint] building (${reason})`);
-		const build = run('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-		if (build.status !== 0) throw new Error('npm run build failed; the tarball pass needs a build');
-	}
+	ensureBuilt();
 	const orphans = orphanOutputs();
 
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-lint-'));
@@ -200,6 +180,10 @@ async function main() {
 		describe('scan(source)', scanCount, scanned.repeated ? ` (${scanned.repeated} also in source)` : ''),
 	);
 	failed ||= scanCount.errors > 0;
+
+	const cycles = importCycles();
+	summary.push(cycles.exitCode === 0 ? 'import cycles: none' : 'import cycles: FOUND');
+	failed ||= cycles.exitCode !== 0;
 
 	if (sourceOnly) {
 		summary.push('tarball: skipped (--source-only)');

@@ -1,21 +1,19 @@
 /** Where the API key may be sent: the credential's Base URL, over https, or plain http only on this machine. */
 
-export const DEFAULT_BASE_URL = 'https://api.wavespeed.ai';
-
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 export type BaseUrlCheck = { ok: true; baseUrl: string } | { ok: false; reason: string };
 
 /** Normalises a Base URL (no trailing slash) and refuses ones that would leak the key. */
-export function checkBaseUrl(raw: unknown): BaseUrlCheck {
-	const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
+export function checkBaseUrl(raw: unknown, defaultBaseUrl: string): BaseUrlCheck {
+	const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : defaultBaseUrl;
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
 		return {
 			ok: false,
-			reason: `The Base URL "${text}" is not a valid URL. Use e.g. ${DEFAULT_BASE_URL}.`,
+			reason: `The Base URL "${text}" is not a valid URL. Use e.g. ${defaultBaseUrl}.`,
 		};
 	}
 	if (url.username || url.password) {

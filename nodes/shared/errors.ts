@@ -36,142 +36,58 @@ export interface Failure {
 }
 
 /** A failure travelling up to the item loop; never wraps raw HTTP errors (their config holds the key). */
-export class WaveSpeedFailure extends Error {
+export class FailureError extends Error {
 	constructor(readonly failure: Failure) {
 		super(failure.message);
-		this.name = 'WaveSpeedFailure';
+		this.name = 'FailureError';
 	}
 
-	withPrediction(predictionId: string | undefined, status?: string): WaveSpeedFailure {
+	withPrediction(predictionId: string | undefined, status?: string): FailureError {
 		if (!predictionId || this.failure.predictionId) return this;
-		return new WaveSpeedFailure({ ...this.failure, predictionId, status: this.failure.status ?? status });
+		return new FailureError({ ...this.failure, predictionId, status: this.failure.status ?? status });
 	}
 }
 
-export function fail(failure: Failure): never {
-	throw new WaveSpeedFailure(failure);
+export const inputFailure = (message: string, hint: string): FailureError =>
+	new FailureError({ kind: 'input', message, hint });
+
+/** Why an item ended without finishing: the one spelling of each "cancelled" case. */
+export const CANCELLED = {
+	execution: { message: 'The execution was cancelled', hint: 'Run the workflow again.' },
+	notStarted: {
+		message: 'Not started because an earlier item failed',
+		hint: 'Fix the first error, or turn on Continue On Fail to process the other items anyway.',
+	},
+	stoppedWaiting: { message: 'Stopped waiting because an earlier item failed', hint: 'Fix the first error, or turn on Continue On Fail.' },
+	notRun: { message: 'Not run', hint: 'Run the workflow again.' },
+} as const;
+
+export function cancelledFailure(reason: keyof typeof CANCELLED, predictionId?: string, status?: string): FailureError {
+	return new FailureError({ kind: 'cancelled', ...CANCELLED[reason], predictionId, status });
 }
 
-export const inputFailure = (message: string, hint: string): WaveSpeedFailure =>
-	new WaveSpeedFailure({ kind: 'input', message, hint });
+/** Adds the prediction id to a failure that happened after submission, so the user can recover the result. */
+export function withPredictionId(error: unknown, predictionId: string, status?: string): unknown {
+	return error instanceof FailureError ? error.withPrediction(predictionId, status) : error;
+}
 
-const RECOVER_HINT = 'Use the Get Result operation with this prediction ID to fetch it instead of paying again.';
-
-/** Turns an HTTP answer that is not a success into a failure; `phase` says what we were doing. */
-export function describeHttpFailure(
-	httpCode: number,
-	apiMessage: string,
-	phase: 'submit' | 'result' | 'upload' | 'balance',
-	retryAfterMs?: number,
-): Failure {
-	const said = apiMessage ? `: ${apiMessage}` : '';
-	if (isInsufficientBalance(httpCode, apiMessage)) {
-		return {
-			kind: 'balance',
-			httpCode,
-			message: `Your WaveSpeed balance is too low for this request${said}`,
-			hint: 'Top up your WaveSpeed account at wavespeed.ai, then run the workflow again.',
-		};
+/** Any error as a Failure: ours as they are, n8n's by their message, anything else without its text. */
+export function asFailure(error: unknown): Failure {
+	if (error instanceof FailureError) return error.failure;
+	// n8n's own errors (e.g. an expression that does not resolve) already read well.
+	if (error instanceof Error && /^Node(Operation|Api)Error$|^ExpressionError$/.test(error.constructor.name)) {
+		const description = (error as { description?: string | null }).description;
+		return { kind: 'input', message: error.message.replace(/ \[item \d+\]$/, ''), hint: description || 'Check the parameter values.' };
 	}
-	switch (httpCode) {
-		case 401:
-			return {
-				kind: 'auth',
-				httpCode,
-				message: `WaveSpeed rejected the API key (401)${said}`,
-				hint: 'Check the API key in the WaveSpeed API credential. New keys only work after the account has been topped up.',
-			};
-		case 403:
-			return {
-				kind: 'forbidden',
-				httpCode,
-				message: `WaveSpeed refused access (403)${said}`,
-				hint: 'The account may be suspended or the key may lack access to this model. Check your account at wavespeed.ai.',
-			};
-		case 404:
-			return phase === 'result'
-				? {
-						kind: 'notFound',
-						httpCode,
-						message: `WaveSpeed does not know this prediction (404)${said}`,
-						hint: 'Check the prediction ID. Predictions and their outputs are deleted after 7 days.',
-					}
-				: {
-						kind: 'badRequest',
-						httpCode,
-						message: `WaveSpeed answered 404 Not Found${said}`,
-						hint: 'Check the Base URL in the WaveSpeed API credential (it should be https://api.wavespeed.ai).',
-					};
-		case 429:
-			return {
-				kind: 'rateLimit',
-				httpCode,
-				retryAfterMs,
-				message: `WaveSpeed's rate limit was reached (429)${said}`,
-				hint: `Lower Max Concurrent Requests, spread the batch over time, or raise your account level (Bronze allows 2 images per minute).${retryAfterMs ? ` WaveSpeed asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : ''}`,
-			};
-		case 504:
-			return {
-				kind: 'gatewayTimeout',
-				httpCode,
-				message: 'A gateway timed out (504) before WaveSpeed answered',
-				hint:
-					phase === 'submit'
-						? 'The task may still be running and billed, but no prediction ID came back, so it was not submitted again. Check your WaveSpeed dashboard, and use Wait For Result: Poll Until Done for long tasks.'
-						: 'Run the node again later; this request is safe to repeat.',
-			};
-	}
-	if (httpCode >= 500) {
-		return {
-			kind: 'server',
-			httpCode,
-			message: `WaveSpeed had a server error (${httpCode})${said}`,
-			hint:
-				phase === 'submit'
-					? 'The task may or may not have been created, so it was not submitted again (that could bill twice). Check your WaveSpeed dashboard before running it again.'
-					: 'WaveSpeed may be having trouble; try again in a few minutes.',
-		};
-	}
+	// Never forward a raw error's text: HTTP client errors can hold request headers.
 	return {
-		kind: 'badRequest',
-		httpCode,
-		message: `WaveSpeed rejected the request (${httpCode})${said}`,
-		hint: 'Check the node parameters; the message above says which value WaveSpeed did not accept.',
+		kind: 'network',
+		message: `Unexpected error: ${error instanceof Error ? error.name : 'unknown'}`,
+		hint: 'Run the node again; if it persists, please report it with the workflow.',
 	};
 }
 
-export function isInsufficientBalance(httpCode: number, apiMessage: string): boolean {
-	if (httpCode === 402) return true;
-	return httpCode >= 400 && httpCode < 500 && /insufficient|balance|top.?up|credit/i.test(apiMessage);
-}
-
-/** The task ran and failed: `data.code` says why and who can fix it. */
-export function describeTaskFailure(taskCode: number | undefined, errorText: string, predictionId: string, status: string): Failure {
-	const said = errorText ? `: ${errorText}` : '';
-	const base = { kind: 'task' as const, predictionId, status, taskCode };
-	switch (taskCode) {
-		case 1200:
-			return { ...base, message: `WaveSpeed's content moderation blocked this request (1200)${said}`, hint: 'Change the prompt or the reference images; retrying the same input will be blocked again.' };
-		case 1400:
-		case 1401:
-			return { ...base, message: `WaveSpeed found a missing or invalid parameter (${taskCode})${said}`, hint: 'Check the prompt, aspect ratio and reference images against the node documentation.' };
-		case 1402:
-			return { ...base, message: `WaveSpeed could not fetch a reference image (1402)${said}`, hint: 'Reference image URLs must be public. Use a Binary Field instead, or a public or pre-signed link.' };
-		case 1403:
-		case 1405:
-			return { ...base, message: `The task failed while running (${taskCode})${said}`, hint: 'Running it again creates a new billed task; try again, or simplify the prompt.' };
-		case 5000:
-		case 5003:
-			return { ...base, message: `WaveSpeed had an internal problem running the task (${taskCode})${said}`, hint: 'Running it again creates a new billed task; wait a few minutes and try again.' };
-		case 5004:
-			return { ...base, message: `The task timed out on WaveSpeed (5004)${said}`, hint: RECOVER_HINT };
-	}
-	return {
-		...base,
-		message: `The task ended with status "${status}"${taskCode ? ` (code ${taskCode})` : ''}${said}`,
-		hint: 'Running it again creates a new billed task. Check the prompt and images, then try again.',
-	};
-}
+export const RECOVER_HINT = 'Use the Get Result operation with this prediction ID to fetch it instead of paying again.';
 
 export function describeTimeout(predictionId: string, status: string, seconds: number): Failure {
 	return {
@@ -226,17 +142,4 @@ export function toNodeError(node: INode, failure: Failure, itemIndex: number, se
 function keepMessage<T extends NodeApiError | NodeOperationError>(error: T, message: string): T {
 	error.message = message;
 	return error;
-}
-
-/** The JSON of an error item under Continue On Fail: every input yields one output. */
-export function toErrorJson(failure: Failure, itemIndex: number, secrets: string[] = []): JsonObject {
-	return {
-		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),
-		description: redactSecrets(describeFailureText(failure), secrets),
-		code: failure.taskCode ?? null,
-		kind: failure.kind,
-		httpCode: failure.httpCode ?? null,
-		predictionId: failure.predictionId ?? null,
-		status: failure.status ?? null,
-	};
 }

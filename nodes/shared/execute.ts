@@ -1,30 +1,23 @@
-/** The path of one item, and of a batch: what both nodes' execute() run. */
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+/** The path of one item, and of a batch: what both nodes' execute() run. Provider-neutral: the money rules live here. */
+import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Failure } from './errors';
-import { inputFailure, toErrorJson, toNodeError, WaveSpeedFailure } from './errors';
+import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
 import { resolveReferenceImages } from './images';
-import type { OutputImage } from './outputs';
-import { classifyOutput, imageJson, outputFieldName, outputFileName, predictionJson, storeOutput } from './outputs';
+import type { ImageJson } from './items';
+import { errorJson, finishedJson, imageJson, pendingJson } from './items';
+import type { NodeKind } from './kinds';
+import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './outputs';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
+import { DEFAULT_PROVIDER, providerFor } from './providers';
+import type { Job, Provider } from './providers/provider';
 import { runItems } from './runItems';
 import { settle, settleSync } from './settle';
-import type { ModelId, Prediction, SubmitRequest } from './schemas';
-import { MODELS } from './schemas';
-import { submitPrediction } from './submit';
+import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
 import { resolveApiTarget } from './transport';
-import {
-	assertSucceeded,
-	estimatorFor,
-	fetchPrediction,
-	isTerminal,
-	pollUntilDone,
-	withPredictionId,
-} from './wait';
-
-export type NodeKind = 'edit' | 'generate';
+import { assertSucceeded, estimatorFor, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
 
@@ -32,6 +25,7 @@ const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in 
 interface BatchContext {
 	fx: IExecuteFunctions;
 	kind: NodeKind;
+	provider: Provider;
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
@@ -43,72 +37,60 @@ export function isToolRun(fx: IExecuteFunctions): boolean {
 	return byContext || fx.getNode().type.endsWith('Tool');
 }
 
-/** The documented body, built from validated values only; 'match' means: let WaveSpeed take the first image's ratio. */
-export function buildSubmitBody(plan: SubmitPlan, images: string[], inlineBase64: boolean): SubmitRequest {
-	const body: SubmitRequest = {
-		prompt: plan.prompt,
-		resolution: plan.settings.resolution,
-		quality: plan.settings.quality,
-		output_format: plan.settings.outputFormat,
-		enable_sync_mode: plan.settings.waitMode === 'sync',
-		enable_base64_output: inlineBase64,
-	};
-	if (plan.operation === 'editImage') body.images = images;
-	if (plan.settings.aspectRatio !== 'match') body.aspect_ratio = plan.settings.aspectRatio;
-	return body;
-}
-
-export function resultUrlFor(baseUrl: string, prediction: Pick<Prediction, 'id' | 'urls'>): string {
-	return prediction.urls?.get || `${baseUrl}/api/v3/predictions/${prediction.id}/result`;
-}
-
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
 
+function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
+	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
+}
+
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
+	const { fx, provider, api } = ctx;
 	const started = Date.now();
 	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
-	const images = plan.operation === 'editImage' ? await resolveReferenceImages(fx, api, itemIndex, plan.references) : [];
-	const model: ModelId = ctx.kind === 'edit' ? MODELS.edit : MODELS.generate;
+	const imageUrls = plan.operation === 'editImage' ? await resolveReferenceImages(fx, provider, api, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
-	const submitted = await submitPrediction(fx, api, model, buildSubmitBody(plan, images, inlineBase64), {
-		webhookUrl: plan.options.webhookUrl,
+	const request = { kind: ctx.kind, prompt: plan.prompt, imageUrls, settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+	const submitted = await submitJob(fx, provider, api, request, {
 		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
 		deadline,
 		shouldStop: ctx.shouldStop,
 	});
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return pendingItem(ctx, itemIndex, submitted);
+	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted)), pairedItem: { item: itemIndex } };
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
 	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline));
 	if (!finished.ok) throw withPredictionId(finished.error, submitted.id, submitted.status);
 	return finished.value;
 }
 
+/** What was learned about task times applies to one provider, Base URL, model, quality and resolution. */
+function timingKind(ctx: BatchContext, plan: SubmitPlan): string {
+	return [ctx.provider.id, ctx.api.baseUrl, ctx.kind, plan.settings.quality, plan.settings.resolution].join('|');
+}
+
 async function waitAndCollect(
 	ctx: BatchContext,
 	itemIndex: number,
 	plan: SubmitPlan,
-	submitted: Prediction,
+	submitted: Job,
 	submittedAt: number,
 	deadline: number,
 ): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
-	let prediction = submitted;
-	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out (5004).
-	if (!isTerminal(prediction.status)) {
-		prediction = await pollUntilDone(fx, api, prediction.id, {
+	let job = submitted;
+	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out.
+	if (job.state === 'running') {
+		job = await pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline,
 			timeoutSeconds: plan.options.timeout,
 			submittedAt,
-			estimator: estimatorFor(`${ctx.kind}|${plan.settings.quality}|${plan.settings.resolution}`),
+			estimator: estimatorFor(timingKind(ctx, plan)),
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan);
 }
 
 async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
@@ -118,12 +100,12 @@ async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResul
 }
 
 async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
-	const { fx, api } = ctx;
+	const { fx, provider, api } = ctx;
 	const started = Date.now();
-	let prediction = await fetchPrediction(fx, api, plan.predictionId, started + plan.options.timeout * 1000);
-	if (!isTerminal(prediction.status)) {
-		if (!plan.waitForCompletion) return pendingItem(ctx, itemIndex, prediction);
-		prediction = await pollUntilDone(fx, api, plan.predictionId, {
+	let job = await fetchJob(fx, provider, api, plan.predictionId, started + plan.options.timeout * 1000);
+	if (job.state === 'running') {
+		if (!plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job)), pairedItem: { item: itemIndex } };
+		job = await pollUntilDone(fx, provider, api, plan.predictionId, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline: started + plan.options.timeout * 1000,
 			timeoutSeconds: plan.options.timeout,
@@ -131,96 +113,53 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(prediction), plan);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan);
 }
 
-/** Don't Wait, or Get Result without waiting: the id and where to fetch the result. */
-function pendingItem(ctx: BatchContext, itemIndex: number, prediction: Prediction): INodeExecutionData {
-	const json: IDataObject = {
-		id: prediction.id,
-		model: prediction.model,
-		status: prediction.status,
-		resultUrl: resultUrlFor(ctx.api.baseUrl, prediction),
-		createdAt: prediction.created_at ?? null,
-	};
-	return { json, pairedItem: { item: itemIndex } };
-}
-
-async function finishedItem(
-	ctx: BatchContext,
-	itemIndex: number,
-	prediction: Prediction,
-	plan: SubmitPlan | GetResultPlan,
-): Promise<INodeExecutionData> {
-	const { fx } = ctx;
-	const flagged = prediction.has_nsfw_contents.some(Boolean);
-	if (flagged) {
-		throw new WaveSpeedFailure({
-			kind: 'nsfw',
-			predictionId: prediction.id,
-			status: prediction.status,
-			message: "WaveSpeed's safety filter flagged the output as NSFW; the image may be blank or blurred",
-			hint: 'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.',
-		});
+async function finishedItem(ctx: BatchContext, itemIndex: number, job: Job, plan: SubmitPlan | GetResultPlan): Promise<INodeExecutionData> {
+	const { fx, provider } = ctx;
+	const failure = (kind: 'nsfw' | 'malformed' | 'download', message: string, hint: string) =>
+		new FailureError({ kind, predictionId: job.id, status: job.status, message, hint });
+	if (job.nsfw.some(Boolean)) {
+		throw failure(
+			'nsfw',
+			`${provider.label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`,
+			'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.',
+		);
 	}
-	const urlOnly = plan.options.output === 'url' || ctx.asTool;
-	const json = predictionJson(prediction, resultUrlFor(ctx.api.baseUrl, prediction), true);
-	if (prediction.outputs.length === 0) {
-		throw new WaveSpeedFailure({
-			kind: 'malformed',
-			predictionId: prediction.id,
-			status: prediction.status,
-			message: 'The prediction completed without any output image',
-			hint: 'Try Get Result again in a moment; if it stays empty, run the node again.',
-		});
+	if (job.outputs.length === 0) {
+		throw failure('malformed', 'The prediction completed without any output image', 'Try Get Result again in a moment; if it stays empty, run the node again.');
 	}
-	if (urlOnly) {
-		const urls = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
-		if (urls.length === 0 && ctx.asTool) {
+	const resultUrl = resultUrlOf(ctx, job);
+	if (plan.options.output === 'url' || ctx.asTool) {
+		const hasUrl = job.outputs.some((o) => classifyOutput(o).type === 'url');
+		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json, pairedItem: { item: itemIndex } };
+		return { json: finishedJson(job, resultUrl), pairedItem: { item: itemIndex } };
 	}
-	const expectedKind = 'operation' in plan && plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
-	const requestedName = plan.options.fileName;
+	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
-	const images: IDataObject[] = [];
-	for (const [index, output] of prediction.outputs.entries()) {
+	const images: ImageJson[] = [];
+	for (const [index, output] of job.outputs.entries()) {
 		const source = classifyOutput(output);
 		if (source.type === 'invalid') {
-			throw new WaveSpeedFailure({
-				kind: 'download',
-				predictionId: prediction.id,
-				status: prediction.status,
-				message: `WaveSpeed returned an output that is ${source.reason}`,
-				hint: 'It was not fetched. Use Output: URL Only to see it, and report it to WaveSpeed if it persists.',
-			});
+			throw failure(
+				'download',
+				`${provider.label} returned an output that is ${source.reason}`,
+				`It was not fetched. Use Output: URL Only to see it, and report it to ${provider.label} if it persists.`,
+			);
 		}
 		const field = outputFieldName(plan.options.binaryPropertyName, index);
-		const image: OutputImage = await storeOutput(fx, source, (kind) => outputFileName(requestedName, prediction.id, index, kind), expectedKind);
+		const image = await storeOutput(fx, source, {
+			fileNameFor: (kind) => outputFileName(plan.options.fileName, job.id, index, kind),
+			expectedKind,
+			label: provider.label,
+		});
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	// Base64 outputs are not worth repeating in JSON: they are in the binary.
-	json.outputs = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
-	if ((json.outputs as string[]).length === 0) delete json.outputs;
-	json.images = images;
-	return { json, binary, pairedItem: { item: itemIndex } };
-}
-
-function asFailure(error: unknown): Failure {
-	if (error instanceof WaveSpeedFailure) return error.failure;
-	// n8n's own errors (e.g. an expression that does not resolve) already read well.
-	if (error instanceof Error && /^Node(Operation|Api)Error$|^ExpressionError$/.test(error.constructor.name)) {
-		const description = (error as { description?: string | null }).description;
-		return { kind: 'input', message: error.message.replace(/ \[item \d+\]$/, ''), hint: description || 'Check the parameter values.' };
-	}
-	// Never forward a raw error's text: HTTP client errors can hold request headers.
-	return {
-		kind: 'network',
-		message: `Unexpected error: ${error instanceof Error ? error.name : 'unknown'}`,
-		hint: 'Run the node again; if it persists, please report it with the workflow.',
-	};
+	return { json: finishedJson(job, resultUrl, images), binary, pairedItem: { item: itemIndex } };
 }
 
 /** Runs every input item; one output item (or error item) per input, in input order. */
@@ -228,39 +167,33 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const items = fx.getInputData();
 	const continueOnFail = fx.continueOnFail();
 	const node = fx.getNode();
+	const provider = providerFor(DEFAULT_PROVIDER);
 
 	// Every item is validated before anything is sent: a bad row never costs the good ones a second run.
 	const plans: Array<ItemPlan | Failure> = items.map((_, index) => {
-		const plan = settleSync(() => readItemPlan(fx, index, kind));
+		const plan = settleSync(() => readItemPlan(fx, index, kind, provider));
 		return plan.ok ? plan.value : asFailure(plan.error);
 	});
 	const firstInvalid = plans.findIndex((p) => !isPlan(p));
 	if (firstInvalid >= 0 && !continueOnFail) throw toNodeError(node, plans[firstInvalid] as Failure, firstInvalid);
 
-	const base = await settle(resolveApiTarget(fx));
+	const base = await settle(resolveApiTarget(fx, provider));
 	if (!base.ok) {
 		const failure = asFailure(base.error);
 		if (!continueOnFail) throw toNodeError(node, failure, 0);
-		return [items.map((_, index) => ({ json: toErrorJson(failure, index), pairedItem: { item: index } }))];
+		return [items.map((_, index) => ({ json: errorJson(failure, index), pairedItem: { item: index } }))];
 	}
-	const api = base.value;
 
 	let stopped = false;
-	const ctx: BatchContext = {
-		fx,
-		kind,
-		api,
-		asTool: isToolRun(fx),
-		shouldStop: () => stopped,
-	};
-	const firstPlan = plans.find(isPlan);
-	const concurrency = firstPlan?.options.maxConcurrency ?? 1;
+	const ctx: BatchContext = { fx, kind, provider, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped };
+	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
+	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
 
 	const outcomes = await runItems(
 		items.length,
 		async (index) => {
 			const plan = plans[index];
-			if (!isPlan(plan)) throw new WaveSpeedFailure(plan);
+			if (!isPlan(plan)) throw new FailureError(plan);
 			return plan.operation === 'getResult' ? await runGetResult(ctx, index, plan) : await runSubmit(ctx, index, plan);
 		},
 		{
@@ -273,7 +206,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	);
 
 	if (!continueOnFail) {
-		const failed = outcomes.findIndex((o) => o && !o.ok && !(o.error instanceof WaveSpeedFailure && o.error.failure.kind === 'cancelled' && stopped));
+		const failed = outcomes.findIndex((o) => o && !o.ok && !(o.error instanceof FailureError && o.error.failure.kind === 'cancelled' && stopped));
 		const firstFailure = failed >= 0 ? failed : outcomes.findIndex((o) => o && !o.ok);
 		if (firstFailure >= 0) {
 			const outcome = outcomes[firstFailure] as { ok: false; error: unknown };
@@ -284,8 +217,8 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	return [
 		outcomes.map((outcome, index) => {
 			if (outcome?.ok) return outcome.value;
-			const failure = outcome ? asFailure(outcome.error) : asFailure(new WaveSpeedFailure({ kind: 'cancelled', message: 'Not run', hint: 'Run the workflow again.' }));
-			return { json: toErrorJson(failure, index), pairedItem: { item: index } };
+			const failure = outcome ? asFailure(outcome.error) : cancelledFailure('notRun').failure;
+			return { json: errorJson(failure, index), pairedItem: { item: index } };
 		}),
 	];
 }

@@ -14,6 +14,13 @@ export const MIME_TYPES: Record<ImageKind, string> = {
 };
 
 /** GPT Image 2 takes these as reference images. */
+/** An input image, read and checked, ready to upload. */
+export interface ImageBytes {
+	bytes: Buffer;
+	kind: ImageKind;
+	fileName: string;
+}
+
 export const ACCEPTED_INPUT_KINDS: ImageKind[] = ['png', 'jpeg', 'webp'];
 
 export function sniffImageKind(bytes: Uint8Array): ImageKind | undefined {

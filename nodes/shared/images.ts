@@ -2,23 +2,17 @@
 import { createHash } from 'crypto';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { inputFailure, WaveSpeedFailure } from './errors';
-import type { ImageKind } from './imageFormat';
+import { inputFailure } from './errors';
+import type { ImageBytes, ImageKind } from './imageFormat';
 import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, sniffImageKind } from './imageFormat';
+import type { Provider } from './providers/provider';
 import { FREE_REQUEST_RETRY } from './retry';
-import type { ReferenceImage, UploadTicket } from './schemas';
-import { legacyUploadSchema, uploadTicketSchema } from './schemas';
+import type { ReferenceImage } from './schemas';
 import type { ApiTarget } from './transport';
-import { readEnvelope, sendApiRequest, sendPlainRequest, withRetries } from './transport';
+import { apiClient } from './transport';
 
-/** WaveSpeed's documented per-image limit (older page: 20 MB). */
+/** The smallest per-image limit the providers document (20 MB). */
 export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
-
-export interface ImageBytes {
-	bytes: Buffer;
-	kind: ImageKind;
-	fileName: string;
-}
 
 const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -119,16 +113,17 @@ function safeUploadName(original: string | undefined, kind: ImageKind): string {
 const uploadCache = new Map<string, Promise<string>>();
 const UPLOAD_CACHE_LIMIT = 2000;
 
-export function uploadCacheKey(executionId: string, bytes: Buffer): string {
-	return `${executionId}:${createHash('sha256').update(bytes).digest('hex')}`;
+/** Per provider and Base URL too: an upload to one provider's storage means nothing to another. */
+export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, bytes: Buffer): string {
+	return `${providerId}|${baseUrl}|${executionId}:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** The URL WaveSpeed can fetch for these bytes, uploading them if this execution has not already. */
-export async function uploadOnce(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const key = uploadCacheKey(fx.getExecutionId(), image.bytes);
+/** The URL the provider can fetch for these bytes, uploading them if this execution has not already. */
+export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, image: ImageBytes): Promise<string> {
+	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), image.bytes);
 	let pending = uploadCache.get(key);
 	if (!pending) {
-		pending = uploadImage(fx, api, image);
+		pending = provider.upload(apiClient(fx, api, FREE_REQUEST_RETRY), image);
 		if (uploadCache.size >= UPLOAD_CACHE_LIMIT) uploadCache.delete(uploadCache.keys().next().value as string);
 		uploadCache.set(key, pending);
 		// A failed upload must not poison later items.
@@ -137,65 +132,10 @@ export async function uploadOnce(fx: IExecuteFunctions, api: ApiTarget, image: I
 	return await pending;
 }
 
-/** Current flow (ticket + PUT without the key); the legacy multipart endpoint when the current one is missing. */
-export async function uploadImage(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const contentType = MIME_TYPES[image.kind];
-	const ticket = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const response = await sendApiRequest(fx, api, {
-			method: 'POST',
-			path: '/api/v3/media/uploads',
-			body: { filename: image.fileName, size: image.bytes.length, content_type: contentType },
-			phase: 'upload',
-		});
-		if (response.status === 404) return undefined;
-		return readEnvelope(response, uploadTicketSchema, 'upload');
-	});
-	if (!ticket) return await uploadLegacy(fx, api, image, contentType);
-	await putToTicket(fx, ticket, image.bytes);
-	return ticket.download_url;
-}
-
-async function putToTicket(fx: IExecuteFunctions, ticket: UploadTicket, bytes: Buffer): Promise<void> {
-	await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const response = await sendPlainRequest(
-			fx,
-			{ method: 'PUT', url: ticket.upload.url, headers: withoutAuthorization(ticket.upload.headers), body: bytes },
-			'upload',
-		);
-		if (response.status < 200 || response.status >= 300) {
-			throw new WaveSpeedFailure({
-				kind: 'upload',
-				httpCode: response.status,
-				message: `Uploading a reference image failed (${response.status})`,
-				hint: 'Try again; if it keeps failing, pass the image as a public URL instead.',
-			});
-		}
-	});
-}
-
-/** The ticket's headers are sent as given, except an Authorization one: the key never goes to storage. */
-function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
-	return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
-}
-
-async function uploadLegacy(fx: IExecuteFunctions, api: ApiTarget, image: ImageBytes, contentType: string): Promise<string> {
-	const data = await withRetries(fx, FREE_REQUEST_RETRY, async () => {
-		const form = new FormData();
-		form.append('file', new Blob([new Uint8Array(image.bytes)], { type: contentType }), image.fileName);
-		const response = await sendApiRequest(fx, api, {
-			method: 'POST',
-			path: '/api/v3/media/upload/binary',
-			body: form,
-			phase: 'upload',
-		});
-		return readEnvelope(response, legacyUploadSchema, 'upload');
-	});
-	return data.download_url;
-}
-
 /** Turns the item's reference image entries into URLs, in order; every binary is read and checked before any upload. */
 export async function resolveReferenceImages(
 	fx: IExecuteFunctions,
+	provider: Provider,
 	api: ApiTarget,
 	itemIndex: number,
 	entries: ReferenceImage[],
@@ -206,5 +146,5 @@ export async function resolveReferenceImages(
 			entry.source === 'url' ? { url: entry.url } : { image: await readBinaryImage(fx, itemIndex, entry.binaryField, position + 1) },
 		);
 	}
-	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, api, p.image))));
+	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, provider, api, p.image))));
 }

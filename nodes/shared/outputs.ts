@@ -1,14 +1,13 @@
-/** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data, plus the JSON. */
-import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
+/** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data. */
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { WaveSpeedFailure } from './errors';
+import { FailureError } from './errors';
 import type { ImageKind, PixelSize } from './imageFormat';
 import { extensionFor, ImageStructureCheck, MIME_TYPES, readPixelSize, sniffImageKind } from './imageFormat';
 import { FREE_REQUEST_RETRY } from './retry';
-import type { Prediction } from './schemas';
-import { redactUrl } from './schemas';
 import { settle } from './settle';
 import { sendPlainRequest, withRetries } from './transport';
+import { redactUrl } from './urls';
 
 /** A 4K PNG is about 25 MB; anything far beyond that is not an image we asked for. */
 export const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
@@ -24,7 +23,7 @@ export interface OutputImage {
 
 export type OutputSource = { type: 'url'; url: string } | { type: 'base64'; data: string };
 
-/** An output is a URL when it has a scheme, else raw base64 (enable_base64_output); other schemes are refused. */
+/** An output is a URL when it has a scheme, else raw base64 (inline output); other schemes are refused. */
 export function classifyOutput(value: string): OutputSource | { type: 'invalid'; reason: string } {
 	const schemeMatch = /^([a-z][a-z0-9+.-]*):/i.exec(value.slice(0, 40));
 	if (schemeMatch) {
@@ -54,27 +53,29 @@ export function outputFieldName(base: string, index: number): string {
 }
 
 const downloadFailure = (message: string, hint: string, httpCode?: number) =>
-	new WaveSpeedFailure({ kind: 'download', message, hint, httpCode });
+	new FailureError({ kind: 'download', message, hint, httpCode });
 
-/** Fetches and stores one output image. */
-export async function storeOutput(
-	fx: IExecuteFunctions,
-	source: OutputSource,
-	fileNameFor: (kind: ImageKind) => string,
-	expectedKind: ImageKind,
-): Promise<OutputImage> {
-	if (source.type === 'base64') return await storeBase64(fx, source.data, fileNameFor);
-	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, fileNameFor, expectedKind));
+/** Where an output comes from and what it should be: `label` names the provider in messages. */
+export interface OutputTarget {
+	fileNameFor: (kind: ImageKind) => string;
+	expectedKind: ImageKind;
+	label: string;
 }
 
-async function storeBase64(fx: IExecuteFunctions, data: string, fileNameFor: (kind: ImageKind) => string): Promise<OutputImage> {
+/** Fetches and stores one output image. */
+export async function storeOutput(fx: IExecuteFunctions, source: OutputSource, target: OutputTarget): Promise<OutputImage> {
+	if (source.type === 'base64') return await storeBase64(fx, source.data, target);
+	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, target));
+}
+
+async function storeBase64(fx: IExecuteFunctions, data: string, { fileNameFor, label }: OutputTarget): Promise<OutputImage> {
 	const bytes = Buffer.from(data, 'base64');
 	const kind = sniffImageKind(bytes);
-	if (!kind) throw downloadFailure('WaveSpeed returned base64 output that is not an image', 'Try again, or set Transfer to Download From URL.');
+	if (!kind) throw downloadFailure(`${label} returned base64 output that is not an image`, 'Try again, or set Transfer to Download From URL.');
 	const structure = new ImageStructureCheck(kind);
 	structure.push(bytes);
 	const damaged = structure.finish();
-	if (damaged) throw downloadFailure(`WaveSpeed returned base64 output that is ${damaged}`, 'Try again, or set Transfer to Download From URL.');
+	if (damaged) throw downloadFailure(`${label} returned base64 output that is ${damaged}`, 'Try again, or set Transfer to Download From URL.');
 	const binary = await fx.helpers.prepareBinaryData(bytes, fileNameFor(kind), MIME_TYPES[kind]);
 	return { binary, kind, size: readPixelSize(bytes), bytes: bytes.length };
 }
@@ -100,13 +101,8 @@ export function watchChunks(stream: ReadableLike, onChunk: (chunk: Buffer) => vo
 }
 
 /** Streams the download into n8n's binary store while checking size and signature on the way. */
-async function downloadOnce(
-	fx: IExecuteFunctions,
-	url: string,
-	fileNameFor: (kind: ImageKind) => string,
-	expectedKind: ImageKind,
-): Promise<OutputImage> {
-	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs: 300000 }, 'download');
+async function downloadOnce(fx: IExecuteFunctions, url: string, { fileNameFor, expectedKind, label }: OutputTarget): Promise<OutputImage> {
+	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs: 300000 }, 'download', label);
 	const body = response.body as ReadableLike;
 	const where = describeHost(url);
 	if (response.status < 200 || response.status >= 300) {
@@ -125,13 +121,13 @@ async function downloadOnce(
 	const contentType = (response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 	if (contentType && !contentType.startsWith('image/') && contentType !== 'application/octet-stream' && contentType !== 'binary/octet-stream') {
 		body.destroy();
-		throw notImageFailure(where, contentType, response.status);
+		throw notImageFailure(where, contentType, response.status, label);
 	}
 
 	const head: Buffer[] = [];
 	let headLength = 0;
 	let total = 0;
-	let problem: WaveSpeedFailure | undefined;
+	let problem: FailureError | undefined;
 	// A header that looks like an image is not enough: the whole file must hold together (see ImageStructureCheck).
 	let structure: ImageStructureCheck | undefined;
 	watchChunks(body, (chunk: Buffer) => {
@@ -142,14 +138,14 @@ async function downloadOnce(
 			headLength += chunk.length;
 			if (headLength >= 16 && !structure) {
 				const sniffed = sniffImageKind(Buffer.concat(head));
-				if (!sniffed) problem = notImageFailure(where, contentType || 'unknown', response.status);
+				if (!sniffed) problem = notImageFailure(where, contentType || 'unknown', response.status, label);
 				else {
 					structure = new ImageStructureCheck(sniffed);
 					for (const earlier of head) structure.push(earlier);
 				}
 			} else structure?.push(chunk);
 		} else structure?.push(chunk);
-		if (!problem && structure?.problem) problem = damagedFailure(where, structure.problem, response.status);
+		if (!problem && structure?.problem) problem = damagedFailure(where, structure.problem, response.status, label);
 		if (total > MAX_OUTPUT_BYTES) problem = tooLargeFailure(where, response.status);
 		if (problem) body.destroy(problem);
 	});
@@ -161,14 +157,14 @@ async function downloadOnce(
 	const binary = stored.value;
 	const headBytes = Buffer.concat(head);
 	const kind = sniffImageKind(headBytes);
-	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status);
+	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status, label);
 	if (!structure) {
 		// A file shorter than the sniffing threshold: check what there is.
 		structure = new ImageStructureCheck(kind);
 		for (const earlier of head) structure.push(earlier);
 	}
 	const damaged = structure.finish();
-	if (damaged) throw damagedFailure(where, damaged, response.status);
+	if (damaged) throw damagedFailure(where, damaged, response.status, label);
 	if (kind !== kindFromHeader) {
 		// The server's label was wrong: keep the bytes, correct the label and name.
 		binary.mimeType = MIME_TYPES[kind];
@@ -186,17 +182,17 @@ const tooLargeFailure = (where: string, httpCode: number) =>
 		httpCode,
 	);
 
-const damagedFailure = (where: string, what: string, httpCode: number) =>
+const damagedFailure = (where: string, what: string, httpCode: number, label: string) =>
 	downloadFailure(
 		`The output from ${where} is not a usable image: ${what}`,
-		'WaveSpeed or a proxy returned a damaged file. Try Get Result again, or use Output: URL Only to inspect it.',
+		`${label} or a proxy returned a damaged file. Try Get Result again, or use Output: URL Only to inspect it.`,
 		httpCode,
 	);
 
-const notImageFailure = (where: string, contentType: string, httpCode: number) =>
+const notImageFailure = (where: string, contentType: string, httpCode: number, label: string) =>
 	downloadFailure(
 		`The output from ${where} is not an image (${contentType})`,
-		'WaveSpeed or a proxy returned something else. Try again, or use Output: URL Only to inspect it.',
+		`${label} or a proxy returned something else. Try again, or use Output: URL Only to inspect it.`,
 		httpCode,
 	);
 
@@ -206,30 +202,4 @@ function describeHost(url: string): string {
 	} catch {
 		return 'the output URL';
 	}
-}
-
-/** The JSON every finished item carries (design.md "Output JSON"). */
-export function predictionJson(prediction: Prediction, resultUrl: string, includeOutputs: boolean): IDataObject {
-	const json: IDataObject = {
-		id: prediction.id,
-		model: prediction.model,
-		status: prediction.status,
-	};
-	if (includeOutputs) json.outputs = prediction.outputs.filter((o) => classifyOutput(o).type === 'url');
-	json.resultUrl = resultUrl;
-	json.nsfw = prediction.has_nsfw_contents;
-	json.inferenceMs = prediction.timings?.inference ?? prediction.executionTime ?? null;
-	json.createdAt = prediction.created_at ?? null;
-	return json;
-}
-
-export function imageJson(field: string, image: OutputImage): IDataObject {
-	return {
-		binaryField: field,
-		fileName: image.binary.fileName ?? null,
-		mimeType: image.binary.mimeType,
-		width: image.size?.width ?? null,
-		height: image.size?.height ?? null,
-		fileSize: image.bytes,
-	};
 }

@@ -4,21 +4,21 @@ import { z } from 'zod';
 
 import { inputFailure } from './errors';
 import { checkBinaryField } from './images';
+import type { NodeKind, SubmitOperation } from './kinds';
+import type { Provider } from './providers/provider';
+import { SUBMIT_OPERATION } from './kinds';
 import type { ImageSettings, OutputOptions, ReferenceImage } from './schemas';
 import {
-	ASPECT_RATIOS,
-	describeUrlProblem,
 	imageSettingsSchema,
 	MAX_REFERENCE_IMAGES,
 	outputOptionsSchema,
 	promptSchema,
 	referenceImageSchema,
 } from './schemas';
-
-export type Operation = 'editImage' | 'generateImage' | 'getResult';
+import { describeUrlProblem } from './urls';
 
 export interface SubmitPlan {
-	operation: 'editImage' | 'generateImage';
+	operation: SubmitOperation;
 	prompt: string;
 	references: ReferenceImage[];
 	settings: ImageSettings;
@@ -52,14 +52,11 @@ const LABELS: Record<string, string> = {
 	webhookUrl: 'Options > Webhook URL',
 };
 
+/** The values each choice parameter takes, read from the zod enums (the one place they are written). */
 const ALLOWED_VALUES: Record<string, readonly string[]> = {
-	aspectRatio: ['match', ...ASPECT_RATIOS],
-	resolution: ['1k', '2k', '4k'],
-	quality: ['low', 'medium', 'high'],
-	outputFormat: ['png', 'jpeg'],
-	waitMode: ['poll', 'sync', 'none'],
-	output: ['binary', 'url'],
-	transfer: ['download', 'base64'],
+	...Object.fromEntries(Object.entries(imageSettingsSchema.shape).map(([key, schema]) => [key, schema.options])),
+	output: outputOptionsSchema.shape.output.removeDefault().options,
+	transfer: outputOptionsSchema.shape.transfer.removeDefault().options,
 };
 
 /** A zod failure in words: which parameter, what is wrong, and the values it takes. */
@@ -97,7 +94,7 @@ function numeric(value: unknown): unknown {
 	return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
 }
 
-export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number): OutputOptions {
+export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number, provider: Provider): OutputOptions {
 	const raw = fx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = parseOrFail(outputOptionsSchema, {
 		...raw,
@@ -109,10 +106,10 @@ export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number): Out
 	});
 	if (options.webhookUrl) {
 		const problem = describeUrlProblem(options.webhookUrl);
-		if (problem) throw inputFailure(`Options > Webhook URL: ${problem}`, 'Use the URL of a webhook that WaveSpeed can reach, e.g. the Wait node\'s resume URL.');
+		if (problem) throw inputFailure(`Options > Webhook URL: ${problem}`, `Use the URL of a webhook that ${provider.label} can reach, e.g. the Wait node's resume URL.`);
 		if (options.transfer === 'base64') {
 			throw inputFailure(
-				'Options > Webhook URL cannot be combined with Transfer: Inline Base64 (WaveSpeed refuses that pair)',
+				`Options > Webhook URL cannot be combined with Transfer: Inline Base64 (${provider.label} refuses that pair)`,
 				'Set Transfer to Download From URL, or remove the Webhook URL.',
 			);
 		}
@@ -149,9 +146,9 @@ function readReferences(fx: IExecuteFunctions, itemIndex: number): ReferenceImag
 }
 
 /** Everything an item needs, validated: throws an 'input' failure that names the parameter and the fix. */
-export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: 'edit' | 'generate'): ItemPlan {
+export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: NodeKind, provider: Provider): ItemPlan {
 	const operation = fx.getNodeParameter('operation', itemIndex) as string;
-	const options = readOutputOptions(fx, itemIndex);
+	const options = readOutputOptions(fx, itemIndex, provider);
 	if (operation === 'getResult') {
 		const predictionId = String(fx.getNodeParameter('predictionId', itemIndex, '') ?? '').trim();
 		if (!/^[A-Za-z0-9_-]{1,128}$/.test(predictionId)) {
@@ -163,7 +160,7 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: 'ed
 		const waitForCompletion = fx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean;
 		return { operation: 'getResult', predictionId, waitForCompletion: waitForCompletion !== false, options };
 	}
-	const expected = kind === 'edit' ? 'editImage' : 'generateImage';
+	const expected = SUBMIT_OPERATION[kind];
 	if (operation !== expected) {
 		throw inputFailure(`Operation "${operation}" is not supported by this node`, `Use ${expected} or getResult.`);
 	}
@@ -179,5 +176,26 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: 'ed
 		throw inputFailure('Aspect Ratio "match" needs a reference image', 'Pick a ratio such as 1:1 for Generate Image.');
 	}
 	const references = kind === 'edit' ? readReferences(fx, itemIndex) : [];
-	return { operation: expected, prompt, references, settings, options };
+	const plan: SubmitPlan = { operation: expected, prompt, references, settings, options };
+	checkCapabilities(plan, provider);
+	return plan;
+}
+
+/** What this provider cannot do is refused here, before anything is sent. */
+export function checkCapabilities(plan: SubmitPlan, provider: Provider): void {
+	const { capabilities: can, label } = provider;
+	const refuse = (what: string, fix: string) => {
+		throw inputFailure(`${what} is not available with ${label}`, fix);
+	};
+	if (plan.settings.waitMode === 'sync' && !can.syncMode) refuse('Wait For Result: Sync Mode', 'Use Poll Until Done.');
+	if (plan.options.transfer === 'base64' && !can.inlineBase64) refuse('Options > Transfer: Inline Base64', 'Use Download From URL.');
+	if (plan.options.webhookUrl && !can.webhooks) refuse('Options > Webhook URL', 'Remove the Webhook URL and let the node poll.');
+	if (plan.settings.aspectRatio !== 'match' && !can.aspectRatios.includes(plan.settings.aspectRatio)) {
+		refuse(`Aspect Ratio ${plan.settings.aspectRatio}`, `Use one of: ${can.aspectRatios.join(', ')}.`);
+	}
+	if (!can.resolutions.includes(plan.settings.resolution)) refuse(`Resolution ${plan.settings.resolution}`, `Use one of: ${can.resolutions.join(', ')}.`);
+	if (!can.outputFormats.includes(plan.settings.outputFormat)) refuse(`Output Format ${plan.settings.outputFormat}`, `Use one of: ${can.outputFormats.join(', ')}.`);
+	if (plan.references.length > can.maxReferenceImages) {
+		refuse(`${plan.references.length} reference images`, `${label} takes at most ${can.maxReferenceImages}; remove ${plan.references.length - can.maxReferenceImages}.`);
+	}
 }

@@ -1,9 +1,14 @@
-/** The parameters as the editor shows them (design.md "Parameters"); both nodes build theirs from here. */
+/**
+ * The parameters as the editor shows them (README "Parameters"); both nodes build theirs from here.
+ * Option values and bounds come from schemas.ts; defaults are literals because n8n's lint reads them statically,
+ * and test/unit/properties-drift.test.ts ties every one to the schemas.
+ */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { NodeKind } from './execute';
-
-const SUBMIT_OPERATION: Record<NodeKind, string> = { edit: 'editImage', generate: 'generateImage' };
+import type { NodeKind } from './kinds';
+import { SUBMIT_OPERATION } from './kinds';
+import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from './schemas';
+import { ASPECT_RATIOS, BOUNDS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from './schemas';
 
 const GET_RESULT_DESCRIPTION = "Fetch a prediction submitted earlier, e.g. with Wait For Result: Don't Wait";
 
@@ -34,24 +39,17 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 	};
 }
 
+/** "Landscape 16:9", "Portrait 2:3", "Square 1:1": the shape first, so the list groups by it. */
+export function aspectRatioName(ratio: AspectRatio): string {
+	const [width, height] = ratio.split(':').map(Number);
+	const shape = width > height ? 'Landscape' : width < height ? 'Portrait' : 'Square';
+	return `${shape} ${ratio}`;
+}
+
 /** Sorted by name (n8n's rule for long option lists), which groups landscape, portrait and square. */
-const ASPECT_RATIO_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Landscape 16:9', value: '16:9' },
-	{ name: 'Landscape 2:1', value: '2:1' },
-	{ name: 'Landscape 21:9', value: '21:9' },
-	{ name: 'Landscape 3:1', value: '3:1' },
-	{ name: 'Landscape 3:2', value: '3:2' },
-	{ name: 'Landscape 4:3', value: '4:3' },
-	{ name: 'Landscape 5:4', value: '5:4' },
-	{ name: 'Portrait 1:2', value: '1:2' },
-	{ name: 'Portrait 1:3', value: '1:3' },
-	{ name: 'Portrait 2:3', value: '2:3' },
-	{ name: 'Portrait 3:4', value: '3:4' },
-	{ name: 'Portrait 4:5', value: '4:5' },
-	{ name: 'Portrait 9:16', value: '9:16' },
-	{ name: 'Portrait 9:21', value: '9:21' },
-	{ name: 'Square 1:1', value: '1:1' },
-];
+const ASPECT_RATIO_OPTIONS: INodePropertyOptions[] = ASPECT_RATIOS.map((ratio) => ({ name: aspectRatioName(ratio), value: ratio })).sort((a, b) =>
+	a.name.localeCompare(b.name, 'en', { numeric: false }),
+);
 
 const MATCH_FIRST_IMAGE: INodePropertyOptions = {
 	name: 'Match First Image',
@@ -68,8 +66,33 @@ const ASPECT_RATIO: INodeProperties = {
 	description: 'Shape of the output image',
 };
 
-/** Edit adds "Match First Image", in its alphabetical place. */
-const ASPECT_RATIO_OPTIONS_WITH_MATCH = [...ASPECT_RATIO_OPTIONS, MATCH_FIRST_IMAGE].sort((a, b) => a.name.localeCompare(b.name));
+/** Edit offers "Match First Image" first: it is the default and what most edits want. */
+const ASPECT_RATIO_OPTIONS_WITH_MATCH = [MATCH_FIRST_IMAGE, ...ASPECT_RATIO_OPTIONS];
+
+/** The editor's words for each value; a Record over the zod enum, so a new value cannot lack its label. */
+const RESOLUTION_LABELS: Record<Resolution, Omit<INodePropertyOptions, 'value'>> = {
+	'1k': { name: '1K', description: 'About 1 megapixel (1024×1024 for 1:1)' },
+	'2k': { name: '2K', description: 'About 4 megapixels (costs more)' },
+	'4k': { name: '4K', description: 'About 8 megapixels (costs most, slowest)' },
+};
+const QUALITY_LABELS: Record<Quality, Omit<INodePropertyOptions, 'value'>> = {
+	low: { name: 'Low', description: 'Fastest and cheapest, good for drafts' },
+	medium: { name: 'Medium' },
+	high: { name: 'High', description: 'Best detail; can take over 2 minutes and costs more' },
+};
+const OUTPUT_FORMAT_LABELS: Record<OutputFormat, Omit<INodePropertyOptions, 'value'>> = {
+	png: { name: 'PNG' },
+	jpeg: { name: 'JPEG' },
+};
+const WAIT_MODE_LABELS: Record<WaitMode, Omit<INodePropertyOptions, 'value'>> = {
+	poll: { name: 'Poll Until Done', description: 'Check the status until the image is ready' },
+	sync: { name: 'Sync Mode', description: 'WaveSpeed holds the request until the image is ready; falls back to polling after its 90 s limit' },
+	none: { name: "Don't Wait", description: 'Return the prediction ID at once; fetch the image later with Get Result' },
+};
+
+function optionsFrom<T extends string>(values: readonly T[], labels: Record<T, Omit<INodePropertyOptions, 'value'>>): INodePropertyOptions[] {
+	return values.map((value) => ({ ...labels[value], value }));
+}
 
 function referenceImagesProperty(show: { operation: string[] }): INodeProperties {
 	return {
@@ -142,7 +165,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				displayName: 'Max Concurrent Requests',
 				name: 'maxConcurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 100 },
+				typeOptions: { minValue: BOUNDS.maxConcurrency.min, maxValue: BOUNDS.maxConcurrency.max },
 				default: 5,
 				description: 'How many items are processed at the same time. Keep it at or below your WaveSpeed account\'s concurrent task limit (Bronze: 2).',
 			},
@@ -160,7 +183,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 60 },
+				typeOptions: { minValue: BOUNDS.pollInterval.min, maxValue: BOUNDS.pollInterval.max },
 				default: 2,
 				description: 'Minimum time between two status checks of one prediction',
 			},
@@ -175,7 +198,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',
-				typeOptions: { minValue: 10, maxValue: 86400 },
+				typeOptions: { minValue: BOUNDS.timeout.min, maxValue: BOUNDS.timeout.max },
 				default: 600,
 				description: 'How long to wait for a result before reporting the prediction as still running (use Get Result later)',
 			},
@@ -228,11 +251,7 @@ function submitProperties(kind: NodeKind): INodeProperties[] {
 			displayName: 'Resolution',
 			name: 'resolution',
 			type: 'options',
-			options: [
-				{ name: '1K', value: '1k', description: 'About 1 megapixel (1024×1024 for 1:1)' },
-				{ name: '2K', value: '2k', description: 'About 4 megapixels (costs more)' },
-				{ name: '4K', value: '4k', description: 'About 8 megapixels (costs most, slowest)' },
-			],
+			options: optionsFrom(RESOLUTIONS, RESOLUTION_LABELS),
 			default: '1k',
 			displayOptions: { show },
 		},
@@ -240,11 +259,7 @@ function submitProperties(kind: NodeKind): INodeProperties[] {
 			displayName: 'Quality',
 			name: 'quality',
 			type: 'options',
-			options: [
-				{ name: 'Low', value: 'low', description: 'Fastest and cheapest, good for drafts' },
-				{ name: 'Medium', value: 'medium' },
-				{ name: 'High', value: 'high', description: 'Best detail; can take over 2 minutes and costs more' },
-			],
+			options: optionsFrom(QUALITIES, QUALITY_LABELS),
 			default: 'medium',
 			displayOptions: { show },
 		},
@@ -252,10 +267,7 @@ function submitProperties(kind: NodeKind): INodeProperties[] {
 			displayName: 'Output Format',
 			name: 'outputFormat',
 			type: 'options',
-			options: [
-				{ name: 'PNG', value: 'png' },
-				{ name: 'JPEG', value: 'jpeg' },
-			],
+			options: optionsFrom(OUTPUT_FORMATS, OUTPUT_FORMAT_LABELS),
 			default: 'png',
 			displayOptions: { show },
 		},
@@ -263,15 +275,7 @@ function submitProperties(kind: NodeKind): INodeProperties[] {
 			displayName: 'Wait For Result',
 			name: 'waitMode',
 			type: 'options',
-			options: [
-				{ name: 'Poll Until Done', value: 'poll', description: 'Check the status until the image is ready' },
-				{
-					name: 'Sync Mode',
-					value: 'sync',
-					description: 'WaveSpeed holds the request until the image is ready; falls back to polling after its 90 s limit',
-				},
-				{ name: "Don't Wait", value: 'none', description: 'Return the prediction ID at once; fetch the image later with Get Result' },
-			],
+			options: optionsFrom(WAIT_MODES, WAIT_MODE_LABELS),
 			default: 'poll',
 			displayOptions: { show },
 		},

@@ -1,11 +1,10 @@
-/** The WaveSpeed API's shapes (wavespeed-api.md) and the node's parameter values, as zod schemas. */
+/**
+ * The node's parameter values as zod schemas: the one place their allowed values, bounds and defaults live.
+ * properties.ts builds the editor's option lists from these enums (a drift test ties the two).
+ */
 import { z } from 'zod';
 
-export const MODELS = {
-	edit: 'openai/gpt-image-2/edit',
-	generate: 'openai/gpt-image-2/text-to-image',
-} as const;
-export type ModelId = (typeof MODELS)[keyof typeof MODELS];
+import { describeUrlProblem } from './urls';
 
 export const ASPECT_RATIOS = [
 	'1:1', '1:2', '2:1', '1:3', '3:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '9:21', '21:9',
@@ -19,47 +18,11 @@ export const TRANSFER_MODES = ['download', 'base64'] as const;
 export const MAX_REFERENCE_IMAGES = 16;
 export const MAX_PROMPT_LENGTH = 32000;
 
-// ---- API answers -------------------------------------------------------------------------
-
-/** Every JSON answer: `code` mirrors the HTTP status, 200 = success even when the HTTP status says otherwise. */
-export const envelopeSchema = z.object({
-	code: z.number(),
-	message: z.string().optional().default(''),
-	data: z.unknown().optional(),
-});
-export type Envelope = z.infer<typeof envelopeSchema>;
-
-/** Statuses are open-ended: anything unknown counts as still running. */
-export const predictionSchema = z.object({
-	id: z.string().min(1),
-	model: z.string().optional().default(''),
-	status: z.string().min(1),
-	outputs: z.array(z.string()).nullish().transform((v) => v ?? []),
-	urls: z.object({ get: z.string().optional() }).partial().nullish(),
-	has_nsfw_contents: z.array(z.boolean()).nullish().transform((v) => v ?? []),
-	created_at: z.string().nullish(),
-	error: z.string().nullish(),
-	code: z.number().nullish(),
-	timings: z.object({ inference: z.number().nullish() }).partial().nullish(),
-	executionTime: z.number().nullish(),
-});
-export type Prediction = z.infer<typeof predictionSchema>;
-
-export const uploadTicketSchema = z.object({
-	download_url: z.string().url(),
-	upload: z.object({
-		method: z.string().optional().default('PUT'),
-		url: z.string().url(),
-		headers: z.record(z.string()).optional().default({}),
-	}),
-});
-export type UploadTicket = z.infer<typeof uploadTicketSchema>;
-
-export const legacyUploadSchema = z.object({ download_url: z.string().url() });
-
-export const balanceSchema = z.object({ balance: z.number() });
-
-// ---- Node parameters -------------------------------------------------------------------
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+export type Resolution = (typeof RESOLUTIONS)[number];
+export type Quality = (typeof QUALITIES)[number];
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type WaitMode = (typeof WAIT_MODES)[number];
 
 /** Control characters other than tab, newline and carriage return never belong in a prompt. */
 export function hasControlCharacters(text: string): boolean {
@@ -84,45 +47,23 @@ const httpUrl = (what: string) =>
 		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${problem} (${what})` });
 	});
 
-/** Why a URL cannot be sent to WaveSpeed, or undefined when it can. */
-export function describeUrlProblem(value: string): string | undefined {
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		return `"${truncate(hideUserInfo(value), 80)}" is not a valid URL. Use a full public address, e.g. https://example.com/photo.png`;
-	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		return `"${truncate(redactUrl(url), 80)}" uses ${url.protocol.replace(':', '')}:, but only http and https URLs can be fetched`;
-	}
-	if (url.username || url.password) {
-		return `"${truncate(redactUrl(url), 80)}" contains a user name or password. Use a URL without credentials, e.g. a pre-signed link`;
-	}
-	return undefined;
-}
-
-/** Text that may hold `user:password@` before a host: never echo it. */
-export function hideUserInfo(text: string): string {
-	return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
-}
-
-export function redactUrl(url: URL): string {
-	const copy = new URL(url.toString());
-	copy.username = '';
-	copy.password = '';
-	return copy.toString();
-}
-
-export function truncate(text: string, max: number): string {
-	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 export const referenceImageSchema = z.discriminatedUnion('source', [
 	z.object({ source: z.literal('binary'), binaryField: z.string().trim().min(1, 'needs a binary field name, e.g. data') }),
 	z.object({ source: z.literal('url'), url: httpUrl('reference image URL') }),
 ]);
 export type ReferenceImage = z.infer<typeof referenceImageSchema>;
 
+/** Number options' limits, shared with the editor's minValue/maxValue. */
+export const BOUNDS = {
+	pollInterval: { min: 1, max: 60 },
+	timeout: { min: 10, max: 86400 },
+	maxConcurrency: { min: 1, max: 100 },
+} as const;
+
+/**
+ * The Options collection. n8n passes only the options a user added, so the defaults below are the real ones
+ * (the editor's defaults in properties.ts only pre-fill a newly added option; a test keeps them equal).
+ */
 export const outputOptionsSchema = z.object({
 	output: z.enum(OUTPUT_MODES).default('binary'),
 	transfer: z.enum(TRANSFER_MODES).default('download'),
@@ -133,9 +74,22 @@ export const outputOptionsSchema = z.object({
 		.regex(/^[A-Za-z0-9_\-.]+$/, 'may only contain letters, digits, _ - and .')
 		.default('data'),
 	fileName: z.string().trim().max(200, 'is longer than 200 characters').optional(),
-	pollInterval: z.number().min(1, 'must be at least 1 second').max(60, 'must be at most 60 seconds').default(2),
-	timeout: z.number().min(10, 'must be at least 10 seconds').max(86400, 'must be at most 86,400 seconds (one day)').default(600),
-	maxConcurrency: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(5),
+	pollInterval: z
+		.number()
+		.min(BOUNDS.pollInterval.min, `must be at least ${BOUNDS.pollInterval.min} second`)
+		.max(BOUNDS.pollInterval.max, `must be at most ${BOUNDS.pollInterval.max} seconds`)
+		.default(2),
+	timeout: z
+		.number()
+		.min(BOUNDS.timeout.min, `must be at least ${BOUNDS.timeout.min} seconds`)
+		.max(BOUNDS.timeout.max, `must be at most ${BOUNDS.timeout.max.toLocaleString('en-US')} seconds (one day)`)
+		.default(600),
+	maxConcurrency: z
+		.number()
+		.int('must be a whole number')
+		.min(BOUNDS.maxConcurrency.min, `must be at least ${BOUNDS.maxConcurrency.min}`)
+		.max(BOUNDS.maxConcurrency.max, `must be at most ${BOUNDS.maxConcurrency.max}`)
+		.default(5),
 	webhookUrl: z.string().trim().optional(),
 });
 export type OutputOptions = z.infer<typeof outputOptionsSchema>;
@@ -148,16 +102,3 @@ export const imageSettingsSchema = z.object({
 	waitMode: z.enum(WAIT_MODES),
 });
 export type ImageSettings = z.infer<typeof imageSettingsSchema>;
-
-export const submitRequestSchema = z.object({
-	prompt: z.string(),
-	images: z.array(z.string()).min(1).max(MAX_REFERENCE_IMAGES).optional(),
-	aspect_ratio: z.enum(ASPECT_RATIOS).optional(),
-	resolution: z.enum(RESOLUTIONS),
-	quality: z.enum(QUALITIES),
-	output_format: z.enum(OUTPUT_FORMATS),
-	enable_sync_mode: z.boolean(),
-	enable_base64_output: z.boolean(),
-});
-/** Exactly the documented body fields: nothing else is ever sent (the server would drop it silently). */
-export type SubmitRequest = z.infer<typeof submitRequestSchema>;

@@ -1,17 +1,15 @@
-/** Submission: the one billable request. Sent once; only a definite 429 (nothing created) is sent again. */
+/** Submission: the one billable request. Sent once; only a definite refusal for a rate limit (nothing created) is sent again. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Failure } from './errors';
-import { WaveSpeedFailure } from './errors';
+import { cancelledFailure, FailureError } from './errors';
+import type { Job, JobRequest, Provider } from './providers/provider';
 import { backoffDelayMs, SUBMIT_RATE_LIMIT_RETRY } from './retry';
-import type { ModelId, Prediction, SubmitRequest } from './schemas';
-import { predictionSchema, submitRequestSchema } from './schemas';
 import type { ApiTarget } from './transport';
-import { cancelSignal, parseEnvelope, sendApiRequest, throwIfCancelled } from './transport';
+import { cancelSignal, sendApiRequest, throwIfCancelled } from './transport';
 
 export interface SubmitOptions {
-	webhookUrl?: string;
 	/** How long the POST may be held open (sync mode holds it until the result exists). */
 	timeoutMs: number;
 	/** No rate-limit wait may go past this. */
@@ -20,44 +18,30 @@ export interface SubmitOptions {
 	shouldStop?: () => boolean;
 }
 
-export async function submitPrediction(
+export async function submitJob(
 	fx: IExecuteFunctions,
+	provider: Provider,
 	api: ApiTarget,
-	model: ModelId,
-	body: SubmitRequest,
+	request: JobRequest,
 	options: SubmitOptions,
-): Promise<Prediction> {
-	const checkedBody = submitRequestSchema.strict().parse(body);
+): Promise<Job> {
+	const call = provider.submitCall(request);
 	for (let attempt = 1; ; attempt++) {
 		throwIfCancelled(fx);
-		if (options.shouldStop?.()) throw stoppedFailure();
-		// A network error or 5xx here is ambiguous (the task may exist): it propagates and is never retried.
-		const response = await sendApiRequest(fx, api, {
-			method: 'POST',
-			path: `/api/v3/${model}`,
-			qs: options.webhookUrl ? { webhook: options.webhookUrl } : undefined,
-			body: checkedBody,
-			timeoutMs: options.timeoutMs,
-			phase: 'submit',
-		});
-		const result = parseEnvelope(response, predictionSchema, 'submit');
-		if (result.ok) return result.data;
-		if (!shouldRetrySubmit(result.failure, attempt)) throw new WaveSpeedFailure(result.failure);
-		const delay = backoffDelayMs(SUBMIT_RATE_LIMIT_RETRY, attempt, result.failure.retryAfterMs);
-		if (Date.now() + delay > options.deadline) throw new WaveSpeedFailure(result.failure);
+		if (options.shouldStop?.()) throw cancelledFailure('notStarted');
+		// A network error here is ambiguous (the task may exist): it propagates and is never retried.
+		const response = await sendApiRequest(fx, api, { ...call, timeoutMs: options.timeoutMs, phase: 'submit' });
+		const answer = provider.readSubmit(response);
+		if (answer.type === 'accepted') return answer.job;
+		// Only a refusal created nothing; an ambiguous answer is never sent again, whatever it says.
+		if (answer.type === 'ambiguous' || !shouldRetrySubmit(answer.failure, attempt)) throw new FailureError(answer.failure);
+		const delay = backoffDelayMs(SUBMIT_RATE_LIMIT_RETRY, attempt, answer.failure.retryAfterMs);
+		if (Date.now() + delay > options.deadline) throw new FailureError(answer.failure);
 		await sleep(delay, cancelSignal(fx));
 	}
 }
 
-/** Only a rate limit proves nothing was created; everything else after sending may have billed. */
+/** Of the refusals, only a rate limit passes by itself; everything else would be refused again. */
 export function shouldRetrySubmit(failure: Failure, attempt: number): boolean {
 	return failure.kind === 'rateLimit' && failure.httpCode === 429 && attempt < SUBMIT_RATE_LIMIT_RETRY.maxAttempts;
-}
-
-export function stoppedFailure(): WaveSpeedFailure {
-	return new WaveSpeedFailure({
-		kind: 'cancelled',
-		message: 'Not started because an earlier item failed',
-		hint: 'Fix the first error, or turn on Continue On Fail to process the other items anyway.',
-	});
 }

@@ -1,20 +1,14 @@
-/** WaveSpeed HTTP: the API (with the key, only to the credential's Base URL) and plain requests (never the key). */
+/** HTTP to a provider: its API (with the key, only to the credential's Base URL) and plain requests (never the key). */
 import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { checkBaseUrl } from './baseUrl';
 import type { Failure } from './errors';
-import { describeHttpFailure, WaveSpeedFailure } from './errors';
+import { cancelledFailure, FailureError } from './errors';
 import type { RetryPolicy } from './retry';
 import { settle } from './settle';
-import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from './retry';
-import { envelopeSchema } from './schemas';
-
-export const CREDENTIAL_NAME = 'waveSpeedApi';
-/** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
-export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
-export const CLIENT_VERSION = '0.1.0';
+import { backoffDelayMs, isRetryableStatus } from './retry';
 
 export interface RawResponse {
 	status: number;
@@ -33,23 +27,36 @@ export interface ApiRequest {
 	phase: ApiPhase;
 }
 
+/** The part of a provider that HTTP needs: whose credential, its name in messages, its attribution headers. */
+export interface ApiIdentity {
+	credentialName: string;
+	defaultBaseUrl: string;
+	label: string;
+	headers: Record<string, string>;
+}
+
 /** Where API requests go, and the credential n8n applies to them (the key is only ever added by n8n). */
 export interface ApiTarget {
 	baseUrl: string;
 	credentials: ICredentialsDecrypted;
+	label: string;
+	headers: Record<string, string>;
 }
 
 /** The credential's Base URL, checked, read once per execution. */
-export async function resolveApiTarget(fx: IExecuteFunctions): Promise<ApiTarget> {
-	const data = await fx.getCredentials(CREDENTIAL_NAME);
-	const check = checkBaseUrl(data.baseUrl);
+export async function resolveApiTarget(fx: IExecuteFunctions, identity: ApiIdentity): Promise<ApiTarget> {
+	const { credentialName } = identity;
+	const data = await fx.getCredentials(credentialName);
+	const check = checkBaseUrl(data.baseUrl, identity.defaultBaseUrl);
 	if (!check.ok) {
-		throw new WaveSpeedFailure({ kind: 'input', message: check.reason, hint: 'Edit the WaveSpeed API credential.' });
+		throw new FailureError({ kind: 'input', message: check.reason, hint: `Edit the ${identity.label} API credential.` });
 	}
-	const reference = fx.getNode().credentials?.[CREDENTIAL_NAME];
+	const reference = fx.getNode().credentials?.[credentialName];
 	return {
 		baseUrl: check.baseUrl,
-		credentials: { id: reference?.id ?? CREDENTIAL_NAME, name: reference?.name ?? CREDENTIAL_NAME, type: CREDENTIAL_NAME, data },
+		credentials: { id: reference?.id ?? credentialName, name: reference?.name ?? credentialName, type: credentialName, data },
+		label: identity.label,
+		headers: identity.headers,
 	};
 }
 
@@ -58,22 +65,20 @@ export function cancelSignal(fx: IExecuteFunctions): AbortSignal | undefined {
 }
 
 export function throwIfCancelled(fx: IExecuteFunctions): void {
-	if (cancelSignal(fx)?.aborted) {
-		throw new WaveSpeedFailure({ kind: 'cancelled', message: 'The execution was cancelled', hint: 'Run the workflow again.' });
-	}
+	if (cancelSignal(fx)?.aborted) throw cancelledFailure('execution');
 }
 
 /** One authenticated request; HTTP errors come back as responses, network errors as a 'network' failure. */
 export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, request: ApiRequest): Promise<RawResponse> {
 	throwIfCancelled(fx);
 	const outcome = await settle(
-		fx.helpers.httpRequestWithAuthentication.call(fx, CREDENTIAL_NAME, {
+		fx.helpers.httpRequestWithAuthentication.call(fx, api.credentials.type, {
 			method: request.method,
 			url: `${api.baseUrl}${request.path}`,
 			qs: request.qs,
 			body: request.body as never,
 			json: !(request.body instanceof FormData),
-			headers: { 'X-Client-Name': CLIENT_NAME, 'X-Client-Version': CLIENT_VERSION },
+			headers: api.headers,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			// The API never redirects; refusing keeps the key from following one to another host.
@@ -87,7 +92,7 @@ export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, requ
 		) as Promise<IN8nHttpFullResponse>,
 	);
 	throwIfCancelled(fx);
-	if (!outcome.ok) throw new WaveSpeedFailure(describeNetworkFailure(outcome.error, request.phase));
+	if (!outcome.ok) throw new FailureError(describeNetworkFailure(outcome.error, request.phase, api.label));
 	const response = outcome.value;
 	return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
 }
@@ -97,6 +102,7 @@ export async function sendPlainRequest(
 	fx: IExecuteFunctions,
 	options: { method: IHttpRequestMethods; url: string; headers?: Record<string, string>; body?: Buffer; stream?: boolean; timeoutMs?: number },
 	phase: 'download' | 'upload',
+	label: string,
 ): Promise<RawResponse> {
 	throwIfCancelled(fx);
 	const outcome = await settle(
@@ -114,23 +120,23 @@ export async function sendPlainRequest(
 	);
 	throwIfCancelled(fx);
 	if (!outcome.ok) {
-		const failure = describeNetworkFailure(outcome.error, phase === 'upload' ? 'upload' : 'result');
-		throw new WaveSpeedFailure({ ...failure, kind: phase });
+		const failure = describeNetworkFailure(outcome.error, phase === 'upload' ? 'upload' : 'result', label);
+		throw new FailureError({ ...failure, kind: phase });
 	}
 	const response = outcome.value;
 	return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
 }
 
-export function describeNetworkFailure(error: unknown, phase: ApiPhase): Failure {
+export function describeNetworkFailure(error: unknown, phase: ApiPhase, label: string): Failure {
 	const code = errorCode(error);
 	const what = code ? ` (${code})` : '';
 	return {
 		kind: 'network',
-		message: `Could not reach WaveSpeed${what}`,
+		message: `Could not reach ${label}${what}`,
 		hint:
 			phase === 'submit'
-				? 'The connection failed after the request may have arrived, so it was not submitted again (that could bill twice). Check your WaveSpeed dashboard before running it again.'
-				: 'Check the network connection and the Base URL of the WaveSpeed API credential, then try again.',
+				? `The connection failed after the request may have arrived, so it was not submitted again (that could bill twice). Check your ${label} dashboard before running it again.`
+				: `Check the network connection and the Base URL of the ${label} API credential, then try again.`,
 	};
 }
 
@@ -165,52 +171,6 @@ export function parseJsonBody(body: unknown): unknown {
 	}
 }
 
-/** A successful envelope's `data`, validated; anything else a failure that says what was wrong. */
-export function readEnvelope<T extends z.ZodTypeAny>(response: RawResponse, dataSchema: T, phase: ApiPhase): z.infer<T> {
-	const result = parseEnvelope(response, dataSchema, phase);
-	if (!result.ok) throw new WaveSpeedFailure(result.failure);
-	return result.data;
-}
-
-export type EnvelopeResult<T> = { ok: true; data: T } | { ok: false; failure: Failure };
-
-export function parseEnvelope<T extends z.ZodTypeAny>(response: RawResponse, dataSchema: T, phase: ApiPhase): EnvelopeResult<z.infer<T>> {
-	const body = parseJsonBody(response.body);
-	const envelope = envelopeSchema.safeParse(body);
-	const apiMessage = envelope.success ? envelope.data.message : messageFromOddBody(body);
-	if (response.status < 200 || response.status >= 300 || (envelope.success && envelope.data.code !== 200)) {
-		const code = response.status >= 300 || response.status < 200 ? response.status : envelope.success ? envelope.data.code : response.status;
-		return { ok: false, failure: describeHttpFailure(code, apiMessage, phase, parseRetryAfterMs(response.headers['retry-after'])) };
-	}
-	if (!envelope.success) {
-		return { ok: false, failure: {
-			kind: 'malformed',
-			httpCode: response.status,
-			message: `WaveSpeed answered in an unexpected format (${describeZod(envelope.error)})`,
-			hint: 'This is usually a passing problem with WaveSpeed or a proxy in between. Try again; if it persists, check the Base URL.',
-		} };
-	}
-	const data = dataSchema.safeParse(envelope.data.data);
-	if (!data.success) {
-		return { ok: false, failure: {
-			kind: 'malformed',
-			httpCode: response.status,
-			message: `WaveSpeed's answer is missing fields (${describeZod(data.error)})`,
-			hint: 'This is usually a passing problem with WaveSpeed. Try again; if it persists, please report it.',
-		} };
-	}
-	return { ok: true, data: data.data };
-}
-
-function messageFromOddBody(body: unknown): string {
-	if (body && typeof body === 'object') {
-		const record = body as Record<string, unknown>;
-		for (const key of ['message', 'error', 'detail']) if (typeof record[key] === 'string') return record[key] as string;
-	}
-	if (typeof body === 'string') return body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
-	return '';
-}
-
 export function describeZod(error: z.ZodError): string {
 	return error.issues
 		.slice(0, 3)
@@ -220,7 +180,7 @@ export function describeZod(error: z.ZodError): string {
 
 /**
  * Runs a free request (safe to repeat) with backoff on network errors, 429 and 5xx.
- * `attempt` returns the value or throws a WaveSpeedFailure; `deadline` bounds the waiting.
+ * `attempt` returns the value or throws a FailureError; `deadline` bounds the waiting.
  */
 export async function withRetries<T>(
 	fx: IExecuteFunctions,
@@ -232,7 +192,7 @@ export async function withRetries<T>(
 		const outcome = await settle(attempt());
 		if (outcome.ok) return outcome.value;
 		const error = outcome.error;
-		if (!(error instanceof WaveSpeedFailure) || !isTransient(error.failure) || tryNumber >= policy.maxAttempts) throw error;
+		if (!(error instanceof FailureError) || !isTransient(error.failure) || tryNumber >= policy.maxAttempts) throw error;
 		const delay = backoffDelayMs(policy, tryNumber, error.failure.retryAfterMs);
 		if (Date.now() + delay > deadline) throw error;
 		await sleep(delay, cancelSignal(fx));
@@ -246,4 +206,24 @@ export function isTransient(failure: Failure): boolean {
 	if (failure.kind === 'server' || failure.kind === 'gatewayTimeout') return true;
 	if ((failure.kind === 'download' || failure.kind === 'upload') && (!failure.httpCode || isRetryableStatus(failure.httpCode))) return true;
 	return false;
+}
+
+/** The neutral HTTP a provider may use inside its upload: requests with the key, plain requests, retries. */
+export interface ApiClient {
+	api: ApiTarget;
+	/** An authenticated request to the Base URL (one attempt). */
+	send(request: ApiRequest): Promise<RawResponse>;
+	/** A request without the key (pre-signed storage), one attempt. */
+	sendPlain(options: { method: IHttpRequestMethods; url: string; headers?: Record<string, string>; body?: Buffer }): Promise<RawResponse>;
+	/** Runs a free request again on network errors, 429 and 5xx. */
+	retrying<T>(attempt: () => Promise<T>): Promise<T>;
+}
+
+export function apiClient(fx: IExecuteFunctions, api: ApiTarget, retryPolicy: RetryPolicy): ApiClient {
+	return {
+		api,
+		send: async (request) => await sendApiRequest(fx, api, request),
+		sendPlain: async (options) => await sendPlainRequest(fx, options, 'upload', api.label),
+		retrying: async (attempt) => await withRetries(fx, retryPolicy, attempt),
+	};
 }

@@ -1,36 +1,18 @@
-/** Waiting for a prediction: which statuses end it, when to look next, and the poll loop. */
+/** Waiting for a prediction: when to look next, and the poll loop. Providers say what an answer means. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { describeTaskFailure, describeTimeout, WaveSpeedFailure } from './errors';
+import { cancelledFailure, describeTimeout, FailureError, withPredictionId } from './errors';
+import type { Job, Provider } from './providers/provider';
 import { FREE_REQUEST_RETRY } from './retry';
-import type { Prediction } from './schemas';
-import { predictionSchema } from './schemas';
 import { settle } from './settle';
 import type { ApiTarget } from './transport';
-import { cancelSignal, readEnvelope, sendApiRequest, throwIfCancelled, withRetries } from './transport';
+import { cancelSignal, sendApiRequest, throwIfCancelled, withRetries } from './transport';
 
-const SUCCESS = new Set(['completed', 'succeeded']);
-const TERMINAL_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'timeout', 'deleted']);
-
-/** Unknown statuses count as still running until the caller's deadline. */
-export function isTerminal(status: string): boolean {
-	return SUCCESS.has(status) || TERMINAL_FAILURES.has(status);
-}
-
-export function isSuccess(status: string): boolean {
-	return SUCCESS.has(status);
-}
-
-/** Adds the prediction id to a failure that happened after submission, so the user can recover the result. */
-export function withPredictionId(error: unknown, predictionId: string, status?: string): unknown {
-	return error instanceof WaveSpeedFailure ? error.withPrediction(predictionId, status) : error;
-}
-
-/** Throws the task's own failure when the prediction ended without success. */
-export function assertSucceeded(prediction: Prediction): Prediction {
-	if (isSuccess(prediction.status)) return prediction;
-	throw new WaveSpeedFailure(describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status));
+/** Throws the task's own failure when the job ended without success. */
+export function assertSucceeded(job: Job): Job {
+	if (job.state === 'succeeded') return job;
+	throw new FailureError(job.failure ?? { kind: 'task', message: `The task ended with status "${job.status}"`, hint: 'Running it again creates a new billed task.', predictionId: job.id, status: job.status });
 }
 
 /**
@@ -54,7 +36,10 @@ export class CompletionEstimator {
 	}
 }
 
-/** Tasks of one kind (model, quality, resolution) take similar times; n8n is long-running, so keep learning across runs. */
+/**
+ * Tasks of one kind take similar times; n8n is long-running, so keep learning across runs. The kind names the
+ * provider and Base URL too (see execute.ts), so two providers never share what was learned.
+ */
 const estimatorsByKind = new Map<string, CompletionEstimator>();
 const KINDS_REMEMBERED = 64;
 
@@ -83,7 +68,7 @@ export const ESTIMATE_MARGIN_MS = 150;
 
 /**
  * How long to wait before the next look at a prediction.
- * Never closer than the poll interval to the previous look (WaveSpeed asks for at least 2 s for images),
+ * Never closer than the poll interval to the previous look (the providers ask for at least 2 s for images),
  * aimed just after the expected finish when one is known, and growing for long tasks.
  */
 export function nextPollDelayMs(input: {
@@ -123,27 +108,26 @@ export interface PollOptions {
 	shouldStop?: () => boolean;
 }
 
-export async function fetchPrediction(fx: IExecuteFunctions, api: ApiTarget, id: string, deadline?: number): Promise<Prediction> {
+/** Reads a prediction once (retrying transient failures, which are free). */
+export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, deadline?: number): Promise<Job> {
 	return await withRetries(
 		fx,
 		FREE_REQUEST_RETRY,
 		async () => {
-			const response = await sendApiRequest(fx, api, {
-				method: 'GET',
-				path: `/api/v3/predictions/${encodeURIComponent(id)}/result`,
-				phase: 'result',
-			});
-			return readEnvelope(response, predictionSchema, 'result');
+			const response = await sendApiRequest(fx, api, { ...provider.resultCall(id), phase: 'result' });
+			const answer = provider.readResult(response);
+			if (!answer.ok) throw new FailureError(answer.failure);
+			return answer.job;
 		},
 		deadline,
 	);
 }
 
 /** Polls until the prediction ends or the deadline passes; transient errors are retried, not fatal. */
-export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: string, options: PollOptions): Promise<Prediction> {
+export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, options: PollOptions): Promise<Job> {
 	let lastPollAt: number | undefined;
 	let lastMissMs: number | undefined;
-	let last: Prediction | undefined;
+	let last: Job | undefined;
 	for (;;) {
 		const now = Date.now();
 		const delay = nextPollDelayMs({
@@ -153,30 +137,21 @@ export async function pollUntilDone(fx: IExecuteFunctions, api: ApiTarget, id: s
 			estimateMs: options.estimator?.estimateMs(),
 		});
 		if (now + delay > options.deadline) {
-			throw new WaveSpeedFailure(describeTimeout(id, last?.status ?? 'processing', options.timeoutSeconds));
+			throw new FailureError(describeTimeout(id, last?.status ?? 'processing', options.timeoutSeconds));
 		}
 		if (delay > 0) await sleep(delay, cancelSignal(fx));
 		throwIfCancelled(fx);
-		if (options.shouldStop?.()) {
-			throw new WaveSpeedFailure({
-				kind: 'cancelled',
-				predictionId: id,
-				status: last?.status,
-				message: 'Stopped waiting because an earlier item failed',
-				hint: 'Fix the first error, or turn on Continue On Fail.',
-			});
-		}
+		if (options.shouldStop?.()) throw cancelledFailure('stoppedWaiting', id, last?.status);
 		const lookedAt = Date.now();
-		const fetched = await settle(fetchPrediction(fx, api, id, options.deadline));
-		// Spacing counts from the answer, not the send: however long a request takes to leave, WaveSpeed never
+		const fetched = await settle(fetchJob(fx, provider, api, id, options.deadline));
+		// Spacing counts from the answer, not the send: however long a request takes to leave, the provider never
 		// sees two looks closer than the interval.
 		lastPollAt = Date.now();
 		if (!fetched.ok) throw withPredictionId(fetched.error, id, last?.status);
 		last = fetched.value;
-		if (isTerminal(last.status)) {
-			if (isSuccess(last.status)) {
-				const inferenceMs = last.timings?.inference ?? last.executionTime;
-				options.estimator?.record(durationSample({ inferenceMs, lastMissMs, detectedMs: Date.now() - options.submittedAt }));
+		if (last.state !== 'running') {
+			if (last.state === 'succeeded') {
+				options.estimator?.record(durationSample({ inferenceMs: last.inferenceMs, lastMissMs, detectedMs: Date.now() - options.submittedAt }));
 			}
 			return last;
 		}

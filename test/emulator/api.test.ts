@@ -1,4 +1,4 @@
-/** Contract: auth, envelope, submit/result lifecycle, validation, rate limit, concurrency (wavespeed-api.md). */
+/** Contract: auth, envelope, submit/result lifecycle, validation, rate limit, concurrency (docs/wavespeed-api.md). */
 import { startEmulator, type Emulator } from '../../dev/emulator';
 import { api, EDIT, pause, pollUntilDone, result, T2I } from './helpers';
 

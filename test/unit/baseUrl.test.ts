@@ -1,4 +1,7 @@
-import { checkBaseUrl, DEFAULT_BASE_URL } from '../../nodes/shared/baseUrl';
+import { checkBaseUrl as check } from '../../nodes/shared/baseUrl';
+import { WAVESPEED_BASE_URL as DEFAULT_BASE_URL } from '../../nodes/shared/providers/wavespeed/capabilities';
+
+const checkBaseUrl = (raw: unknown) => check(raw, DEFAULT_BASE_URL);
 
 const okUrl = (raw: unknown) => {
 	const result = checkBaseUrl(raw);

@@ -2,18 +2,15 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
-	describeHttpFailure,
-	describeTaskFailure,
 	describeTimeout,
-	fail,
+	FailureError,
 	inputFailure,
-	isInsufficientBalance,
 	redactSecrets,
-	toErrorJson,
 	toNodeError,
-	WaveSpeedFailure,
 	type Failure,
 } from '../../nodes/shared/errors';
+import { errorJson } from '../../nodes/shared/items';
+import { describeHttpFailure, describeTaskFailure, isInsufficientBalance } from '../../nodes/shared/providers/wavespeed/errors';
 
 const node: INode = {
 	id: 'node-1',
@@ -207,7 +204,7 @@ describe('redactSecrets', () => {
 	});
 });
 
-describe('WaveSpeedFailure', () => {
+describe('FailureError', () => {
 	test('carries the failure and its message', () => {
 		const error = inputFailure('Prompt is empty', 'Write one');
 		expect(error).toBeInstanceOf(Error);
@@ -215,12 +212,8 @@ describe('WaveSpeedFailure', () => {
 		expect(error.failure).toEqual({ kind: 'input', message: 'Prompt is empty', hint: 'Write one' });
 	});
 
-	test('fail() throws a WaveSpeedFailure', () => {
-		expect(() => fail({ kind: 'server', message: 'x', hint: 'y' })).toThrow(WaveSpeedFailure);
-	});
-
 	test('withPrediction adds the id and status to a failure without one', () => {
-		const original = new WaveSpeedFailure({ kind: 'network', message: 'reset', hint: 'retry' });
+		const original = new FailureError({ kind: 'network', message: 'reset', hint: 'retry' });
 		const withId = original.withPrediction('pred-9', 'processing');
 		expect(withId.failure.predictionId).toBe('pred-9');
 		expect(withId.failure.status).toBe('processing');
@@ -228,14 +221,14 @@ describe('WaveSpeedFailure', () => {
 	});
 
 	test('withPrediction never overwrites an existing prediction id', () => {
-		const original = new WaveSpeedFailure({ kind: 'task', message: 'x', hint: 'y', predictionId: 'first', status: 'failed' });
+		const original = new FailureError({ kind: 'task', message: 'x', hint: 'y', predictionId: 'first', status: 'failed' });
 		const again = original.withPrediction('second', 'processing');
 		expect(again.failure.predictionId).toBe('first');
 		expect(again.failure.status).toBe('failed');
 	});
 
 	test('withPrediction keeps an existing status and ignores an empty id', () => {
-		const original = new WaveSpeedFailure({ kind: 'download', message: 'x', hint: 'y', status: 'completed' });
+		const original = new FailureError({ kind: 'download', message: 'x', hint: 'y', status: 'completed' });
 		expect(original.withPrediction('p', 'processing').failure.status).toBe('completed');
 		expect(original.withPrediction(undefined).failure.predictionId).toBeUndefined();
 		expect(original.withPrediction('').failure.predictionId).toBeUndefined();
@@ -297,9 +290,9 @@ describe('toNodeError', () => {
 	});
 });
 
-describe('toErrorJson', () => {
+describe('errorJson', () => {
 	test('has exactly the Continue On Fail fields, with nulls for what is unknown', () => {
-		expect(toErrorJson(inputFailure('Prompt is empty', 'Write one').failure, 4)).toEqual({
+		expect(errorJson(inputFailure('Prompt is empty', 'Write one').failure, 4)).toEqual({
 			error: 'Prompt is empty [item 4]',
 			description: 'Write one',
 			code: null,
@@ -311,18 +304,18 @@ describe('toErrorJson', () => {
 	});
 
 	test('carries the task code, prediction id and status of a failed task', () => {
-		const json = toErrorJson(describeTaskFailure(1402, 'cannot fetch', 'pred-1', 'failed'), 0);
+		const json = errorJson(describeTaskFailure(1402, 'cannot fetch', 'pred-1', 'failed'), 0);
 		expect(json).toMatchObject({ code: 1402, kind: 'task', httpCode: null, predictionId: 'pred-1', status: 'failed' });
 		expect(json.error).toMatch(/\[item 0\]$/);
 		expect(json.description).toContain('pred-1');
 	});
 
 	test('carries the HTTP code of an API failure', () => {
-		expect(toErrorJson(describeHttpFailure(401, '', 'submit'), 1)).toMatchObject({ kind: 'auth', httpCode: 401, code: null });
+		expect(errorJson(describeHttpFailure(401, '', 'submit'), 1)).toMatchObject({ kind: 'auth', httpCode: 401, code: null });
 	});
 
 	test('redacts secrets', () => {
-		const json = toErrorJson({ kind: 'network', message: 'Bearer abcdefgh', hint: 'my-secret-key' }, 0, ['my-secret-key']);
+		const json = errorJson({ kind: 'network', message: 'Bearer abcdefgh', hint: 'my-secret-key' }, 0, ['my-secret-key']);
 		expect(JSON.stringify(json)).not.toMatch(/abcdefgh|my-secret-key/);
 	});
 });

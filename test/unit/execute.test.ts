@@ -1,25 +1,32 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { buildSubmitBody, isToolRun, resultUrlFor } from '../../nodes/shared/execute';
-import type { SubmitPlan } from '../../nodes/shared/params';
-import { outputOptionsSchema, submitRequestSchema } from '../../nodes/shared/schemas';
+import { isToolRun } from '../../nodes/shared/execute';
+import type { JobRequest } from '../../nodes/shared/providers/provider';
+import { buildSubmitBody, resultUrl, toJob } from '../../nodes/shared/providers/wavespeed/api';
+import { predictionSchema, submitRequestSchema } from '../../nodes/shared/providers/wavespeed/schemas';
 
 /** The body fields wavespeed-api.md documents for the two models; nothing else may ever be sent. */
 const DOCUMENTED_FIELDS = ['prompt', 'images', 'aspect_ratio', 'resolution', 'quality', 'output_format', 'enable_sync_mode', 'enable_base64_output'];
 
-const plan = (overrides: Partial<SubmitPlan['settings']> = {}, operation: SubmitPlan['operation'] = 'editImage'): SubmitPlan => ({
-	operation,
+const plan = (overrides: Partial<JobRequest['settings']> = {}, kind: JobRequest['kind'] = 'edit'): Omit<JobRequest, 'imageUrls' | 'inlineBase64'> => ({
+	kind,
 	prompt: 'put the sneaker on a marble counter',
-	references: [],
 	settings: { aspectRatio: '16:9', resolution: '2k', quality: 'high', outputFormat: 'jpeg', waitMode: 'poll', ...overrides },
-	options: outputOptionsSchema.parse({}),
 });
 
 const IMAGES = ['https://cdn.example.com/product.png', 'https://cdn.example.com/scene.png'];
 
+/** The former bodyOf(plan, images, inlineBase64) call shape, on the provider's JobRequest. */
+const bodyOf = (request: Omit<JobRequest, 'imageUrls' | 'inlineBase64'>, imageUrls: string[], inlineBase64: boolean) =>
+	buildSubmitBody({ ...request, imageUrls, inlineBase64 });
+
+/** What execute.ts does: the prediction's own result URL, else the documented one built from the Base URL. */
+const resultUrlFor = (baseUrl: string, prediction: { id: string; urls: { get?: string } | null }) =>
+	toJob(predictionSchema.parse({ ...prediction, status: 'completed' })).resultUrl || resultUrl(baseUrl, prediction.id);
+
 describe('buildSubmitBody', () => {
 	test('an edit sends the prompt, the images in order and the chosen settings', () => {
-		expect(buildSubmitBody(plan(), IMAGES, false)).toEqual({
+		expect(bodyOf(plan(), IMAGES, false)).toEqual({
 			prompt: 'put the sneaker on a marble counter',
 			images: IMAGES,
 			aspect_ratio: '16:9',
@@ -32,46 +39,46 @@ describe('buildSubmitBody', () => {
 	});
 
 	test('"Match First Image" leaves aspect_ratio out so WaveSpeed takes the first image\'s shape', () => {
-		const body = buildSubmitBody(plan({ aspectRatio: 'match' }), IMAGES, false);
+		const body = bodyOf(plan({ aspectRatio: 'match' }), IMAGES, false);
 		expect(body).not.toHaveProperty('aspect_ratio');
 		expect(body.images).toEqual(IMAGES);
 	});
 
 	test('a generate request sends no images', () => {
-		const body = buildSubmitBody(plan({ aspectRatio: '1:1' }, 'generateImage'), [], false);
+		const body = bodyOf(plan({ aspectRatio: '1:1' }, 'generate'), [], false);
 		expect(body).not.toHaveProperty('images');
 		expect(body.aspect_ratio).toBe('1:1');
 	});
 
 	test('a generate request ignores stray image URLs', () => {
-		expect(buildSubmitBody(plan({}, 'generateImage'), IMAGES, false)).not.toHaveProperty('images');
+		expect(bodyOf(plan({}, 'generate'), IMAGES, false)).not.toHaveProperty('images');
 	});
 
 	test('Sync Mode turns on enable_sync_mode; Poll and Don\'t Wait do not', () => {
-		expect(buildSubmitBody(plan({ waitMode: 'sync' }), IMAGES, false).enable_sync_mode).toBe(true);
-		expect(buildSubmitBody(plan({ waitMode: 'poll' }), IMAGES, false).enable_sync_mode).toBe(false);
-		expect(buildSubmitBody(plan({ waitMode: 'none' }), IMAGES, false).enable_sync_mode).toBe(false);
+		expect(bodyOf(plan({ waitMode: 'sync' }), IMAGES, false).enable_sync_mode).toBe(true);
+		expect(bodyOf(plan({ waitMode: 'poll' }), IMAGES, false).enable_sync_mode).toBe(false);
+		expect(bodyOf(plan({ waitMode: 'none' }), IMAGES, false).enable_sync_mode).toBe(false);
 	});
 
 	test('inline base64 is requested only when asked for', () => {
-		expect(buildSubmitBody(plan(), IMAGES, true).enable_base64_output).toBe(true);
-		expect(buildSubmitBody(plan(), IMAGES, false).enable_base64_output).toBe(false);
+		expect(bodyOf(plan(), IMAGES, true).enable_base64_output).toBe(true);
+		expect(bodyOf(plan(), IMAGES, false).enable_base64_output).toBe(false);
 	});
 
 	test.each([
 		['edit, fixed ratio', plan(), IMAGES],
 		['edit, match', plan({ aspectRatio: 'match', waitMode: 'sync' }), IMAGES],
-		['generate', plan({ aspectRatio: '9:16' }, 'generateImage'), []],
+		['generate', plan({ aspectRatio: '9:16' }, 'generate'), []],
 	] as const)('sends nothing undocumented (%s)', (_name, submitPlan, images) => {
 		for (const inline of [false, true]) {
-			const body = buildSubmitBody(submitPlan, [...images], inline);
+			const body = bodyOf(submitPlan, [...images], inline);
 			for (const key of Object.keys(body)) expect(DOCUMENTED_FIELDS).toContain(key);
 			expect(submitRequestSchema.strict().safeParse(body).success).toBe(true);
 		}
 	});
 
 	test('the option values never leak into the body', () => {
-		const body = buildSubmitBody({ ...plan(), options: outputOptionsSchema.parse({ webhookUrl: 'https://example.com/hook', fileName: 'x' }) }, IMAGES, false);
+		const body = bodyOf({ ...plan(), webhookUrl: 'https://example.com/hook' }, IMAGES, false);
 		expect(JSON.stringify(body)).not.toMatch(/webhook|fileName|example\.com\/hook/);
 	});
 });

@@ -1,9 +1,11 @@
 import { PassThrough, Readable, Writable } from 'stream';
 import { pipeline } from 'stream/promises';
 
+import { finishedJson, imageJson } from '../../nodes/shared/items';
 import type { OutputImage } from '../../nodes/shared/outputs';
-import { classifyOutput, imageJson, outputFieldName, outputFileName, predictionJson, watchChunks } from '../../nodes/shared/outputs';
-import { predictionSchema } from '../../nodes/shared/schemas';
+import { classifyOutput, outputFieldName, outputFileName, watchChunks } from '../../nodes/shared/outputs';
+import { toJob } from '../../nodes/shared/providers/wavespeed/api';
+import { predictionSchema } from '../../nodes/shared/providers/wavespeed/schemas';
 
 describe('classifyOutput', () => {
 	test.each(['https://cdn.wavespeed.ai/outputs/abc.png', 'http://127.0.0.1:4010/cdn/abc.jpeg', 'HTTPS://CDN.EXAMPLE.COM/X.PNG'])(
@@ -92,8 +94,8 @@ describe('outputFieldName', () => {
 	});
 });
 
-describe('predictionJson', () => {
-	const prediction = predictionSchema.parse({
+describe('finishedJson', () => {
+	const prediction = toJob(predictionSchema.parse({
 		id: 'pred-1',
 		model: 'openai/gpt-image-2/edit',
 		status: 'completed',
@@ -102,10 +104,10 @@ describe('predictionJson', () => {
 		has_nsfw_contents: [false, false],
 		created_at: '2026-01-01T00:00:00Z',
 		timings: { inference: 4321 },
-	});
+	}));
 
 	test('has the documented fields, with only URL outputs listed', () => {
-		expect(predictionJson(prediction, 'https://api.wavespeed.ai/api/v3/predictions/pred-1/result', true)).toEqual({
+		expect(finishedJson(prediction, 'https://api.wavespeed.ai/api/v3/predictions/pred-1/result')).toEqual({
 			id: 'pred-1',
 			model: 'openai/gpt-image-2/edit',
 			status: 'completed',
@@ -117,19 +119,26 @@ describe('predictionJson', () => {
 		});
 	});
 
-	test('leaves outputs out when asked to', () => {
-		expect(predictionJson(prediction, 'r', false)).not.toHaveProperty('outputs');
+	test('leaves outputs out when the images were stored and none of the outputs is a URL', () => {
+		const inline = { ...prediction, outputs: ['iVBORw0KGgoAAAANSUhEUg=='] };
+		expect(finishedJson(inline, 'r', [])).not.toHaveProperty('outputs');
+		expect(finishedJson(inline, 'r')).toHaveProperty('outputs', []);
+	});
+
+	test('with stored images keeps the URL outputs and appends the images', () => {
+		const images = [imageJson('data', { binary: { data: '', mimeType: 'image/png' }, kind: 'png', bytes: 10 })];
+		expect(finishedJson(prediction, 'r', images)).toMatchObject({ outputs: ['https://cdn.example.com/a.png'], images });
 	});
 
 	test('falls back to executionTime, then to null, for the inference time; createdAt null when missing', () => {
-		const minimal = predictionSchema.parse({ id: 'p', status: 'completed', executionTime: 99 });
-		expect(predictionJson(minimal, 'r', true)).toMatchObject({ inferenceMs: 99, createdAt: null, outputs: [], nsfw: [], model: '' });
-		const bare = predictionSchema.parse({ id: 'p', status: 'completed', outputs: null, timings: null });
-		expect(predictionJson(bare, 'r', true).inferenceMs).toBeNull();
+		const minimal = toJob(predictionSchema.parse({ id: 'p', status: 'completed', executionTime: 99 }));
+		expect(finishedJson(minimal, 'r')).toMatchObject({ inferenceMs: 99, createdAt: null, outputs: [], nsfw: [], model: '' });
+		const bare = toJob(predictionSchema.parse({ id: 'p', status: 'completed', outputs: null, timings: null }));
+		expect(finishedJson(bare, 'r').inferenceMs).toBeNull();
 	});
 
 	test('never contains base64 image data', () => {
-		expect(JSON.stringify(predictionJson(prediction, 'r', true))).not.toContain('iVBORw0KGgo');
+		expect(JSON.stringify(finishedJson(prediction, 'r'))).not.toContain('iVBORw0KGgo');
 	});
 });
 

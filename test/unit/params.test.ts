@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { WaveSpeedFailure } from '../../nodes/shared/errors';
+import { FailureError } from '../../nodes/shared/errors';
 import { describeIssue, readItemPlan, readOutputOptions } from '../../nodes/shared/params';
+import { waveSpeed } from '../../nodes/shared/providers/wavespeed';
 import { imageSettingsSchema, outputOptionsSchema, promptSchema } from '../../nodes/shared/schemas';
 
 const firstIssue = (schema: z.ZodTypeAny, value: unknown) => {
@@ -79,10 +80,10 @@ const catchFailure = (run: () => unknown) => {
 	try {
 		run();
 	} catch (error) {
-		if (error instanceof WaveSpeedFailure) return error.failure;
+		if (error instanceof FailureError) return error.failure;
 		throw error;
 	}
-	throw new Error('expected a WaveSpeedFailure');
+	throw new Error('expected a FailureError');
 };
 
 const editParameters = {
@@ -100,39 +101,39 @@ const pngBinary = { data: { data: '', mimeType: 'image/png', fileName: 'a.png', 
 
 describe('readOutputOptions', () => {
 	test('accepts numbers typed as text in expressions', () => {
-		const options = readOutputOptions(fakeFx({ options: { pollInterval: '3', timeout: '120', maxConcurrency: '4' } }), 0);
+		const options = readOutputOptions(fakeFx({ options: { pollInterval: '3', timeout: '120', maxConcurrency: '4' } }), 0, waveSpeed);
 		expect(options).toMatchObject({ pollInterval: 3, timeout: 120, maxConcurrency: 4 });
 	});
 
 	test('treats empty file name and webhook URL as not set', () => {
-		const options = readOutputOptions(fakeFx({ options: { fileName: '  ', webhookUrl: '' } }), 0);
+		const options = readOutputOptions(fakeFx({ options: { fileName: '  ', webhookUrl: '' } }), 0, waveSpeed);
 		expect(options.fileName).toBeUndefined();
 		expect(options.webhookUrl).toBeUndefined();
 	});
 
 	test('refuses a webhook URL that is not http(s), naming the option', () => {
-		const failure = catchFailure(() => readOutputOptions(fakeFx({ options: { webhookUrl: 'ftp://example.com/hook' } }), 0));
+		const failure = catchFailure(() => readOutputOptions(fakeFx({ options: { webhookUrl: 'ftp://example.com/hook' } }), 0, waveSpeed));
 		expect(failure.kind).toBe('input');
 		expect(failure.message).toMatch(/^Options > Webhook URL: /);
 	});
 
 	test('refuses a webhook together with inline base64 and says how to fix it', () => {
 		const failure = catchFailure(() =>
-			readOutputOptions(fakeFx({ options: { webhookUrl: 'https://example.com/hook', transfer: 'base64' } }), 0),
+			readOutputOptions(fakeFx({ options: { webhookUrl: 'https://example.com/hook', transfer: 'base64' } }), 0, waveSpeed),
 		);
 		expect(failure.message).toMatch(/Webhook URL cannot be combined with Transfer: Inline Base64/);
 		expect(failure.hint).toMatch(/Download From URL/);
 	});
 
 	test('a bad option value names the option and the range', () => {
-		const failure = catchFailure(() => readOutputOptions(fakeFx({ options: { maxConcurrency: 500 } }), 0));
+		const failure = catchFailure(() => readOutputOptions(fakeFx({ options: { maxConcurrency: 500 } }), 0, waveSpeed));
 		expect(failure.message).toBe('Options > Max Concurrent Requests must be at most 100');
 	});
 });
 
 describe('readItemPlan', () => {
 	test('reads a valid edit item, references in order', () => {
-		const plan = readItemPlan(fakeFx(editParameters, pngBinary), 0, 'edit');
+		const plan = readItemPlan(fakeFx(editParameters, pngBinary), 0, 'edit', waveSpeed);
 		expect(plan).toMatchObject({
 			operation: 'editImage',
 			prompt: 'put it on a marble counter',
@@ -146,26 +147,26 @@ describe('readItemPlan', () => {
 	});
 
 	test('an empty prompt is refused as an input failure with the fix', () => {
-		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, prompt: '' }, pngBinary), 0, 'edit'));
+		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, prompt: '' }, pngBinary), 0, 'edit', waveSpeed));
 		expect(failure.kind).toBe('input');
 		expect(failure.message).toMatch(/is empty\. Describe the image you want/);
 	});
 
 	test('an unsupported aspect ratio names the parameter and lists the values', () => {
-		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, aspectRatio: '5:7' }, pngBinary), 0, 'edit'));
+		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, aspectRatio: '5:7' }, pngBinary), 0, 'edit', waveSpeed));
 		expect(failure.message).toBe('Aspect Ratio "5:7" is not a supported value');
 		expect(failure.hint).toContain('16:9');
 	});
 
 	test('"match" is refused for Generate Image, which has no reference image', () => {
-		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, operation: 'generateImage' }), 0, 'generate'));
+		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, operation: 'generateImage' }), 0, 'generate', waveSpeed));
 		expect(failure.message).toMatch(/"match" needs a reference image/);
 		expect(failure.hint).toMatch(/1:1/);
 	});
 
 	test('a missing binary field lists the fields the item has', () => {
 		const failure = catchFailure(() =>
-			readItemPlan(fakeFx(editParameters, { photo: { data: '', mimeType: 'image/png' } }), 0, 'edit'),
+			readItemPlan(fakeFx(editParameters, { photo: { data: '', mimeType: 'image/png' } }), 0, 'edit', waveSpeed),
 		);
 		expect(failure.message).toBe('Reference image 1: the input item has no binary field "data"');
 		expect(failure.hint).toContain('photo');
@@ -173,29 +174,29 @@ describe('readItemPlan', () => {
 
 	test('a reference URL that is not http(s) names its position', () => {
 		const parameters = { ...editParameters, referenceImages: { image: [{ source: 'url', url: 'file:///tmp/a.png' }] } };
-		const failure = catchFailure(() => readItemPlan(fakeFx(parameters), 0, 'edit'));
+		const failure = catchFailure(() => readItemPlan(fakeFx(parameters), 0, 'edit', waveSpeed));
 		expect(failure.message).toMatch(/^Reference image 1: .*only http and https/);
 	});
 
 	test('more than 16 reference images are refused, saying how many to remove', () => {
 		const image = Array.from({ length: 18 }, () => ({ source: 'url', url: 'https://example.com/a.png' }));
-		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, referenceImages: { image } }), 0, 'edit'));
+		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, referenceImages: { image } }), 0, 'edit', waveSpeed));
 		expect(failure.message).toMatch(/18 reference images/);
 		expect(failure.hint).toBe('Remove 2 of them.');
 	});
 
 	test('no reference image is refused', () => {
-		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, referenceImages: {} }), 0, 'edit'));
+		const failure = catchFailure(() => readItemPlan(fakeFx({ ...editParameters, referenceImages: {} }), 0, 'edit', waveSpeed));
 		expect(failure.message).toMatch(/No reference image/);
 	});
 
 	test('Get Result reads and trims the prediction id', () => {
-		const plan = readItemPlan(fakeFx({ operation: 'getResult', predictionId: '  abc_123-x ', options: {} }), 0, 'edit');
+		const plan = readItemPlan(fakeFx({ operation: 'getResult', predictionId: '  abc_123-x ', options: {} }), 0, 'edit', waveSpeed);
 		expect(plan).toMatchObject({ operation: 'getResult', predictionId: 'abc_123-x', waitForCompletion: true });
 	});
 
 	test.each(['', '../../balance', 'id with spaces'])('Get Result refuses the prediction id %j', (predictionId) => {
-		const failure = catchFailure(() => readItemPlan(fakeFx({ operation: 'getResult', predictionId, options: {} }), 0, 'edit'));
+		const failure = catchFailure(() => readItemPlan(fakeFx({ operation: 'getResult', predictionId, options: {} }), 0, 'edit', waveSpeed));
 		expect(failure.message).toMatch(/Prediction ID/);
 		expect(failure.hint).toMatch(/\$json\.id/);
 	});

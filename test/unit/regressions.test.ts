@@ -2,9 +2,10 @@
 import { readItemPlan } from '../../nodes/shared/params';
 import { outputFileName } from '../../nodes/shared/outputs';
 import { parseRetryAfterMs } from '../../nodes/shared/retry';
-import { describeUrlProblem } from '../../nodes/shared/schemas';
+import { describeUrlProblem } from '../../nodes/shared/urls';
 import { nextPollDelayMs, pollGapMs } from '../../nodes/shared/wait';
-import { WaveSpeedFailure } from '../../nodes/shared/errors';
+import { FailureError } from '../../nodes/shared/errors';
+import { waveSpeed } from '../../nodes/shared/providers/wavespeed';
 
 function fakeFx(parameters: Record<string, unknown>) {
 	return {
@@ -21,11 +22,11 @@ describe('regressions', () => {
 		['x'.repeat(32001), /^Prompt is 32,001 characters long/],
 		['bell\u0007', /^Prompt contains control characters/],
 	])('names the Prompt parameter in its message (%#)', (prompt, message) => {
-		let failure: WaveSpeedFailure | undefined;
+		let failure: FailureError | undefined;
 		try {
-			readItemPlan(fakeFx({ ...generate, prompt }), 0, 'generate');
+			readItemPlan(fakeFx({ ...generate, prompt }), 0, 'generate', waveSpeed);
 		} catch (error) {
-			failure = error as WaveSpeedFailure;
+			failure = error as FailureError;
 		}
 		expect(failure?.failure.message).toMatch(message);
 		expect(failure?.failure.hint).toBe('Change Prompt.');

@@ -1,12 +1,12 @@
+import { submitRequestSchema } from '../../nodes/shared/providers/wavespeed/schemas';
 import {
-	describeUrlProblem,
 	hasControlCharacters,
 	MAX_PROMPT_LENGTH,
 	outputOptionsSchema,
 	promptSchema,
 	referenceImageSchema,
-	submitRequestSchema,
 } from '../../nodes/shared/schemas';
+import { describeUrlProblem } from '../../nodes/shared/urls';
 
 const firstMessage = (result: { success: boolean; error?: { issues: Array<{ message: string }> } }) =>
 	result.success ? undefined : result.error?.issues[0].message;

@@ -1,7 +1,8 @@
 import type { Failure } from '../../nodes/shared/errors';
-import { describeHttpFailure } from '../../nodes/shared/errors';
+import { cancelledFailure } from '../../nodes/shared/errors';
+import { describeHttpFailure } from '../../nodes/shared/providers/wavespeed/errors';
 import { SUBMIT_RATE_LIMIT_RETRY } from '../../nodes/shared/retry';
-import { shouldRetrySubmit, stoppedFailure } from '../../nodes/shared/submit';
+import { shouldRetrySubmit } from '../../nodes/shared/submit';
 import { describeNetworkFailure } from '../../nodes/shared/transport';
 
 describe('shouldRetrySubmit', () => {
@@ -26,8 +27,8 @@ describe('shouldRetrySubmit', () => {
 		['500 server error', describeHttpFailure(500, '', 'submit')],
 		['503 server error', describeHttpFailure(503, 'unavailable', 'submit')],
 		['504 gateway timeout', describeHttpFailure(504, '', 'submit')],
-		['network reset', describeNetworkFailure({ code: 'ECONNRESET' }, 'submit')],
-		['client timeout', describeNetworkFailure({ code: 'ETIMEDOUT' }, 'submit')],
+		['network reset', describeNetworkFailure({ code: 'ECONNRESET' }, 'submit', 'WaveSpeed')],
+		['client timeout', describeNetworkFailure({ code: 'ETIMEDOUT' }, 'submit', 'WaveSpeed')],
 		['400 bad request', describeHttpFailure(400, 'invalid aspect_ratio', 'submit')],
 		['401 auth', describeHttpFailure(401, '', 'submit')],
 		['402 balance', describeHttpFailure(402, '', 'submit')],
@@ -40,9 +41,9 @@ describe('shouldRetrySubmit', () => {
 	});
 });
 
-describe('stoppedFailure', () => {
+describe("cancelledFailure('notStarted')", () => {
 	test('says the item did not start because an earlier one failed, and how to go on', () => {
-		const { failure } = stoppedFailure();
+		const { failure } = cancelledFailure('notStarted');
 		expect(failure.kind).toBe('cancelled');
 		expect(failure.message).toMatch(/earlier item failed/);
 		expect(failure.hint).toMatch(/Continue On Fail/);

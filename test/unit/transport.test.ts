@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
 import type { Failure } from '../../nodes/shared/errors';
-import { WaveSpeedFailure } from '../../nodes/shared/errors';
-import { predictionSchema } from '../../nodes/shared/schemas';
+import { FailureError } from '../../nodes/shared/errors';
+import { CLIENT_NAME, CLIENT_VERSION } from '../../nodes/shared/providers/wavespeed/api';
+import { parseEnvelope, readEnvelope } from '../../nodes/shared/providers/wavespeed/envelope';
+import { predictionSchema } from '../../nodes/shared/providers/wavespeed/schemas';
 import type { RawResponse } from '../../nodes/shared/transport';
-import { CLIENT_NAME, CLIENT_VERSION, describeNetworkFailure, describeZod, isTransient, parseEnvelope, parseJsonBody, readEnvelope } from '../../nodes/shared/transport';
+import { describeNetworkFailure, describeZod, isTransient, parseJsonBody } from '../../nodes/shared/transport';
 
 const response = (status: number, body: unknown, headers: Record<string, string> = {}): RawResponse => ({ status, headers, body });
 const predictionData = { id: 'pred-1', model: 'openai/gpt-image-2/edit', status: 'created', outputs: [], urls: { get: 'https://x/result' } };
@@ -63,8 +65,8 @@ describe('parseEnvelope / readEnvelope', () => {
 		expect(failure.message).toContain('Invalid API key');
 	});
 
-	test('readEnvelope throws the failure as a WaveSpeedFailure', () => {
-		expect(() => readEnvelope(response(200, envelope(500, null, 'oops')), predictionSchema, 'result')).toThrow(WaveSpeedFailure);
+	test('readEnvelope throws the failure as a FailureError', () => {
+		expect(() => readEnvelope(response(200, envelope(500, null, 'oops')), predictionSchema, 'result')).toThrow(FailureError);
 	});
 
 	test('an HTTP error with the usual envelope surfaces its message', () => {
@@ -170,7 +172,7 @@ describe('isTransient', () => {
 
 describe('describeNetworkFailure', () => {
 	test('on submit says the request was not resent because it could bill twice', () => {
-		const failure = describeNetworkFailure({ code: 'ECONNRESET' }, 'submit');
+		const failure = describeNetworkFailure({ code: 'ECONNRESET' }, 'submit', 'WaveSpeed');
 		expect(failure.kind).toBe('network');
 		expect(failure.message).toBe('Could not reach WaveSpeed (ECONNRESET)');
 		expect(failure.hint).toMatch(/not submitted again/);
@@ -178,14 +180,14 @@ describe('describeNetworkFailure', () => {
 	});
 
 	test('on a free request suggests checking the network and the Base URL', () => {
-		const failure = describeNetworkFailure({ code: 'ECONNREFUSED' }, 'result');
+		const failure = describeNetworkFailure({ code: 'ECONNREFUSED' }, 'result', 'WaveSpeed');
 		expect(failure.hint).toMatch(/network connection/);
 		expect(failure.hint).toMatch(/Base URL/);
 	});
 
 	test('finds the code in a nested cause', () => {
 		const error = new Error('fetch failed', { cause: { code: 'ETIMEDOUT' } });
-		expect(describeNetworkFailure(error, 'result').message).toBe('Could not reach WaveSpeed (ETIMEDOUT)');
+		expect(describeNetworkFailure(error, 'result', 'WaveSpeed').message).toBe('Could not reach WaveSpeed (ETIMEDOUT)');
 	});
 
 	test('never includes anything from the error but its code: no headers, URL or message', () => {
@@ -195,7 +197,7 @@ describe('describeNetworkFailure', () => {
 			request: { _header: 'Authorization: Bearer secret' },
 		});
 		for (const phase of ['submit', 'result', 'upload', 'balance'] as const) {
-			const text = JSON.stringify(describeNetworkFailure(error, phase));
+			const text = JSON.stringify(describeNetworkFailure(error, phase, 'WaveSpeed'));
 			expect(text).not.toContain('secret');
 			expect(text).not.toContain('Bearer');
 			expect(text).not.toContain('pw@');
@@ -204,14 +206,14 @@ describe('describeNetworkFailure', () => {
 	});
 
 	test('ignores a "code" that is not an error code (e.g. a message) and leaves it out', () => {
-		const failure = describeNetworkFailure({ code: 'Bearer secret-token', message: 'Bearer secret-token' }, 'result');
+		const failure = describeNetworkFailure({ code: 'Bearer secret-token', message: 'Bearer secret-token' }, 'result', 'WaveSpeed');
 		expect(failure.message).toBe('Could not reach WaveSpeed');
 		expect(JSON.stringify(failure)).not.toContain('secret');
 	});
 
 	test('copes with an error that is not an object', () => {
-		expect(describeNetworkFailure(undefined, 'result').message).toBe('Could not reach WaveSpeed');
-		expect(describeNetworkFailure('Bearer secret', 'result').message).toBe('Could not reach WaveSpeed');
+		expect(describeNetworkFailure(undefined, 'result', 'WaveSpeed').message).toBe('Could not reach WaveSpeed');
+		expect(describeNetworkFailure('Bearer secret', 'result', 'WaveSpeed').message).toBe('Could not reach WaveSpeed');
 	});
 });
 

@@ -1,34 +1,29 @@
-import { WaveSpeedFailure } from '../../nodes/shared/errors';
-import { predictionSchema } from '../../nodes/shared/schemas';
+import { FailureError, withPredictionId } from '../../nodes/shared/errors';
+import { jobState, toJob } from '../../nodes/shared/providers/wavespeed/api';
+import { predictionSchema } from '../../nodes/shared/providers/wavespeed/schemas';
 import {
 	assertSucceeded,
 	CompletionEstimator,
 	durationSample,
 	estimatorFor,
 	ESTIMATE_MARGIN_MS,
-	isSuccess,
-	isTerminal,
 	nextPollDelayMs,
 	pollGapMs,
-	withPredictionId,
 } from '../../nodes/shared/wait';
 
-const prediction = (fields: Record<string, unknown>) => predictionSchema.parse({ id: 'pred-1', status: 'completed', ...fields });
+const prediction = (fields: Record<string, unknown>) => toJob(predictionSchema.parse({ id: 'pred-1', status: 'completed', ...fields }));
 
-describe('isTerminal / isSuccess', () => {
+describe('jobState', () => {
 	test.each(['completed', 'succeeded'])('%s ends the wait successfully', (status) => {
-		expect(isTerminal(status)).toBe(true);
-		expect(isSuccess(status)).toBe(true);
+		expect(jobState(status)).toBe('succeeded');
 	});
 
 	test.each(['failed', 'cancelled', 'canceled', 'timeout', 'deleted'])('%s ends the wait without success', (status) => {
-		expect(isTerminal(status)).toBe(true);
-		expect(isSuccess(status)).toBe(false);
+		expect(jobState(status)).toBe('failed');
 	});
 
 	test.each(['created', 'processing', 'queued', 'starting', 'something-new', ''])('%j is still running (unknown statuses are not terminal)', (status) => {
-		expect(isTerminal(status)).toBe(false);
-		expect(isSuccess(status)).toBe(false);
+		expect(jobState(status)).toBe('running');
 	});
 });
 
@@ -46,8 +41,8 @@ describe('assertSucceeded', () => {
 		} catch (error) {
 			thrown = error;
 		}
-		expect(thrown).toBeInstanceOf(WaveSpeedFailure);
-		const { failure } = thrown as WaveSpeedFailure;
+		expect(thrown).toBeInstanceOf(FailureError);
+		const { failure } = thrown as FailureError;
 		expect(failure).toMatchObject({ kind: 'task', predictionId: 'pred-42', status: 'failed', taskCode: 1402 });
 		expect(failure.message).toContain('could not download image');
 		expect(failure.hint).toMatch(/public/);
@@ -59,16 +54,16 @@ describe('assertSucceeded', () => {
 });
 
 describe('withPredictionId', () => {
-	test('adds the prediction id to a WaveSpeed failure that has none', () => {
-		const error = new WaveSpeedFailure({ kind: 'network', message: 'reset', hint: 'h' });
-		const result = withPredictionId(error, 'pred-7', 'processing') as WaveSpeedFailure;
+	test('adds the prediction id to a failure that has none', () => {
+		const error = new FailureError({ kind: 'network', message: 'reset', hint: 'h' });
+		const result = withPredictionId(error, 'pred-7', 'processing') as FailureError;
 		expect(result.failure.predictionId).toBe('pred-7');
 		expect(result.failure.status).toBe('processing');
 	});
 
 	test('keeps an id that is already there', () => {
-		const error = new WaveSpeedFailure({ kind: 'task', message: 'x', hint: 'h', predictionId: 'original' });
-		expect((withPredictionId(error, 'other') as WaveSpeedFailure).failure.predictionId).toBe('original');
+		const error = new FailureError({ kind: 'task', message: 'x', hint: 'h', predictionId: 'original' });
+		expect((withPredictionId(error, 'other') as FailureError).failure.predictionId).toBe('original');
 	});
 
 	test('passes any other error through untouched', () => {

@@ -1,0 +1,103 @@
+/**
+ * The JSON of every output item, one builder per shape: pending (not waited for), finished (with its images), and
+ * error (Continue On Fail). README's "Output" section documents these shapes.
+ */
+import type { Failure } from './errors';
+import { describeFailureText, redactSecrets } from './errors';
+import type { OutputImage } from './outputs';
+import { classifyOutput } from './outputs';
+import type { Job } from './providers/provider';
+
+/** Don't Wait, or Get Result without waiting: the id and where to fetch the result. */
+export type PendingItemJson = {
+	id: string;
+	model: string;
+	status: string;
+	resultUrl: string;
+	createdAt: string | null;
+};
+
+/** One stored image of a finished item. */
+export type ImageJson = {
+	binaryField: string;
+	fileName: string | null;
+	mimeType: string;
+	width: number | null;
+	height: number | null;
+	fileSize: number;
+};
+
+export type FinishedItemJson = {
+	id: string;
+	model: string;
+	status: string;
+	/** Output URLs; left out when every output came inline (it is in the binary). */
+	outputs?: string[];
+	resultUrl: string;
+	nsfw: boolean[];
+	inferenceMs: number | null;
+	createdAt: string | null;
+	/** Present when the images were stored as binary. */
+	images?: ImageJson[];
+};
+
+/** Under Continue On Fail: every input yields one output, failures included. */
+export type ErrorItemJson = {
+	error: string;
+	description: string;
+	code: number | null;
+	kind: string;
+	httpCode: number | null;
+	predictionId: string | null;
+	status: string | null;
+};
+
+export function pendingJson(job: Job, resultUrl: string): PendingItemJson {
+	return { id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt };
+}
+
+/** Only URL outputs are repeated in JSON; inline base64 would bloat every item. */
+export function urlOutputs(job: Job): string[] {
+	return job.outputs.filter((o) => classifyOutput(o).type === 'url');
+}
+
+export function finishedJson(job: Job, resultUrl: string, images?: ImageJson[]): FinishedItemJson {
+	const urls = urlOutputs(job);
+	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
+	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
+	const json: FinishedItemJson = {
+		id: job.id,
+		model: job.model,
+		status: job.status,
+		...outputs,
+		resultUrl,
+		nsfw: job.nsfw,
+		inferenceMs: job.inferenceMs,
+		createdAt: job.createdAt,
+	};
+	if (images) json.images = images;
+	return json;
+}
+
+export function imageJson(field: string, image: OutputImage): ImageJson {
+	return {
+		binaryField: field,
+		fileName: image.binary.fileName ?? null,
+		mimeType: image.binary.mimeType,
+		width: image.size?.width ?? null,
+		height: image.size?.height ?? null,
+		fileSize: image.bytes,
+	};
+}
+
+export function errorJson(failure: Failure, itemIndex: number, secrets: string[] = []): ErrorItemJson {
+	return {
+		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),
+		description: redactSecrets(describeFailureText(failure), secrets),
+		code: failure.taskCode ?? null,
+		kind: failure.kind,
+		httpCode: failure.httpCode ?? null,
+		predictionId: failure.predictionId ?? null,
+		status: failure.status ?? null,
+	};
+}

@@ -1,0 +1,97 @@
+/**
+ * The provider port: what a seller of GPT Image 2 must answer so the neutral pipeline can use it.
+ * A provider describes one request and reads one answer; it never loops, waits or retries. Every money rule
+ * (submit once, retry only what created nothing, keep the prediction id) lives in the neutral code that calls it.
+ */
+import type { IHttpRequestMethods } from 'n8n-workflow';
+
+import type { Failure } from '../errors';
+import type { ImageBytes } from '../imageFormat';
+import type { NodeKind } from '../kinds';
+import type { AspectRatio, ImageSettings, OutputFormat, Resolution } from '../schemas';
+import type { ApiClient, RawResponse } from '../transport';
+
+export type ProviderId = 'wavespeed';
+
+/** What a provider can do; the node refuses the rest before any request. */
+export interface ProviderCapabilities {
+	syncMode: boolean;
+	inlineBase64: boolean;
+	webhooks: boolean;
+	maxReferenceImages: number;
+	outputFormats: readonly OutputFormat[];
+	aspectRatios: readonly AspectRatio[];
+	resolutions: readonly Resolution[];
+}
+
+/** One task, in the node's words. */
+export interface JobRequest {
+	kind: NodeKind;
+	prompt: string;
+	/** Reference images as URLs the provider can fetch (binaries were uploaded first), in order. */
+	imageUrls: string[];
+	settings: ImageSettings;
+	inlineBase64: boolean;
+	webhookUrl?: string;
+}
+
+/** One request to the provider's API, relative to the credential's Base URL. */
+export interface ApiCall {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: Record<string, string>;
+	body?: unknown;
+}
+
+export type JobState = 'running' | 'succeeded' | 'failed';
+
+/** A prediction, whatever the provider calls its fields. */
+export interface Job {
+	id: string;
+	model: string;
+	state: JobState;
+	/** The provider's own status word, shown to the user. */
+	status: string;
+	/** URLs or raw base64 strings. */
+	outputs: string[];
+	/** One flag per output. */
+	nsfw: boolean[];
+	inferenceMs: number | null;
+	createdAt: string | null;
+	/** The provider's own link to the result, when the answer carried one. */
+	resultUrl?: string;
+	/** Why it failed, when state is 'failed'. */
+	failure?: Failure;
+}
+
+/**
+ * What a submit answer means for money: accepted (a task exists), refused (nothing was created: safe to send again
+ * if the reason passes, e.g. a rate limit), or ambiguous (a task may exist: never send again).
+ */
+export type SubmitAnswer =
+	| { type: 'accepted'; job: Job }
+	| { type: 'refused'; failure: Failure }
+	| { type: 'ambiguous'; failure: Failure };
+
+export type ResultAnswer = { ok: true; job: Job } | { ok: false; failure: Failure };
+
+export interface Provider {
+	id: ProviderId;
+	/** The seller's name in messages and hints. */
+	label: string;
+	credentialName: string;
+	/** The credential's Base URL when the user left it empty. */
+	defaultBaseUrl: string;
+	capabilities: ProviderCapabilities;
+	/** Headers sent with every API request (attribution); never the key, which n8n adds. */
+	headers: Record<string, string>;
+
+	submitCall(request: JobRequest): ApiCall;
+	readSubmit(response: RawResponse): SubmitAnswer;
+	resultCall(predictionId: string): ApiCall;
+	readResult(response: RawResponse): ResultAnswer;
+	/** Where a pending prediction can be fetched, for items that do not wait. */
+	resultUrl(baseUrl: string, predictionId: string): string;
+	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
+	upload(client: ApiClient, image: ImageBytes): Promise<string>;
+}

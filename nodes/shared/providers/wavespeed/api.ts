@@ -1,0 +1,89 @@
+/** WaveSpeed's requests and answers for GPT Image 2: what a submit and a result look like on the wire. */
+import type { Failure } from '../../errors';
+import type { RawResponse } from '../../transport';
+import type { ApiCall, Job, JobRequest, JobState, ResultAnswer, SubmitAnswer } from '../provider';
+import { describeTaskFailure } from './errors';
+import { parseEnvelope } from './envelope';
+import type { Prediction, SubmitRequest } from './schemas';
+import { MODELS, predictionSchema, submitRequestSchema } from './schemas';
+
+/** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
+export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
+export const CLIENT_VERSION = '0.1.0';
+
+const SUCCESS = new Set(['completed', 'succeeded']);
+const TERMINAL_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'timeout', 'deleted']);
+
+/** Unknown statuses count as still running until the caller's deadline. */
+export function jobState(status: string): JobState {
+	if (SUCCESS.has(status)) return 'succeeded';
+	if (TERMINAL_FAILURES.has(status)) return 'failed';
+	return 'running';
+}
+
+/** The documented body, built from validated values only; 'match' means: let WaveSpeed take the first image's ratio. */
+export function buildSubmitBody(request: JobRequest): SubmitRequest {
+	const body: SubmitRequest = {
+		prompt: request.prompt,
+		resolution: request.settings.resolution,
+		quality: request.settings.quality,
+		output_format: request.settings.outputFormat,
+		enable_sync_mode: request.settings.waitMode === 'sync',
+		enable_base64_output: request.inlineBase64,
+	};
+	if (request.kind === 'edit') body.images = request.imageUrls;
+	if (request.settings.aspectRatio !== 'match') body.aspect_ratio = request.settings.aspectRatio;
+	return body;
+}
+
+export function submitCall(request: JobRequest): ApiCall {
+	return {
+		method: 'POST',
+		path: `/api/v3/${MODELS[request.kind]}`,
+		// The webhook is a query parameter on WaveSpeed, not a body field.
+		qs: request.webhookUrl ? { webhook: request.webhookUrl } : undefined,
+		body: submitRequestSchema.strict().parse(buildSubmitBody(request)),
+	};
+}
+
+export function resultUrl(baseUrl: string, predictionId: string): string {
+	return `${baseUrl}/api/v3/predictions/${encodeURIComponent(predictionId)}/result`;
+}
+
+export function resultCall(predictionId: string): ApiCall {
+	return { method: 'GET', path: `/api/v3/predictions/${encodeURIComponent(predictionId)}/result` };
+}
+
+export function toJob(prediction: Prediction): Job {
+	const state = jobState(prediction.status);
+	const job: Job = {
+		id: prediction.id,
+		model: prediction.model,
+		state,
+		status: prediction.status,
+		outputs: prediction.outputs,
+		nsfw: prediction.has_nsfw_contents,
+		inferenceMs: prediction.timings?.inference ?? prediction.executionTime ?? null,
+		createdAt: prediction.created_at ?? null,
+		resultUrl: prediction.urls?.get || undefined,
+	};
+	if (state === 'failed') job.failure = describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status);
+	return job;
+}
+
+/** Only a definite refusal before acceptance created nothing; a server error or an odd answer may hide a task. */
+function isDefiniteRefusal(failure: Failure): boolean {
+	const code = failure.httpCode ?? 0;
+	return code >= 400 && code < 500 && code !== 408 && failure.kind !== 'malformed';
+}
+
+export function readSubmit(response: RawResponse): SubmitAnswer {
+	const result = parseEnvelope(response, predictionSchema, 'submit');
+	if (result.ok) return { type: 'accepted', job: toJob(result.data) };
+	return isDefiniteRefusal(result.failure) ? { type: 'refused', failure: result.failure } : { type: 'ambiguous', failure: result.failure };
+}
+
+export function readResult(response: RawResponse): ResultAnswer {
+	const result = parseEnvelope(response, predictionSchema, 'result');
+	return result.ok ? { ok: true, job: toJob(result.data) } : result;
+}

@@ -1,0 +1,20 @@
+/** WaveSpeedAI as a provider of GPT Image 2. */
+import type { Provider } from '../provider';
+import { CLIENT_NAME, CLIENT_VERSION, readResult, readSubmit, resultCall, resultUrl, submitCall } from './api';
+import { WAVESPEED_BASE_URL, WAVESPEED_CAPABILITIES } from './capabilities';
+import { uploadImage } from './upload';
+
+export const waveSpeed: Provider = {
+	id: 'wavespeed',
+	label: 'WaveSpeed',
+	credentialName: 'waveSpeedApi',
+	defaultBaseUrl: WAVESPEED_BASE_URL,
+	capabilities: WAVESPEED_CAPABILITIES,
+	headers: { 'X-Client-Name': CLIENT_NAME, 'X-Client-Version': CLIENT_VERSION },
+	submitCall,
+	readSubmit,
+	resultCall,
+	readResult,
+	resultUrl,
+	upload: uploadImage,
+};
