@@ -233,7 +233,9 @@ export async function runExample(name: string, options: RunExampleOptions): Prom
 		if (!waited) problems.push('the execution was never seen waiting for the webhook');
 		if (!delivery) problems.push(`the emulator never called n8n's resume URL ${resumeBase}...; deliveries: ${JSON.stringify(options.emulator.webhookDeliveries.map((d) => d.url))}`);
 		else if (delivery.status !== 200) problems.push(`n8n answered the resume call with ${delivery.status ?? delivery.error}`);
-		if (!data.resultData.runData['Wait for WaveSpeed']) problems.push('the Wait node did not run');
+		for (const wait of workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.wait')) {
+			if (!data.resultData.runData[wait.name]) problems.push(`the Wait node "${wait.name}" did not run`);
+		}
 	}
 	info(`${name}: ${execution.status} in ${seconds(durationMs)}, ${files.length} file(s)${resumedBy ? `, resumed by ${resumedBy.url.replace(/\?.*/, '?…')} (HTTP ${resumedBy.status})` : ''}${problems.length ? `; PROBLEMS:\n      ${problems.join('\n      ')}` : ''}`);
 	return { name, workflowId, executionId: execution.id, status: execution.status, durationMs, files, resumedBy, outputDir, binaryIds, problems };
