@@ -100,10 +100,6 @@ export class N8nRest {
 
 	constructor(readonly baseUrl: string) {}
 
-	get authCookie(): string {
-		return this.cookie;
-	}
-
 	async call<T = unknown>(method: string, route: string, body?: unknown): Promise<T> {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
@@ -134,11 +130,5 @@ export async function setupOwnerAndLogin(baseUrl: string): Promise<N8nRest> {
 	const rest = new N8nRest(baseUrl);
 	await rest.call('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 	info(`owner ${OWNER.email} set up and logged in`);
-	return rest;
-}
-
-export async function login(baseUrl: string): Promise<N8nRest> {
-	const rest = new N8nRest(baseUrl);
-	await rest.call('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 	return rest;
 }
