@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- scenario ...]`: the design's performance targets, measured through the real n8n engine against the
- * emulator. Scenarios: batch, detection, lognormal, cap, overhead, images, memory (all when none is named).
+ * emulator. Scenarios: batch, detection, pacing, lognormal, cap, overhead, images, memory (all when none is named).
  * Every target is a ratio or count inside one run, so a noisy machine shifts both sides of it.
  * Exit code 0 when every target passes, 1 otherwise.
  */
@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ensureBuilt } from '../demo/build';
 import { startEmulator } from '../emulator';
 import type { Figure } from './figures';
 import { failedScenario } from './figures';
@@ -18,6 +17,7 @@ import { batchFigures, IDEAL_MS, runBatch, uploadFigures } from './scenarios/bat
 import { detectionFigures, runLongTasks } from './scenarios/detection';
 import { memoryFigures, runMemory } from './scenarios/memory';
 import { overheadFigures, runOverhead } from './scenarios/overhead';
+import { pacingFigures, runPacing } from './scenarios/pacing';
 import { REAL_IMAGES, realImagesFigures, runRealImages } from './scenarios/realImages';
 import type { Row, Setup } from './scenarios/spread';
 import { capFigures, compare, comparisonRows, formatRows, LOGNORMAL, lognormalFigures, markdownRows, rowOf, runBaseline, setupIdealMs } from './scenarios/spread';
@@ -52,7 +52,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const step = (text: string) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${text}`);
 
 /** Scenarios by name: `npm run bench -- lognormal cap` runs only those. */
-const SCENARIOS = ['batch', 'detection', 'lognormal', 'cap', 'overhead', 'images', 'memory'] as const;
+const SCENARIOS = ['batch', 'detection', 'pacing', 'lognormal', 'cap', 'overhead', 'images', 'memory'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function selectedScenarios(argv: string[]): Set<ScenarioName> {
@@ -132,7 +132,6 @@ async function main(): Promise<void> {
 	const only = selectedScenarios(process.argv.slice(2));
 	const started = Date.now();
 	const startLoad = os.loadavg();
-	ensureBuilt(REPO);
 	console.log(`GPT Image 2 nodes bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`);
 	console.log(`Load average at start: ${load()} (other work on the machine shows up in the figures).`);
 	console.log(`Scenarios: ${[...only].join(', ')}.`);
@@ -141,8 +140,27 @@ async function main(): Promise<void> {
 	await warmUp();
 
 	const results: Results = { figures: [], rows: [], notes: [] };
+	// The pacing scenario waits on a 20/min rate limit for ~2 min: it runs in the background, on its own emulator.
+	const pacing = only.has('pacing') ? settled(runPacing()) : undefined;
+	if (pacing) step('pacing, 40 rows at 20/min (in the background)');
 	await batchAndDetection(only, results);
 	await spreadScenarios(only, results);
+
+	step('waiting for the sequential batch');
+	await sequentialDone;
+	if (pacing) {
+		step('waiting for the pacing scenario');
+		const pacingRun = await pacing;
+		results.figures.push(...(pacingRun instanceof Error ? [failedScenario('pacing', pacingRun)] : pacingFigures(pacingRun)));
+	}
+	// Memory first: a child's lifetime peak RSS can start from this process's, which the real-images scenario grows.
+	if (only.has('memory')) {
+		step('memory, filesystem mode (child process)');
+		const memoryFs = await settled(runMemory('filesystem'));
+		step('memory, default mode (child process)');
+		const memoryDefault = await settled(runMemory('default'));
+		results.figures.push(...(memoryFs instanceof Error ? [failedScenario('memory 20 x 4K, filesystem mode', memoryFs)] : memoryFigures(memoryFs, memoryDefault)));
+	}
 
 	if (only.has('overhead')) {
 		step('overhead, zero latency');
@@ -152,16 +170,6 @@ async function main(): Promise<void> {
 		step(`overhead with real images: ${REAL_IMAGES} unique ~1.6 MB PNGs in and out, filesystem mode (child process)`);
 		results.figures.push(...(await attempt('real images', async () => realImagesFigures(await runRealImages()))));
 	}
-	step('waiting for the sequential batch');
-	await sequentialDone;
-	if (only.has('memory')) {
-		step('memory, filesystem mode (child process)');
-		const memoryFs = await settled(runMemory('filesystem'));
-		step('memory, default mode (child process)');
-		const memoryDefault = await settled(runMemory('default'));
-		results.figures.push(...(memoryFs instanceof Error ? [failedScenario('memory 20 x 4K, filesystem mode', memoryFs)] : memoryFigures(memoryFs, memoryDefault)));
-	}
-
 	const notes = [
 		...results.notes,
 		'Cold = the first batch of a kind (provider, base URL, model, quality, resolution) since n8n started: its first wave is polled blind, every Poll Interval.',
@@ -170,6 +178,8 @@ async function main(): Promise<void> {
 		'Ideal = a perfect scheduler with the same concurrency (with a server cap: the server\'s) and zero lag, from the drawn task times.',
 		'Poller table: every poller on its own emulator with the same seeded task times, run at the same time; plain = submit, sleep, look, download (dev/bench/referencePoller.ts).',
 		'  Node wall time there = the Edit node\'s own execution time (n8n run data); the workflow\'s trigger, rows and file reads before it are n8n\'s.',
+		'Pacing: emulator limited to 20 accepted submits per rolling minute and 2 tasks at once, 3 s tasks, 40 rows,',
+		'  default node settings (Max Concurrent Requests 5); ideal = rows / rate = 120 s; ran alongside the other scenarios.',
 		'Overhead: n8n + the node in a child process after a 50-item warm-up, emulator in this process; in-memory binary mode.',
 		'Memory: RSS of a child process running n8n + the node (emulator in the parent), peak - after a 1-item warm-up;',
 		'  "default mode" is n8n\'s in-memory (base64) mode; n8n 2.x itself defaults to filesystem outside queue mode.',

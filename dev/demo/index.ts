@@ -9,7 +9,6 @@ import type { Emulator } from '../emulator';
 import { startEmulator } from '../emulator';
 import type { RunResult } from '../harness';
 import { runWorkflow } from '../harness';
-import { ensureBuilt } from './build';
 import type { Example } from './examples';
 import { EXAMPLES, exampleNamed, loadExample } from './examples';
 import { runExamplePair } from './pair';
@@ -121,7 +120,6 @@ async function runExample(example: Example, target: Target): Promise<{ rows: Rep
 }
 
 async function main(): Promise<void> {
-	ensureBuilt(REPO);
 	const target = await chooseTarget();
 	const rows: ReportRow[] = [];
 	let allOk = true;

@@ -30,6 +30,8 @@ export interface NewTask {
 	webhook?: string;
 	/** Make the task fail with this code (the 'task-failed' fault). */
 	failWithCode?: number;
+	/** ...and this error text instead of the standard one. */
+	failWithMessage?: string;
 }
 
 class TaskFailure extends Error {
@@ -90,7 +92,7 @@ export class TaskRunner {
 			this.waiting.push(task);
 			this.pump();
 		});
-		this.runWhenStarted(task, spec.failWithCode);
+		this.runWhenStarted(task, spec.failWithCode, spec.failWithMessage);
 		return task;
 	}
 
@@ -128,11 +130,11 @@ export class TaskRunner {
 	}
 
 	/** Registers what happens when the task gets a slot: do the work and wait latencyMs, both in parallel. */
-	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined): void {
+	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined, failWithMessage?: string): void {
 		const generation = this.generation;
 		const signal = this.abort.signal;
 		this.starters.set(task.id, () => {
-			const work = this.work(task, failWithCode, signal).then(
+			const work = this.work(task, failWithCode, signal, failWithMessage).then(
 				(output) => ({ output }),
 				(error: unknown) => ({ error }),
 			);
@@ -150,8 +152,9 @@ export class TaskRunner {
 		task: EmulatedTask,
 		failWithCode: number | undefined,
 		signal: AbortSignal,
+		failWithMessage?: string,
 	): Promise<{ image: Buffer; width: number; height: number; format: OutputFormat }> {
-		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, taskErrorMessage(failWithCode));
+		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, failWithMessage ?? taskErrorMessage(failWithCode));
 		const input = task.input;
 		const prompt = String(input.prompt);
 		const resolution = (input.resolution as Resolution | undefined) ?? '1k';

@@ -59,7 +59,19 @@ export type FaultKind =
 	| 'task-failed'
 	| 'cdn-not-image'
 	| 'cdn-redirect'
-	| 'cdn-huge';
+	| 'cdn-huge'
+	// Submit answers that are neither a clean acceptance nor a refusal (the task is created):
+	| 'numeric-id' // data.id is a number
+	| 'string-code' // code is the string "200"
+	| 'code-in-200' // HTTP 200 whose body says code `envelopeCode` (default 429)
+	| 'unsafe-id' // data.id is `unsafeId` (default "..")
+	// Result (or sync submit) answers of a completed prediction:
+	| 'many-outputs' // `outputCount` outputs (default 1000)
+	| 'huge-base64' // one base64 output of `hugeBytes` decoded bytes (default 101 MiB)
+	| 'private-outputs' // outputs point at `privateUrl`
+	| 'private-ticket' // upload ticket whose PUT URL is `privateUrl`
+	| 'cdn-trickle' // the CDN sends one byte every `trickleMs`
+	| 'http-error'; // an error envelope with `httpStatus` and `message`, before the handler (nothing created)
 
 export interface FaultRule {
 	endpoint: FaultEndpoint;
@@ -78,6 +90,21 @@ export interface FaultRule {
 	hugeBytes?: number;
 	/** Submit only: whether the task is really created before the failure (ambiguous submit). */
 	acceptTask?: boolean;
+	/** 'task-failed': the task's error text instead of the standard one (e.g. one that echoes the key). */
+	taskError?: string;
+	/** 'http-error': status (default 400) and message of the answer; also the message of http429/http5xx. */
+	httpStatus?: number;
+	message?: string;
+	/** 'code-in-200': the code inside the HTTP 200 body (default 429). */
+	envelopeCode?: number;
+	/** 'unsafe-id': the id sent back (default ".."). */
+	unsafeId?: string;
+	/** 'many-outputs': how many (default 1000). */
+	outputCount?: number;
+	/** 'private-outputs' / 'private-ticket': where they point (default the cloud metadata address). */
+	privateUrl?: string;
+	/** 'cdn-trickle': milliseconds between bytes (default 2000). */
+	trickleMs?: number;
 }
 
 export interface RecordedRequest {

@@ -15,7 +15,11 @@ export type PendingItemJson = {
 	status: string;
 	resultUrl: string;
 	createdAt: string | null;
-};
+} & Origin;
+
+/** A prediction paid for earlier: picked up after its result never reached an output, or reused on request. */
+export type Origin = { recovered?: true; reused?: true };
+export type OriginName = keyof Origin;
 
 /** One stored image of a finished item. */
 export type ImageJson = {
@@ -41,7 +45,7 @@ export type FinishedItemJson = {
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];
-};
+} & Origin;
 
 /** Under Continue On Fail: every input yields one output, failures included. */
 export type ErrorItemJson = {
@@ -92,7 +96,7 @@ export function imageJson(field: string, image: OutputImage): ImageJson {
 	};
 }
 
-export function errorJson(failure: Failure, itemIndex: number, secrets: string[] = []): ErrorItemJson {
+export function errorJson(failure: Failure, itemIndex: number, secrets: readonly string[] = []): ErrorItemJson {
 	return {
 		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),
 		description: redactSecrets(describeFailureText(failure), secrets),

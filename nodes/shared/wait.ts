@@ -7,6 +7,7 @@ import type { Sighting, WorkTimes } from './pollSchedule';
 import { learnedSpread, nextLookDelayMs, timeoutCreditMs, workTimeSample } from './pollSchedule';
 import type { Job, Provider } from './providers/provider';
 import { FREE_REQUEST_RETRY } from './retry';
+import { isSafePredictionId } from './schemas';
 import { settle } from './settle';
 import type { FlightView } from './serverSlots';
 import type { ApiTarget } from './transport';
@@ -35,6 +36,14 @@ export interface PollOptions {
 
 /** Reads a prediction once (retrying transient failures, which are free). */
 export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, deadline?: number): Promise<Job> {
+	// Ids come from an answer or from memory; one that could change the URL's path is never sent.
+	if (!isSafePredictionId(id)) {
+		throw new FailureError({
+			kind: 'malformed',
+			message: `The prediction id ${JSON.stringify(id.slice(0, 60))} is not safe to use in a URL`,
+			hint: `Check the Predictions page of your ${provider.label} dashboard for the task.`,
+		});
+	}
 	return await withRetries(
 		fx,
 		FREE_REQUEST_RETRY,
