@@ -142,7 +142,7 @@ export async function importAndRun(rest: N8nRest, workflow: WorkflowFile, timeou
 	return { workflowId: created.id, execution };
 }
 
-async function fileFacts(dir: string): Promise<ExampleRun['files']> {
+export async function fileFacts(dir: string): Promise<ExampleRun['files']> {
 	const files = readdirSync(dir).sort();
 	return await Promise.all(
 		files.map(async (file) => {

@@ -21,6 +21,10 @@ export interface ExampleExpectation {
 	resumesByWebhook?: boolean;
 	/** Also run in queue mode (main + workers + webhook processor). */
 	queueMode?: boolean;
+	/** Submits only: the named example's GPT Image 2 Trigger receives the results and writes the images. */
+	pairedTrigger?: string;
+	/** Started by provider callbacks: runs as part of the example that names it in `pairedTrigger`. */
+	startedByCallbacks?: boolean;
 }
 
 export const EXPECTATIONS: Record<string, ExampleExpectation> = {
@@ -61,6 +65,18 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 		queueMode: true,
 		images: [{ file: 'mug-rainy-window.png', format: 'png', width: 2576, height: 3216 }],
 	},
+	'batch-submit-to-trigger': {
+		imageNode: 'GPT Image 2 Trigger',
+		imageNodeType: 'gptImage2Trigger',
+		pairedTrigger: 'save-images-from-trigger',
+		queueMode: true,
+		images: [
+			{ file: 'SNK-001.png', format: 'png', width: 1248, height: 832 },
+			{ file: 'MUG-014.png', format: 'png', width: 912, height: 1152 },
+			{ file: 'OIL-500.png', format: 'png', width: 832, height: 1248 },
+		],
+	},
+	'save-images-from-trigger': { imageNode: 'GPT Image 2 Trigger', imageNodeType: 'gptImage2Trigger', startedByCallbacks: true, images: [] },
 };
 
 /** Every example file name (without .json) must have expectations; say which one is missing and where to add it. */

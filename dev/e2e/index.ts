@@ -20,7 +20,8 @@ import { startEmulator, type Emulator } from '../emulator';
 import { createAndTestCredential } from './credential';
 import { checkEditor } from './editor';
 import { expectationFor } from './expectations';
-import { copyExampleAssets, exampleNames, runExample, type ExampleRun } from './examples';
+import { copyExampleAssets, exampleNames, type ExampleRun } from './examples';
+import { runAnyExample } from './pair';
 import { info, seconds, step } from './log';
 import { setupOwnerAndLogin, startN8n } from './n8nApp';
 import { buildAndPack, installIntoUserFolder, REPO } from './packageInstall';
@@ -85,7 +86,7 @@ async function main(): Promise<Report> {
 		await phase('examples (single)', async () => {
 			for (const name of names) {
 				single.push(
-					await runExample(name, { rest, n8nDir: path.dirname(path.dirname(toolchain.n8nBin)), emulator: emulator!, credential, inputDir, outputRoot: path.join(filesDir, 'out'), webhookBase: `${main.url}/` }),
+					await runAnyExample(name, { rest, n8nDir: path.dirname(path.dirname(toolchain.n8nBin)), emulator: emulator!, credential, inputDir, outputRoot: path.join(filesDir, 'out'), webhookBase: `${main.url}/` }),
 				);
 			}
 		});

@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { Emulator } from '../emulator';
 import { createAndTestCredential } from './credential';
 import { EXPECTATIONS } from './expectations';
-import { copyExampleAssets, runExample, type ExampleRun } from './examples';
+import { copyExampleAssets, type ExampleRun } from './examples';
+import { runAnyExample } from './pair';
 import { info } from './log';
 import { setupOwnerAndLogin, startN8n, type N8nProcess, type N8nSetup } from './n8nApp';
 import { installIntoUserFolder } from './packageInstall';
@@ -89,7 +90,7 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 		.filter(([, expected]) => expected.queueMode)
 		.map(([name]) => name);
 	for (const name of names) {
-		const run = await runExample(name, {
+		const run = await runAnyExample(name, {
 			rest,
 			n8nDir: path.dirname(path.dirname(options.toolchain.n8nBin)),
 			emulator: options.emulator,

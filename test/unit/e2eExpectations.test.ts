@@ -19,8 +19,10 @@ describe('e2e expectations', () => {
 	});
 
 	it.each(names)('%s: the checked node exists with the expected type', (name) => {
-		const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8')) as { nodes: Array<{ name: string; type: string }> };
-		const { imageNode, imageNodeType, resumesByWebhook } = EXPECTATIONS[name];
+		const { imageNode, imageNodeType, resumesByWebhook, pairedTrigger } = EXPECTATIONS[name];
+		// A submitting example's images are checked in its paired trigger workflow.
+		const file = pairedTrigger ?? name;
+		const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, `${file}.json`), 'utf8')) as { nodes: Array<{ name: string; type: string }> };
 		expect(workflow.nodes.find((n) => n.name === imageNode)?.type).toBe(`n8n-nodes-gpt-image-2.${imageNodeType}`);
 		expect(workflow.nodes.some((n) => n.type === 'n8n-nodes-base.wait')).toBe(Boolean(resumesByWebhook));
 	});
