@@ -34,7 +34,13 @@ export async function runTriggerPair(name: string, expected: ExampleExpectation 
 	const t0 = Date.now();
 
 	const triggerWorkflow = adaptExample(expected.pairedTrigger, { inputDir: options.inputDir, outputDir }, options.credential);
-	const created = await options.rest.call<{ id: string; versionId: string }>('POST', '/workflows', { ...triggerWorkflow, settings: triggerWorkflow.settings ?? {}, pinData: {} });
+	const created = await options.rest.call<{ id: string; versionId: string }>('POST', '/workflows', {
+		name: triggerWorkflow.name,
+		nodes: triggerWorkflow.nodes,
+		connections: triggerWorkflow.connections,
+		settings: triggerWorkflow.settings ?? {},
+		pinData: {},
+	});
 	await options.rest.call('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
 	const trigger = triggerWorkflow.nodes.find((n) => n.type.endsWith('.gptImage2Trigger')) as { webhookId?: string } | undefined;
 	const productionUrl = `${slash(options.webhookBase)}webhook/${trigger?.webhookId ?? ''}/gpt-image-2`;
