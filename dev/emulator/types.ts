@@ -21,12 +21,15 @@ export interface EmulatorConfig {
 	maxUploadBytes: number;
 	/** Mark every output as NSFW in has_nsfw_contents. */
 	nsfw: boolean;
+	/** POST /api/v3/model/pricing: answers a quote from the price table (pricing.ts), is absent (404), or answers oddly. */
+	pricingEndpoint: 'quote' | 'absent' | 'odd';
 }
 
 export type FaultEndpoint =
 	| 'submit'
 	| 'result'
 	| 'balance'
+	| 'pricing'
 	| 'upload-ticket'
 	| 'upload-put'
 	| 'upload-legacy'
@@ -151,6 +154,8 @@ export interface Emulator {
 	readonly tasks: EmulatedTask[];
 	readonly uploads: UploadRecord[];
 	readonly webhookDeliveries: WebhookDelivery[];
+	/** The balance GET /api/v3/balance reports: `balance` minus the price of every task accepted since the last reset. */
+	readonly balanceUsd: number;
 	configure(patch: Partial<EmulatorConfig>): void;
 	injectFault(rule: FaultRule): void;
 	injectRandomFaults(options: RandomFaultOptions): void;
@@ -182,4 +187,5 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	legacyUploadOnly: false,
 	maxUploadBytes: 20 * 1024 * 1024,
 	nsfw: false,
+	pricingEndpoint: 'quote',
 };

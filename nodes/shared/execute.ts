@@ -1,18 +1,23 @@
 /** The path of one item, and of a batch: what both nodes' execute() run. Provider-neutral: the money rules live here. */
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { CostEstimate } from './cost';
+import { itemCost } from './cost';
 import type { Failure } from './errors';
 import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
 import { resolveReferenceImages } from './images';
-import type { ImageJson } from './items';
-import { errorJson, finishedJson, imageJson, pendingJson } from './items';
+import { estimateCostItems, isEstimatePlan } from './estimateCost';
+import type { CostJson, ImageJson } from './items';
+import { costJson, errorJson, finishedJson, imageJson, pendingJson } from './items';
 import type { NodeKind } from './kinds';
 import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './outputs';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
+import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, refuseOverLimits, withSubmittedIds } from './pricing';
 import { readItemPlan } from './params';
 import { DEFAULT_PROVIDER, providerFor } from './providers';
 import type { Job, Provider } from './providers/provider';
 import { runItems } from './runItems';
+import type { Outcome } from './settle';
 import { settle, settleSync } from './settle';
 import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
@@ -20,6 +25,7 @@ import { resolveApiTarget } from './transport';
 import { assertSucceeded, estimatorFor, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
+const optionsOf = (plan: ItemPlan) => (plan.operation === 'estimateCost' ? plan.submit.options : plan.options);
 
 /** Shared by every item of one execute() call. */
 interface BatchContext {
@@ -29,6 +35,9 @@ interface BatchContext {
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
+	/** Each submitted row's estimate, by input index (none for Get Result). */
+	estimates: Array<CostEstimate | undefined>;
+	balance: BalanceGuard;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -40,12 +49,21 @@ export function isToolRun(fx: IExecuteFunctions): boolean {
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
 
+/** The cost fields of an item: the provider's real charge when reported, else the row's estimate; none if neither. */
+function costOf(ctx: BatchContext, itemIndex: number, job: Pick<Job, 'costUsd'>): CostJson | Record<string, never> {
+	const estimate = ctx.estimates[itemIndex];
+	if (estimate) return costJson(itemCost(estimate, job.costUsd));
+	return job.costUsd === undefined ? {} : costJson(itemCost({ usd: job.costUsd, source: 'provider' }, job.costUsd));
+}
+
 function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
 	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
 }
 
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
+	// The balance ran out earlier in this run: nothing more is uploaded or submitted.
+	ctx.balance.check();
 	const started = Date.now();
 	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
@@ -58,7 +76,9 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 		shouldStop: ctx.shouldStop,
 	});
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted)), pairedItem: { item: itemIndex } };
+	if (plan.settings.waitMode === 'none') {
+		return { json: { ...pendingJson(submitted, resultUrlOf(ctx, submitted)), ...costOf(ctx, itemIndex, submitted) }, pairedItem: { item: itemIndex } };
+	}
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
 	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline));
 	if (!finished.ok) throw withPredictionId(finished.error, submitted.id, submitted.status);
@@ -136,7 +156,7 @@ async function finishedItem(ctx: BatchContext, itemIndex: number, job: Job, plan
 		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: finishedJson(job, resultUrl), pairedItem: { item: itemIndex } };
+		return { json: { ...finishedJson(job, resultUrl), ...costOf(ctx, itemIndex, job) }, pairedItem: { item: itemIndex } };
 	}
 	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
@@ -159,7 +179,7 @@ async function finishedItem(ctx: BatchContext, itemIndex: number, job: Job, plan
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: finishedJson(job, resultUrl, images), binary, pairedItem: { item: itemIndex } };
+	return { json: { ...finishedJson(job, resultUrl, images), ...costOf(ctx, itemIndex, job) }, binary, pairedItem: { item: itemIndex } };
 }
 
 /** Runs every input item; one output item (or error item) per input, in input order. */
@@ -184,23 +204,41 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		return [items.map((_, index) => ({ json: errorJson(failure, index), pairedItem: { item: index } }))];
 	}
 
+	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider, api: base.value, plans, continueOnFail })];
+
+	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
+	const costsNothing = NOTHING_RECOVERED;
+	const toPrice = plans.flatMap((plan, index) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' && !costsNothing(index) ? [{ index, plan }] : []));
+	const priced = await priceRows(fx, provider, base.value, kind, toPrice);
+	// Max Cost Per Run is a batch setting: n8n resolves it per item, so it is read once, from the first valid row.
+	const limitUsd = toPrice[0]?.plan.options.maxCostPerRun;
+	const refusal = await refuseOverLimits(fx, provider, base.value, priced, limitUsd);
+	if (refusal) {
+		if (!continueOnFail) throw toNodeError(node, refusal.failure, refusal.index);
+		return [items.map((_, index) => ({ json: errorJson(isPlan(plans[index]) ? refusal.failure : (plans[index] as Failure), index), pairedItem: { item: index } }))];
+	}
+
 	let stopped = false;
-	const ctx: BatchContext = { fx, kind, provider, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped };
+	const balance = new BalanceGuard(provider.label);
+	const estimates = estimatesByIndex(items.length, priced);
+	const ctx: BatchContext = { fx, kind, provider, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped, estimates, balance };
 	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
-	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
+	const firstPlan = plans.find(isPlan);
+	const concurrency = firstPlan ? optionsOf(firstPlan).maxConcurrency : 1;
 
 	const outcomes = await runItems(
 		items.length,
 		async (index) => {
 			const plan = plans[index];
-			if (!isPlan(plan)) throw new FailureError(plan);
+			if (!isPlan(plan) || plan.operation === 'estimateCost') throw new FailureError(plan as Failure);
 			return plan.operation === 'getResult' ? await runGetResult(ctx, index, plan) : await runSubmit(ctx, index, plan);
 		},
 		{
 			concurrency,
 			shouldStop: () => stopped,
-			onFailure: () => {
-				if (!continueOnFail) stopped = true;
+			onFailure: (_index, error) => {
+				// The balance running out stops new submits only: rows already running finish and keep their ids.
+				if (!continueOnFail && !balance.absorbs(error)) stopped = true;
 			},
 		},
 	);
@@ -210,7 +248,8 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		const firstFailure = failed >= 0 ? failed : outcomes.findIndex((o) => o && !o.ok);
 		if (firstFailure >= 0) {
 			const outcome = outcomes[firstFailure] as { ok: false; error: unknown };
-			throw toNodeError(node, asFailure(outcome.error), firstFailure);
+			const failure = asFailure(outcome.error);
+			throw toNodeError(node, balance.exhausted ? withSubmittedIds(failure, submittedIds(outcomes)) : failure, firstFailure);
 		}
 	}
 	fx.getExecutionCancelSignal?.()?.throwIfAborted?.();
@@ -218,7 +257,17 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		outcomes.map((outcome, index) => {
 			if (outcome?.ok) return outcome.value;
 			const failure = outcome ? asFailure(outcome.error) : cancelledFailure('notRun').failure;
-			return { json: errorJson(failure, index), pairedItem: { item: index } };
+			const cost = failure.predictionId && estimates[index] ? costJson(estimates[index]) : {};
+			return { json: { ...errorJson(failure, index), ...cost }, pairedItem: { item: index } };
 		}),
 	];
+}
+
+/** Every task created in this run, by input index: finished items carry their id, later failures theirs. */
+function submittedIds(outcomes: Array<Outcome<INodeExecutionData> | undefined>): Array<{ index: number; id: string }> {
+	return outcomes.flatMap((outcome, index) => {
+		if (!outcome) return [];
+		const id = outcome.ok ? outcome.value.json.id : asFailure(outcome.error).predictionId;
+		return typeof id === 'string' && id ? [{ index, id }] : [];
+	});
 }

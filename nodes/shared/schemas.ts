@@ -91,6 +91,8 @@ export const outputOptionsSchema = z.object({
 		.max(BOUNDS.maxConcurrency.max, `must be at most ${BOUNDS.maxConcurrency.max}`)
 		.default(5),
 	webhookUrl: z.string().trim().optional(),
+	/** A batch setting: read once per run (pricing.ts), from the first valid row. */
+	maxCostPerRun: z.number().positive('must be more than 0. Remove the option for no limit').finite().optional(),
 });
 export type OutputOptions = z.infer<typeof outputOptionsSchema>;
 
