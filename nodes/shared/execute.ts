@@ -238,7 +238,8 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 			shouldStop: () => stopped,
 			onFailure: (_index, error) => {
 				// The balance running out stops new submits only: rows already running finish and keep their ids.
-				if (!continueOnFail && !balance.absorbs(error)) stopped = true;
+				const balanceRanOut = balance.absorbs(error);
+				if (!continueOnFail && !balanceRanOut) stopped = true;
 			},
 		},
 	);
