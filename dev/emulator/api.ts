@@ -2,7 +2,8 @@
 import { BODY_KINDS, PRE_HANDLER_KINDS, sendFault, submitAcceptsTask, type ConcreteEndpoint } from './faults';
 import { isGone, sendJson } from './http';
 import { syncTimeoutPrediction, toPrediction } from './prediction';
-import { pricingHandler, priceOf } from './pricing';
+import { priceOf } from './billing';
+import { pricingHandler } from './pricing';
 import { Reply } from './reply';
 import type { Exchange } from './server';
 import type { EmulatorState } from './state';

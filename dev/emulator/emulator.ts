@@ -4,7 +4,7 @@ import { routeApi } from './api';
 import { routeCdn } from './cdn';
 import { FaultBook } from './faults';
 import { toPrediction } from './prediction';
-import { Billing } from './pricing';
+import { Billing } from './billing';
 import { byteSource, newWebhookSecret } from './random';
 import { RateLimiter } from './rateLimit';
 import { createDispatcher } from './references';

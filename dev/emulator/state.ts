@@ -1,7 +1,7 @@
 /** Everything the listeners share: configuration, stores, fault rules and the task runner. */
 import type { Dispatcher } from 'undici';
 import type { FaultBook } from './faults';
-import type { Billing } from './pricing';
+import type { Billing } from './billing';
 import type { RateLimiter } from './rateLimit';
 import type { TaskRunner } from './tasks';
 import type { Timers } from './timers';

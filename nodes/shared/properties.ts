@@ -11,13 +11,7 @@ import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from '.
 import { ASPECT_RATIOS, BOUNDS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from './schemas';
 
 const GET_RESULT_DESCRIPTION = "Fetch a prediction submitted earlier, e.g. with Wait For Result: Don't Wait";
-
-const ESTIMATE_COST: INodePropertyOptions = {
-	name: 'Estimate Cost',
-	value: ESTIMATE_OPERATION,
-	action: 'Estimate the cost of a run',
-	description: 'Check every row like a real run and price it, without creating any task (nothing is billed)',
-};
+const ESTIMATE_COST_DESCRIPTION = 'Check every row like a real run and price it, without creating any task (nothing is billed)';
 
 export function operationProperty(kind: NodeKind): INodeProperties {
 	if (kind === 'edit') {
@@ -28,7 +22,7 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 			noDataExpression: true,
 			options: [
 				{ name: 'Edit Image', value: 'editImage', action: 'Edit an image', description: 'Edit one or more reference images with a prompt' },
-				ESTIMATE_COST,
+				{ name: 'Estimate Cost', value: ESTIMATE_OPERATION, action: 'Estimate the cost of a run', description: ESTIMATE_COST_DESCRIPTION },
 				{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
 			],
 			default: 'editImage',
@@ -40,7 +34,7 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			ESTIMATE_COST,
+			{ name: 'Estimate Cost', value: ESTIMATE_OPERATION, action: 'Estimate the cost of a run', description: ESTIMATE_COST_DESCRIPTION },
 			{ name: 'Generate Image', value: 'generateImage', action: 'Generate an image', description: 'Create an image from a prompt' },
 			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
 		],

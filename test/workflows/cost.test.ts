@@ -1,7 +1,7 @@
 /** Money you can see and cap: estimates on items, Estimate Cost, Max Cost Per Run, and the balance, through the engine. */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { PRICE_TABLE } from '../../dev/emulator/pricing';
+import { PRICE_TABLE } from '../../dev/emulator/billing';
 import type { RunResult } from '../../dev/harness';
 import { chain, editNode, generateNode, makeImages, manualTrigger, readFile, rows, useTestBed } from './helpers';
 
