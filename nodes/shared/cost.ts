@@ -80,8 +80,8 @@ export function formulaEstimate(input: CostInput, pricing: FormulaPricing): Cost
 	return { usd: formulaUsd(input, pricing), source: 'formula' };
 }
 
-/** The figure an item shows: the provider's real charge when it reported one, otherwise the estimate. */
-export function itemCost(estimate: CostEstimate, reportedUsd: number | undefined): CostEstimate {
+/** The figure an item shows: the provider's real charge when it reported one, otherwise the estimate (if any). */
+export function itemCost(estimate: CostEstimate | undefined, reportedUsd: number | undefined): CostEstimate | undefined {
 	return reportedUsd === undefined ? estimate : { usd: roundUsd(reportedUsd), source: 'provider' };
 }
 

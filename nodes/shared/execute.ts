@@ -12,8 +12,9 @@ import { costJson, errorJson, finishedJson, imageJson, pendingJson } from './ite
 import type { NodeKind } from './kinds';
 import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './outputs';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
-import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, refuseOverLimits, withSubmittedIds } from './pricing';
 import { readItemPlan } from './params';
+import { checkReferenceBytes } from './preflight';
+import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, refuseOverLimits, withSubmittedIds } from './pricing';
 import { DEFAULT_PROVIDER, providerFor } from './providers';
 import type { Job, Provider } from './providers/provider';
 import { runItems } from './runItems';
@@ -51,9 +52,8 @@ const SYNC_POST_TIMEOUT_MS = 150_000;
 
 /** The cost fields of an item: the provider's real charge when reported, else the row's estimate; none if neither. */
 function costOf(ctx: BatchContext, itemIndex: number, job: Pick<Job, 'costUsd'>): CostJson | Record<string, never> {
-	const estimate = ctx.estimates[itemIndex];
-	if (estimate) return costJson(itemCost(estimate, job.costUsd));
-	return job.costUsd === undefined ? {} : costJson(itemCost({ usd: job.costUsd, source: 'provider' }, job.costUsd));
+	const cost = itemCost(ctx.estimates[itemIndex], job.costUsd);
+	return cost ? costJson(cost) : {};
 }
 
 function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
@@ -194,6 +194,8 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		const plan = settleSync(() => readItemPlan(fx, index, kind, provider));
 		return plan.ok ? plan.value : asFailure(plan.error);
 	});
+	// Reference binaries are read and checked too (no upload): a broken file is refused before any request.
+	await checkReferenceBytes(fx, plans);
 	const firstInvalid = plans.findIndex((p) => !isPlan(p));
 	if (firstInvalid >= 0 && !continueOnFail) throw toNodeError(node, plans[firstInvalid] as Failure, firstInvalid);
 
@@ -204,11 +206,13 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		return [items.map((_, index) => ({ json: errorJson(failure, index), pairedItem: { item: index } }))];
 	}
 
-	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider, api: base.value, plans, continueOnFail })];
+	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider, api: base.value, plans })];
 
 	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
 	const costsNothing = NOTHING_RECOVERED;
-	const toPrice = plans.flatMap((plan, index) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' && !costsNothing(index) ? [{ index, plan }] : []));
+	const toPrice = plans.flatMap((plan, index) =>
+		isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' && !costsNothing(index) ? [{ index, plan }] : [],
+	);
 	const priced = await priceRows(fx, provider, base.value, kind, toPrice);
 	// Max Cost Per Run is a batch setting: n8n resolves it per item, so it is read once, from the first valid row.
 	const limitUsd = toPrice[0]?.plan.options.maxCostPerRun;

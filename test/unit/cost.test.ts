@@ -76,6 +76,9 @@ describe('totals and item figures', () => {
 	test("the provider's real charge replaces the estimate", () => {
 		expect(itemCost({ usd: 0.06, source: 'formula' }, undefined)).toEqual({ usd: 0.06, source: 'formula' });
 		expect(itemCost({ usd: 0.06, source: 'formula' }, 0.0531)).toEqual({ usd: 0.0531, source: 'provider' });
+		// Get Result: no estimate of this run, but a reported charge still shows.
+		expect(itemCost(undefined, 0.05)).toEqual({ usd: 0.05, source: 'provider' });
+		expect(itemCost(undefined, undefined)).toBeUndefined();
 	});
 
 	test.each([
