@@ -167,6 +167,21 @@ describe('GPT Image 2: money you can see and cap', () => {
 		});
 	});
 
+	it('a real run checks every row\'s reference bytes before its first request: a broken file in row 1 costs row 0 nothing', async () => {
+		const result = await bed.run(
+			chain(
+				manualTrigger(),
+				...rows([{ path: images.red }, { path: images.fake }]),
+				readFile('={{ $json.path }}'),
+				editNode({ prompt: 'on marble', quality: 'low', options: fast }),
+			),
+		);
+
+		expect(result.status).toBe('error');
+		expect(result.error!.message).toMatch(/^Reference image 1: binary field "data" is not an image.*\[item 1\]$/);
+		expect(bed.apiRequests()).toHaveLength(0);
+	});
+
 	describe('Max Cost Per Run', () => {
 		it('a run over the limit is refused before any submit, naming the total, the limit and the most expensive settings', async () => {
 			const result = await bed.run(sheet([row('1k', 'low'), row('4k', 'high'), row('1k', 'medium')], { options: { maxCostPerRun: 0.5 } }));
