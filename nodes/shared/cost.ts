@@ -40,6 +40,8 @@ export interface CostInput {
 	promptLength: number;
 	referenceCount: number;
 	settings: Pick<ImageSettings, 'aspectRatio' | 'resolution' | 'quality'>;
+	/** The size the provider would ask for, when it decides one; otherwise it follows from the settings. */
+	size?: PixelSize;
 }
 
 /** OpenAI's per-quality base for gpt-image-2 output tokens. */
@@ -70,7 +72,7 @@ export function roundUsd(usd: number): number {
 /** The token formula's price for one task, never below the provider's listed floor. */
 export function formulaUsd(input: CostInput, pricing: FormulaPricing): number {
 	const { tokenPrices: prices } = pricing;
-	const output = imageOutputTokens(estimatedSize(input.settings), input.settings.quality) * prices.imageOutputPerMillion;
+	const output = imageOutputTokens(input.size ?? estimatedSize(input.settings), input.settings.quality) * prices.imageOutputPerMillion;
 	const text = Math.ceil(input.promptLength / CHARS_PER_TEXT_TOKEN) * (prices.textInputPerMillion ?? 0);
 	const images = input.referenceCount * TOKENS_PER_REFERENCE_IMAGE * (prices.imageInputPerMillion ?? 0);
 	return roundUsd(Math.max(pricing.floorUsd, (output + text + images) / 1_000_000));

@@ -101,7 +101,13 @@ export async function priceRows(
 			quoted !== undefined
 				? { usd: roundUsd(quoted), source: 'quote' }
 				: formulaEstimate(
-						{ kind, promptLength: plan.prompt.length, referenceCount: plan.references.length, settings: plan.settings },
+						{
+							kind,
+							promptLength: plan.prompt.length,
+							referenceCount: plan.references.length,
+							settings: plan.settings,
+							size: provider.pricing.pricedSize?.(kind, plan.settings),
+						},
 						provider.pricing,
 					);
 		priced.push({ index, kind, settings: plan.settings, estimate });

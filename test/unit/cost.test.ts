@@ -13,6 +13,7 @@ import {
 } from '../../nodes/shared/cost';
 import { FailureError } from '../../nodes/shared/errors';
 import { BalanceGuard, withSubmittedIds } from '../../nodes/shared/pricing';
+import { EACHLABS_PRICING } from '../../nodes/shared/providers/eachlabs/pricing';
 import { quoteCall, readBalance, readQuote, WAVESPEED_PRICING } from '../../nodes/shared/providers/wavespeed/pricing';
 import { outputSize } from '../../nodes/shared/sizes';
 import type { RawResponse } from '../../nodes/shared/transport';
@@ -59,6 +60,14 @@ describe('the token formula', () => {
 		const edit: CostInput = { kind: 'edit', promptLength: 400, referenceCount: 2, settings: { aspectRatio: '1:1', resolution: '1k', quality: 'high' } };
 		// 7024 output tokens at $30/M + 100 text tokens at $5/M + 2 x 765 image tokens at $10/M.
 		expect(formulaUsd(edit, tokenPriced)).toBeCloseTo((7024 * 30 + 100 * 5 + 1530 * 10) / 1e6, 4);
+	});
+
+	test('each::labs: its token prices, no floor, and the size it would send when it says one', () => {
+		const edit: CostInput = { kind: 'edit', promptLength: 40, referenceCount: 1, settings: { aspectRatio: '3:2', resolution: '1k', quality: 'low' } };
+		// 10 text tokens at $5/M + 765 image tokens at $10/M + output tokens at $30/M, nothing rounded up to a floor.
+		const input = 10 * 5 + 765 * 10;
+		expect(formulaUsd(edit, EACHLABS_PRICING)).toBeCloseTo((input + imageOutputTokens(outputSize('3:2', '1k'), 'low') * 30) / 1e6, 4);
+		expect(formulaUsd({ ...edit, size: { width: 1536, height: 1024 } }, EACHLABS_PRICING)).toBeCloseTo((input + 158 * 30) / 1e6, 4);
 	});
 
 	test('the size rule matches the one reported size (16:9 at 2k = 2736x1536)', () => {

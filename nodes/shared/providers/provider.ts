@@ -6,6 +6,7 @@
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
 import type { FormulaPricing } from '../cost';
+import type { PixelSize } from '../sizes';
 import type { Failure } from '../errors';
 import type { ImageBytes } from '../imageFormat';
 import type { NodeKind } from '../kinds';
@@ -91,6 +92,8 @@ export interface ProviderPricing extends FormulaPricing {
 	balanceCall?(): ApiCall;
 	/** The balance in USD, or undefined when the answer does not say. */
 	readBalance?(response: RawResponse): number | undefined;
+	/** The pixel size a provider that sends sizes (not ratio and resolution) would ask for; the formula prices that. */
+	pricedSize?(kind: NodeKind, settings: ImageSettings): PixelSize | undefined;
 }
 
 export interface Provider {
