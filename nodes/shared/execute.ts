@@ -14,7 +14,7 @@ import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
 import { checkReferenceBytes } from './preflight';
-import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, refuseOverLimits, withSubmittedIds } from './pricing';
+import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, refuseOverLimits, rowsToPrice, withSubmittedIds } from './pricing';
 import { DEFAULT_PROVIDER, providerFor } from './providers';
 import type { Job, Provider } from './providers/provider';
 import { runItems } from './runItems';
@@ -210,12 +210,11 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 
 	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
 	const costsNothing = NOTHING_RECOVERED;
-	const toPrice = plans.flatMap((plan, index) =>
-		isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' && !costsNothing(index) ? [{ index, plan }] : [],
-	);
+	const submitPlans = plans.map((plan) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' ? plan : undefined));
+	const toPrice = await rowsToPrice(submitPlans, costsNothing);
 	const priced = await priceRows(fx, provider, base.value, kind, toPrice);
 	// Max Cost Per Run is a batch setting: n8n resolves it per item, so it is read once, from the first valid row.
-	const limitUsd = toPrice[0]?.plan.options.maxCostPerRun;
+	const limitUsd = submitPlans.find((plan) => plan !== undefined)?.options.maxCostPerRun;
 	const refusal = await refuseOverLimits(fx, provider, base.value, priced, limitUsd);
 	if (refusal) {
 		if (!continueOnFail) throw toNodeError(node, refusal.failure, refusal.index);

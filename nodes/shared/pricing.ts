@@ -20,10 +20,20 @@ const READ_TIMEOUT_MS = 15_000;
 
 /**
  * Rows recovered or reused from an earlier run cost nothing and are left out of the total.
- * The recovery step answers this per input index; until it exists, every valid row is priced.
+ * The recovery step answers this per input index (it may need the reference bytes, hence a promise); until it
+ * exists, every valid row is priced.
  */
-export type CostsNothing = (index: number) => boolean;
+export type CostsNothing = (index: number, plan: SubmitPlan) => boolean | Promise<boolean>;
 export const NOTHING_RECOVERED: CostsNothing = () => false;
+
+/** The rows a run would pay for: valid submit rows, minus those that cost nothing. */
+export async function rowsToPrice(plans: ReadonlyArray<SubmitPlan | undefined>, costsNothing: CostsNothing): Promise<RowToPrice[]> {
+	const rows: RowToPrice[] = [];
+	for (const [index, plan] of plans.entries()) {
+		if (plan && !(await costsNothing(index, plan))) rows.push({ index, plan });
+	}
+	return rows;
+}
 
 /** Quotes by provider, Base URL and settings: two accounts' hosts or two providers never share a price. */
 const quoteCache = new Map<string, number>();

@@ -12,7 +12,8 @@ import {
 	runTotalUsd,
 } from '../../nodes/shared/cost';
 import { FailureError } from '../../nodes/shared/errors';
-import { BalanceGuard, withSubmittedIds } from '../../nodes/shared/pricing';
+import type { SubmitPlan } from '../../nodes/shared/params';
+import { BalanceGuard, NOTHING_RECOVERED, rowsToPrice, withSubmittedIds } from '../../nodes/shared/pricing';
 import { EACHLABS_PRICING } from '../../nodes/shared/providers/eachlabs/pricing';
 import { quoteCall, readBalance, readQuote, WAVESPEED_PRICING } from '../../nodes/shared/providers/wavespeed/pricing';
 import { outputSize } from '../../nodes/shared/sizes';
@@ -124,6 +125,13 @@ describe('Max Cost Per Run and balance decisions', () => {
 		expect(checkBalance(rows, undefined)).toEqual({ ok: true });
 		expect(checkBalance(rows, 2)).toEqual({ ok: true });
 		expect(checkBalance(rows, 1.5)).toMatchObject({ ok: false, totalUsd: 1.59, limitUsd: 1.5 });
+	});
+
+	test('rows that cost nothing (recovered from an earlier run) are not priced; invalid rows neither', async () => {
+		const plan = { operation: 'generateImage' } as SubmitPlan;
+		const plans = [plan, undefined, plan, plan];
+		expect((await rowsToPrice(plans, NOTHING_RECOVERED)).map((r) => r.index)).toEqual([0, 2, 3]);
+		expect((await rowsToPrice(plans, async (index) => index === 2)).map((r) => r.index)).toEqual([0, 3]);
 	});
 
 	test('the balance guard: a refusal for balance stops new rows; a failure of a created task does not', () => {
