@@ -1,6 +1,6 @@
 /**
  * The Estimate Cost operation: every row was checked exactly as a real run checks it (parameters, then the
- * reference binaries' bytes: execute.ts and preflight.ts) and is priced here. Nothing billable is sent: no upload,
+ * first bytes of its binary references: execute.ts) and is priced here. Nothing billable is sent: no upload,
  * no submit; a quote and a balance read are free.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -40,7 +40,7 @@ export interface EstimateBatch {
 	kind: NodeKind;
 	provider: Provider;
 	api: ApiTarget;
-	/** Already validated, reference bytes included (preflight.ts): failures here are Continue On Fail rows. */
+	/** Already validated, reference bytes included (execute.ts): failures here are Continue On Fail rows. */
 	plans: Array<ItemPlan | Failure>;
 }
 

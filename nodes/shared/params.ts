@@ -10,11 +10,13 @@ import type { Provider } from './providers/provider';
 import { SUBMIT_OPERATION } from './kinds';
 import type { ImageSettings, OutputOptions, ReferenceImage } from './schemas';
 import {
+	ASPECT_RATIOS,
 	imageSettingsSchema,
 	MAX_REFERENCE_IMAGES,
 	outputOptionsSchema,
 	promptSchema,
 	referenceImageSchema,
+	REMOVED_ASPECT_RATIOS,
 } from './schemas';
 import { describeUrlProblem } from './urls';
 
@@ -56,6 +58,7 @@ const LABELS: Record<string, string> = {
 	pollInterval: 'Options > Poll Interval',
 	timeout: 'Options > Timeout',
 	maxConcurrency: 'Options > Max Concurrent Requests',
+	reuseWithinHours: 'Options > Reuse Earlier Results (Hours)',
 	webhookUrl: 'Options > Webhook URL',
 	maxCostPerRun: 'Options > Max Cost Per Run (USD)',
 };
@@ -71,6 +74,12 @@ const ALLOWED_VALUES: Record<string, readonly string[]> = {
 export function describeIssue(issue: z.ZodIssue, received?: unknown): { message: string; hint: string } {
 	const key = String(issue.path[issue.path.length - 1] ?? '');
 	const label = LABELS[key] ?? key;
+	if (key === 'aspectRatio' && (REMOVED_ASPECT_RATIOS as readonly unknown[]).includes(received)) {
+		return {
+			message: `Aspect Ratio "${String(received)}" is no longer offered`,
+			hint: `WaveSpeed's current model pages list only ${ASPECT_RATIOS.join(', ')}; a ratio the server ignores would bill an image of the wrong shape. Open the node and pick one of those (or Match First Image when editing).`,
+		};
+	}
 	if (issue.code === 'invalid_enum_value' || (issue.code === 'invalid_type' && ALLOWED_VALUES[key])) {
 		const allowed = ALLOWED_VALUES[key] ?? [];
 		return {
@@ -112,6 +121,7 @@ export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number, prov
 		timeout: numeric(raw.timeout),
 		maxConcurrency: numeric(raw.maxConcurrency),
 		maxCostPerRun: numeric(raw.maxCostPerRun),
+		reuseWithinHours: numeric(raw.reuseWithinHours),
 	});
 	if (options.webhookUrl) {
 		const problem = describeUrlProblem(options.webhookUrl);

@@ -192,13 +192,3 @@ export class BalanceGuard {
 		});
 	}
 }
-
-/** The balance ran out: the error also names every task that was already created, so none is paid for twice. */
-export function withSubmittedIds(failure: Failure, submitted: ReadonlyArray<{ index: number; id: string }>): Failure {
-	if (submitted.length === 0) return failure;
-	const list = submitted.map(({ index, id }) => `${id} [item ${index}]`).join(', ');
-	return {
-		...failure,
-		hint: `${failure.hint} Tasks already created in this run (fetch them with Get Result instead of running them again): ${list}.`,
-	};
-}

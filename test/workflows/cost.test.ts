@@ -255,8 +255,8 @@ describe('GPT Image 2: money you can see and cap', () => {
 			expect(bed.submits()).toHaveLength(3);
 			// The rows already running were waited for, not abandoned.
 			expect(tasks.every((t) => t.status === 'completed' && t.polls > 0)).toBe(true);
-			for (const task of tasks) expect(result.error!.description).toContain(task.id);
-			expect(result.error!.description).toMatch(/fetch them with Get Result instead of running them again/);
+			for (const task of tasks) expect(result.error!.description).toMatch(new RegExp(`item \\d: ${task.id} \\(done\\)`));
+			expect(result.error!.description).toMatch(/Predictions already submitted in this run: .*Get Result/);
 		});
 	});
 });
