@@ -19,7 +19,7 @@ import { SubmitPacer } from './pacing';
 import { PaidWork } from './paidWork';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
-import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, refuseOverLimits, rowsToPrice } from './pricing';
+import { BalanceGuard, estimatesByIndex, priceRows, recoveredFromMemory, refuseOverLimits, rowsToPrice } from './pricing';
 import { DEFAULT_PROVIDER, providerFor } from './providers';
 import type { Sighting, TaskKind } from './pollSchedule';
 import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
@@ -78,7 +78,7 @@ function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): str
 }
 
 /** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
-function fingerprintOf(ctx: BatchContext, request: JobRequest, references: PreparedReference[]): string {
+function fingerprintOf(ctx: Pick<BatchContext, 'provider' | 'api'>, request: JobRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
 	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
 	const call = ctx.provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
@@ -93,6 +93,12 @@ function fingerprintOf(ctx: BatchContext, request: JobRequest, references: Prepa
 	});
 }
 
+/** The request a row sends, before its references are uploaded (recovery and pricing fingerprint this). */
+function jobRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean): JobRequest {
+	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !asTool;
+	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+}
+
 /** Whether a failure means the prediction itself failed on the server or is gone: then it is paid for again. */
 function isDeadPrediction(error: unknown): boolean {
 	return error instanceof FailureError && (error.failure.kind === 'task' || error.failure.kind === 'notFound');
@@ -103,10 +109,9 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	// The balance ran out earlier in this run: nothing more is uploaded or submitted.
 	ctx.balance.check();
 	const started = Date.now();
-	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
-	const request: JobRequest = { kind: ctx.kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+	const request = jobRequestOf(ctx.kind, plan, ctx.asTool);
 	const fingerprint = fingerprintOf(ctx, request, references);
 
 	const earlier = await pickUpEarlier(ctx, itemIndex, plan, fingerprint, started, started + plan.options.timeout * 1000);
@@ -404,7 +409,12 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider, api: base.value, plans })];
 
 	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
-	const costsNothing = NOTHING_RECOVERED;
+	const memory = openMemory(fx);
+	const api = base.value;
+	const costsNothing = recoveredFromMemory(memory, async (index, plan) => {
+		const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references) : [];
+		return fingerprintOf({ provider, api }, jobRequestOf(kind, plan, isToolRun(fx)), references);
+	});
 	const submitPlans = plans.map((plan) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' ? plan : undefined));
 	const toPrice = await rowsToPrice(submitPlans, costsNothing);
 	const priced = await priceRows(fx, provider, base.value, kind, toPrice);
@@ -430,7 +440,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
 		pacer: new SubmitPacer(concurrency),
-		memory: openMemory(fx),
+		memory,
 		paid: new PaidWork(),
 		slots: new ServerSlots(concurrency),
 		estimates,

@@ -11,6 +11,7 @@ import { FailureError } from './errors';
 import type { NodeKind } from './kinds';
 import type { SubmitPlan } from './params';
 import type { ApiCall, JobRequest, Provider } from './providers/provider';
+import type { RecoveryMemory } from './recovery';
 import { settle } from './settle';
 import type { ApiPhase, ApiTarget, RawResponse } from './transport';
 import { sendApiRequest } from './transport';
@@ -25,6 +26,22 @@ const READ_TIMEOUT_MS = 15_000;
  */
 export type CostsNothing = (index: number, plan: SubmitPlan) => boolean | Promise<boolean>;
 export const NOTHING_RECOVERED: CostsNothing = () => false;
+
+/**
+ * Rows the recovery memory will pick up cost nothing: as many rows per identical request as it holds predictions
+ * for it (pending, or delivered within Reuse Earlier Results). The fingerprint is only computed when there is memory.
+ */
+export function recoveredFromMemory(memory: RecoveryMemory, fingerprintOf: (index: number, plan: SubmitPlan) => Promise<string>): CostsNothing {
+	const counted = new Map<string, number>();
+	return async (index, plan) => {
+		if (memory.isEmpty) return false;
+		const fingerprint = await fingerprintOf(index, plan);
+		const already = counted.get(fingerprint) ?? 0;
+		if (already >= memory.available(fingerprint, (plan.options.reuseWithinHours ?? 0) * 3_600_000)) return false;
+		counted.set(fingerprint, already + 1);
+		return true;
+	};
+}
 
 /** The rows a run would pay for: valid submit rows, minus those that cost nothing. */
 export async function rowsToPrice(plans: ReadonlyArray<SubmitPlan | undefined>, costsNothing: CostsNothing): Promise<RowToPrice[]> {

@@ -13,7 +13,8 @@ import {
 } from '../../nodes/shared/cost';
 import { FailureError } from '../../nodes/shared/errors';
 import type { SubmitPlan } from '../../nodes/shared/params';
-import { BalanceGuard, NOTHING_RECOVERED, rowsToPrice } from '../../nodes/shared/pricing';
+import { BalanceGuard, NOTHING_RECOVERED, recoveredFromMemory, rowsToPrice } from '../../nodes/shared/pricing';
+import { clearProcessMemory, RecoveryMemory } from '../../nodes/shared/recovery';
 import { EACHLABS_PRICING } from '../../nodes/shared/providers/eachlabs/pricing';
 import { quoteCall, readBalance, readQuote, WAVESPEED_PRICING } from '../../nodes/shared/providers/wavespeed/pricing';
 import { outputSize } from '../../nodes/shared/sizes';
@@ -132,6 +133,21 @@ describe('Max Cost Per Run and balance decisions', () => {
 		const plans = [plan, undefined, plan, plan];
 		expect((await rowsToPrice(plans, NOTHING_RECOVERED)).map((r) => r.index)).toEqual([0, 2, 3]);
 		expect((await rowsToPrice(plans, async (index) => index === 2)).map((r) => r.index)).toEqual([0, 3]);
+	});
+
+	test('from the recovery memory: as many identical rows cost nothing as it holds predictions for them', async () => {
+		clearProcessMemory();
+		const plan = { operation: 'generateImage', options: {} } as SubmitPlan;
+		const fingerprints: number[] = [];
+		const fingerprint = async (index: number) => (fingerprints.push(index), index < 3 ? 'same' : 'other');
+		expect(await recoveredFromMemory(new RecoveryMemory({ scope: 'cost' }), fingerprint)(0, plan)).toBe(false);
+		expect(fingerprints).toEqual([]); // nothing remembered: no fingerprint computed
+		const earlier = new RecoveryMemory({ scope: 'cost' });
+		earlier.rememberSubmitted('same', 'pred-one');
+		earlier.rememberSubmitted('same', 'pred-two');
+		const costsNothing = recoveredFromMemory(new RecoveryMemory({ scope: 'cost' }), fingerprint);
+		expect((await rowsToPrice([plan, plan, plan, plan], costsNothing)).map((r) => r.index)).toEqual([2, 3]);
+		clearProcessMemory();
 	});
 
 	test('the balance guard: a refusal for balance stops new rows; a failure of a created task does not', () => {

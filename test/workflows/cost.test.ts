@@ -193,6 +193,22 @@ describe('GPT Image 2: money you can see and cap', () => {
 			expect(bed.emulator.tasks).toHaveLength(0);
 		});
 
+		it('rows an earlier run paid for cost nothing: a re-run fits a limit the whole sheet would not', async () => {
+			const table = [row('1k', 'high', 'recovered a'), row('1k', 'high', 'recovered b'), row('1k', 'high', 'recovered c')];
+			// The same workflow and node, so the second run finds what the first one paid for.
+			const runOf = (options: Record<string, unknown>) => ({ ...sheet(table, { options: { maxConcurrency: 1, ...options } }), id: 'money-recovery' });
+			bed.emulator.injectFault({ endpoint: 'cdn', kind: 'cdn-not-image' });
+			const first = await bed.run(runOf({}));
+			expect(first.status).toBe('error');
+			expect(bed.emulator.tasks).toHaveLength(1);
+
+			// Three rows at $0.24 is $0.72; the first one is picked up, so this run costs $0.48.
+			const second = await bed.run(runOf({ maxCostPerRun: 0.5 }));
+			expect(second.error).toBeUndefined();
+			expect(jsonOf(second).map((j) => j.recovered ?? false)).toEqual([true, false, false]);
+			expect(bed.submits()).toHaveLength(3);
+		});
+
 		it('a run within the limit goes ahead', async () => {
 			const result = await bed.run(sheet([row('1k', 'low'), row('1k', 'low')], { options: { maxCostPerRun: 0.12 } }));
 
