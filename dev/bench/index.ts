@@ -8,7 +8,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ensureBuilt } from '../demo/build';
 import { startEmulator } from '../emulator';
 import type { Figure } from './figures';
 import { failedScenario } from './figures';
@@ -133,7 +132,6 @@ async function main(): Promise<void> {
 	const only = selectedScenarios(process.argv.slice(2));
 	const started = Date.now();
 	const startLoad = os.loadavg();
-	ensureBuilt(REPO);
 	console.log(`GPT Image 2 nodes bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`);
 	console.log(`Load average at start: ${load()} (other work on the machine shows up in the figures).`);
 	console.log(`Scenarios: ${[...only].join(', ')}.`);
@@ -148,14 +146,6 @@ async function main(): Promise<void> {
 	await batchAndDetection(only, results);
 	await spreadScenarios(only, results);
 
-	if (only.has('overhead')) {
-		step('overhead, zero latency');
-		results.figures.push(...(await attempt('overhead', async () => overheadFigures(await runOverhead()))));
-	}
-	if (only.has('images')) {
-		step(`overhead with real images: ${REAL_IMAGES} unique ~1.6 MB PNGs in and out, filesystem mode (child process)`);
-		results.figures.push(...(await attempt('real images', async () => realImagesFigures(await runRealImages()))));
-	}
 	step('waiting for the sequential batch');
 	await sequentialDone;
 	if (pacing) {
@@ -163,6 +153,7 @@ async function main(): Promise<void> {
 		const pacingRun = await pacing;
 		results.figures.push(...(pacingRun instanceof Error ? [failedScenario('pacing', pacingRun)] : pacingFigures(pacingRun)));
 	}
+	// Memory first: a child's lifetime peak RSS can start from this process's, which the real-images scenario grows.
 	if (only.has('memory')) {
 		step('memory, filesystem mode (child process)');
 		const memoryFs = await settled(runMemory('filesystem'));
@@ -171,6 +162,14 @@ async function main(): Promise<void> {
 		results.figures.push(...(memoryFs instanceof Error ? [failedScenario('memory 20 x 4K, filesystem mode', memoryFs)] : memoryFigures(memoryFs, memoryDefault)));
 	}
 
+	if (only.has('overhead')) {
+		step('overhead, zero latency');
+		results.figures.push(...(await attempt('overhead', async () => overheadFigures(await runOverhead()))));
+	}
+	if (only.has('images')) {
+		step(`overhead with real images: ${REAL_IMAGES} unique ~1.6 MB PNGs in and out, filesystem mode (child process)`);
+		results.figures.push(...(await attempt('real images', async () => realImagesFigures(await runRealImages()))));
+	}
 	const notes = [
 		...results.notes,
 		'Cold = the first batch of a kind (provider, base URL, model, quality, resolution) since n8n started: its first wave is polled blind, every Poll Interval.',
