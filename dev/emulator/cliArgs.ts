@@ -24,11 +24,19 @@ export function parseArgs(argv: string[]): { options: StartOptions; quiet: boole
 		else if (flag === '--nsfw') options.nsfw = true;
 		else if (flag === '--quiet') quiet = true;
 		else if (flag === '--api-key') options.apiKey = argv[++i];
+		else if (flag === '--latency-sigma' || flag === '--latency-floor') {
+			const value = Number(argv[++i]);
+			if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
+			const spread = options.latencySpread ?? { sigma: 0.6, seed: 1 };
+			options.latencySpread = flag === '--latency-sigma' ? { ...spread, sigma: value } : { ...spread, floorMs: value };
+		}
 		else if (flag in NUMBER_FLAGS) {
 			const value = Number(argv[++i]);
 			if (!Number.isFinite(value) && argv[i] !== 'Infinity') throw new Error(`${flag} needs a number`);
 			Object.assign(options, { [NUMBER_FLAGS[flag]]: value });
 		} else throw new Error(`Unknown option ${flag}. See the header of dev/emulator/cli.ts for the options.`);
 	}
+	// The spread's draws follow the emulator's seed when one is given.
+	if (options.latencySpread && options.seed !== undefined) options.latencySpread = { ...options.latencySpread, seed: options.seed };
 	return { options, quiet };
 }

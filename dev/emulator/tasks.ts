@@ -5,6 +5,7 @@ import { taskErrorMessage } from './errors';
 import type { FaultBook } from './faults';
 import { displayRatio, renderOutput } from './images';
 import { newId, type ByteSource } from './random';
+import { taskLatencyMs } from './latency';
 import { fetchReference, ReferenceError } from './references';
 import { expectedSize, sizeForRatio } from './sizes';
 import type { Timers } from './timers';
@@ -29,6 +30,8 @@ export interface NewTask {
 	webhook?: string;
 	/** Make the task fail with this code (the 'task-failed' fault). */
 	failWithCode?: number;
+	/** ...and this error text instead of the standard one. */
+	failWithMessage?: string;
 }
 
 class TaskFailure extends Error {
@@ -77,6 +80,7 @@ export class TaskRunner {
 			webhook: spec.webhook,
 			status: 'created',
 			createdAt: Date.now(),
+			latencyMs: taskLatencyMs(this.env.config().latencyMs, this.env.config().latencySpread, this.tasks.length),
 			polls: 0,
 			outputs: [],
 		};
@@ -88,7 +92,7 @@ export class TaskRunner {
 			this.waiting.push(task);
 			this.pump();
 		});
-		this.runWhenStarted(task, spec.failWithCode);
+		this.runWhenStarted(task, spec.failWithCode, spec.failWithMessage);
 		return task;
 	}
 
@@ -126,15 +130,15 @@ export class TaskRunner {
 	}
 
 	/** Registers what happens when the task gets a slot: do the work and wait latencyMs, both in parallel. */
-	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined): void {
+	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined, failWithMessage?: string): void {
 		const generation = this.generation;
 		const signal = this.abort.signal;
 		this.starters.set(task.id, () => {
-			const work = this.work(task, failWithCode, signal).then(
+			const work = this.work(task, failWithCode, signal, failWithMessage).then(
 				(output) => ({ output }),
 				(error: unknown) => ({ error }),
 			);
-			const latency = this.env.timers.sleep(this.env.config().latencyMs);
+			const latency = this.env.timers.sleep(task.latencyMs ?? this.env.config().latencyMs);
 			void Promise.all([work, latency]).then(([result]) => {
 				if (generation !== this.generation) return;
 				if ('output' in result) this.complete(task, result.output);
@@ -148,8 +152,9 @@ export class TaskRunner {
 		task: EmulatedTask,
 		failWithCode: number | undefined,
 		signal: AbortSignal,
+		failWithMessage?: string,
 	): Promise<{ image: Buffer; width: number; height: number; format: OutputFormat }> {
-		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, taskErrorMessage(failWithCode));
+		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, failWithMessage ?? taskErrorMessage(failWithCode));
 		const input = task.input;
 		const prompt = String(input.prompt);
 		const resolution = (input.resolution as Resolution | undefined) ?? '1k';
@@ -157,6 +162,9 @@ export class TaskRunner {
 		const urls = task.model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [];
 		const references = await Promise.all(urls.map((url) => this.fetchWithFaults(url, signal)));
 		const aspect = input.aspect_ratio as string | undefined;
+		if (this.env.config().echoFirstReference && references.length > 0) {
+			return { image: references[0], ...expectedSize(aspect ?? '1:1', resolution), format };
+		}
 		const size = aspect
 			? expectedSize(aspect, resolution)
 			: references.length > 0
