@@ -2,6 +2,7 @@
  * `npm run emulator -- [options]`: runs the WaveSpeed emulator until Ctrl-C.
  * Options: --port N --cdn-port N --latency MS --queue MS --concurrency N --rate-limit N --sync-timeout MS
  *          --balance USD --api-key KEY --seed N --max-upload-bytes N --legacy-upload-only --nsfw --quiet
+ *          --pricing-endpoint quote|absent|odd
  *          --latency-sigma S --latency-floor MS (per-task latency from a lognormal with median --latency, seeded by --seed)
  */
 import { startEmulator } from './index';

@@ -4,6 +4,7 @@ import { routeApi } from './api';
 import { routeCdn } from './cdn';
 import { FaultBook } from './faults';
 import { toPrediction } from './prediction';
+import { Billing } from './billing';
 import { byteSource, newWebhookSecret } from './random';
 import { RateLimiter } from './rateLimit';
 import { createDispatcher } from './references';
@@ -99,6 +100,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		outputs,
 		requests: [],
 		webhookDeliveries: [],
+		billing: new Billing(),
 	};
 	const shared = holder.state;
 
@@ -114,6 +116,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		tasks: runner.tasks,
 		uploads: shared.uploads.uploads,
 		webhookDeliveries: shared.webhookDeliveries,
+		get balanceUsd() {
+			return shared.billing.balanceUsd(config.balance);
+		},
 		get webhookSecret() {
 			return shared.webhookSecret;
 		},
@@ -135,6 +140,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 			outputs.clear();
 			faults.clear();
 			shared.rateLimiter.clear();
+			shared.billing.reset();
 		},
 		waitForTask(id, timeoutMs = 30_000) {
 			return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 /** Everything the listeners share: configuration, stores, fault rules and the task runner. */
 import type { Dispatcher } from 'undici';
 import type { FaultBook } from './faults';
+import type { Billing } from './billing';
 import type { RateLimiter } from './rateLimit';
 import type { TaskRunner } from './tasks';
 import type { Timers } from './timers';
@@ -28,4 +29,5 @@ export interface EmulatorState {
 	outputs: Map<string, StoredOutput>;
 	requests: RecordedRequest[];
 	webhookDeliveries: WebhookDelivery[];
+	billing: Billing;
 }

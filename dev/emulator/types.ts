@@ -31,12 +31,15 @@ export interface EmulatorConfig {
 	nsfw: boolean;
 	/** Deliver webhooks tampered with in this way (see WebhookTamper); 'none': genuine deliveries. */
 	webhookTamper: WebhookTamper | 'none';
+	/** POST /api/v3/model/pricing: answers a quote from the price table (pricing.ts), is absent (404), or answers oddly. */
+	pricingEndpoint: 'quote' | 'absent' | 'odd';
 }
 
 export type FaultEndpoint =
 	| 'submit'
 	| 'result'
 	| 'balance'
+	| 'pricing'
 	| 'upload-ticket'
 	| 'upload-put'
 	| 'upload-legacy'
@@ -201,6 +204,8 @@ export interface Emulator {
 	readonly tasks: EmulatedTask[];
 	readonly uploads: UploadRecord[];
 	readonly webhookDeliveries: WebhookDelivery[];
+	/** The balance GET /api/v3/balance reports: `balance` minus the price of every task accepted since the last reset. */
+	readonly balanceUsd: number;
 	configure(patch: Partial<EmulatorConfig>): void;
 	injectFault(rule: FaultRule): void;
 	injectRandomFaults(options: RandomFaultOptions): void;
@@ -235,4 +240,5 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	maxUploadBytes: 20 * 1024 * 1024,
 	nsfw: false,
 	webhookTamper: 'none',
+	pricingEndpoint: 'quote',
 };

@@ -9,6 +9,7 @@ export type FailureKind =
 	| 'auth' // 401
 	| 'forbidden' // 403
 	| 'balance' // insufficient balance
+	| 'budget' // the run would cost more than Max Cost Per Run: nothing was sent
 	| 'rateLimit' // 429 that outlived its retries
 	| 'badRequest' // other 4xx
 	| 'notFound' // unknown prediction

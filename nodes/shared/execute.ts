@@ -1,14 +1,17 @@
 /** The path of one item, and of a batch: what both nodes' execute() run. Provider-neutral: the money rules live here. */
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { CostEstimate } from './cost';
+import { itemCost } from './cost';
 import type { Failure } from './errors';
 import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
+import { estimateCostItems, isEstimatePlan } from './estimateCost';
 import type { ReferenceIdentity } from './fingerprint';
 import { requestFingerprint } from './fingerprint';
 import type { PreparedReference } from './images';
 import { checkBinaryHead, readReferenceImages, uploadReferences } from './images';
-import type { ImageJson, OriginName } from './items';
-import { errorJson, finishedJson, imageJson, pendingJson } from './items';
+import type { CostJson, ImageJson, OriginName } from './items';
+import { costJson, errorJson, finishedJson, imageJson, pendingJson } from './items';
 import type { NodeKind } from './kinds';
 import { localTargetProblem } from './netPolicy';
 import { classifyOutput, MAX_OUTPUTS, outputFieldName, outputFileName, storeOutput } from './outputs';
@@ -16,6 +19,7 @@ import { SubmitPacer } from './pacing';
 import { PaidWork } from './paidWork';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
+import { BalanceGuard, estimatesByIndex, priceRows, recoveredFromMemory, refuseOverLimits, rowsToPrice } from './pricing';
 import { DEFAULT_PROVIDER, providerFor } from './providers';
 import type { Sighting, TaskKind } from './pollSchedule';
 import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
@@ -31,6 +35,7 @@ import { cancelSignal, resolveApiTarget, throwIfCancelled } from './transport';
 import { assertSucceeded, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
+const optionsOf = (plan: ItemPlan) => (plan.operation === 'estimateCost' ? plan.submit.options : plan.options);
 
 /** Shared by every item of one execute() call. */
 interface BatchContext {
@@ -48,6 +53,9 @@ interface BatchContext {
 	paid: PaidWork;
 	/** Keeps submissions near the account's concurrency once the server is seen queueing this run's tasks. */
 	slots: ServerSlots;
+	/** Each submitted row's estimate, by input index (none for Get Result). */
+	estimates: Array<CostEstimate | undefined>;
+	balance: BalanceGuard;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -59,12 +67,18 @@ export function isToolRun(fx: IExecuteFunctions): boolean {
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
 
+/** The cost fields of an item: the provider's real charge when reported, else the row's estimate; none if neither. */
+function costOf(ctx: BatchContext, itemIndex: number, job: Pick<Job, 'costUsd'>): CostJson | Record<string, never> {
+	const cost = itemCost(ctx.estimates[itemIndex], job.costUsd);
+	return cost ? costJson(cost) : {};
+}
+
 function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
 	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
 }
 
 /** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
-function fingerprintOf(ctx: BatchContext, request: JobRequest, references: PreparedReference[]): string {
+function fingerprintOf(ctx: Pick<BatchContext, 'provider' | 'api'>, request: JobRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
 	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
 	const call = ctx.provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
@@ -79,6 +93,12 @@ function fingerprintOf(ctx: BatchContext, request: JobRequest, references: Prepa
 	});
 }
 
+/** The request a row sends, before its references are uploaded (recovery and pricing fingerprint this). */
+function jobRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean): JobRequest {
+	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !asTool;
+	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+}
+
 /** Whether a failure means the prediction itself failed on the server or is gone: then it is paid for again. */
 function isDeadPrediction(error: unknown): boolean {
 	return error instanceof FailureError && (error.failure.kind === 'task' || error.failure.kind === 'notFound');
@@ -86,11 +106,12 @@ function isDeadPrediction(error: unknown): boolean {
 
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
+	// The balance ran out earlier in this run: nothing more is uploaded or submitted.
+	ctx.balance.check();
 	const started = Date.now();
-	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
-	const request: JobRequest = { kind: ctx.kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+	const request = jobRequestOf(ctx.kind, plan, ctx.asTool);
 	const fingerprint = fingerprintOf(ctx, request, references);
 
 	const earlier = await pickUpEarlier(ctx, itemIndex, plan, fingerprint, started, started + plan.options.timeout * 1000);
@@ -123,7 +144,9 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	ctx.memory.rememberSubmitted(fingerprint, submitted.id);
 	ctx.paid.submitted(itemIndex, submitted.id);
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted)), pairedItem: { item: itemIndex } };
+	if (plan.settings.waitMode === 'none') {
+		return { json: { ...pendingJson(submitted, resultUrlOf(ctx, submitted)), ...costOf(ctx, itemIndex, submitted) }, pairedItem: { item: itemIndex } };
+	}
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
 	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline));
 	if (!finished.ok) {
@@ -303,7 +326,7 @@ async function finishedItem(
 		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: { ...finishedJson(job, resultUrl), ...marked }, pairedItem: { item: itemIndex } };
+		return { json: { ...finishedJson(job, resultUrl), ...marked, ...costOf(ctx, itemIndex, job) }, pairedItem: { item: itemIndex } };
 	}
 	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
@@ -329,12 +352,13 @@ async function finishedItem(
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: { ...finishedJson(job, resultUrl, images), ...marked }, binary, pairedItem: { item: itemIndex } };
+	return { json: { ...finishedJson(job, resultUrl, images), ...marked, ...costOf(ctx, itemIndex, job) }, binary, pairedItem: { item: itemIndex } };
 }
 
-/** Pre-flight: the first bytes of every binary reference, before the first submit of the run. */
+/** Pre-flight: the first bytes of every binary reference, before the first submit of the run (Estimate Cost too). */
 async function checkReferenceHeads(fx: IExecuteFunctions, plans: Array<ItemPlan | Failure>): Promise<void> {
-	for (const [index, plan] of plans.entries()) {
+	for (const [index, entry] of plans.entries()) {
+		const plan = isPlan(entry) && entry.operation === 'estimateCost' ? entry.submit : entry;
 		if (!isPlan(plan) || plan.operation !== 'editImage') continue;
 		for (const [position, reference] of plan.references.entries()) {
 			if (reference.source !== 'binary') continue;
@@ -382,9 +406,32 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const firstBadBytes = plans.findIndex((p) => !isPlan(p));
 	if (firstBadBytes >= 0 && !continueOnFail) throw toNodeError(node, plans[firstBadBytes] as Failure, firstBadBytes, secrets);
 
+	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider, api: base.value, plans })];
+
+	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
+	const memory = openMemory(fx);
+	const api = base.value;
+	const costsNothing = recoveredFromMemory(memory, async (index, plan) => {
+		const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references) : [];
+		return fingerprintOf({ provider, api }, jobRequestOf(kind, plan, isToolRun(fx)), references);
+	});
+	const submitPlans = plans.map((plan) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' ? plan : undefined));
+	const toPrice = await rowsToPrice(submitPlans, costsNothing);
+	const priced = await priceRows(fx, provider, base.value, kind, toPrice);
+	// Max Cost Per Run is a batch setting: n8n resolves it per item, so it is read once, from the first valid row.
+	const limitUsd = submitPlans.find((plan) => plan !== undefined)?.options.maxCostPerRun;
+	const refusal = await refuseOverLimits(fx, provider, base.value, priced, limitUsd);
+	if (refusal) {
+		if (!continueOnFail) throw toNodeError(node, refusal.failure, refusal.index, secrets);
+		return [items.map((_, index) => ({ json: errorJson(isPlan(plans[index]) ? refusal.failure : (plans[index] as Failure), index, secrets), pairedItem: { item: index } }))];
+	}
+
 	let stopped = false;
+	const balance = new BalanceGuard(provider.label);
+	const estimates = estimatesByIndex(items.length, priced);
 	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
-	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
+	const firstPlan = plans.find(isPlan);
+	const concurrency = firstPlan ? optionsOf(firstPlan).maxConcurrency : 1;
 	const ctx: BatchContext = {
 		fx,
 		kind,
@@ -393,23 +440,27 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
 		pacer: new SubmitPacer(concurrency),
-		memory: openMemory(fx),
+		memory,
 		paid: new PaidWork(),
 		slots: new ServerSlots(concurrency),
+		estimates,
+		balance,
 	};
 
 	const outcomes = await runItems(
 		items.length,
 		async (index) => {
 			const plan = plans[index];
-			if (!isPlan(plan)) throw new FailureError(plan);
+			if (!isPlan(plan) || plan.operation === 'estimateCost') throw new FailureError(plan as Failure);
 			return plan.operation === 'getResult' ? await runGetResult(ctx, index, plan) : await runSubmit(ctx, index, plan);
 		},
 		{
 			concurrency,
 			shouldStop: () => stopped,
-			onFailure: () => {
-				if (!continueOnFail) stopped = true;
+			onFailure: (_index, error) => {
+				// The balance running out stops new submits only: rows already running finish and keep their ids.
+				const balanceRanOut = balance.absorbs(error);
+				if (!continueOnFail && !balanceRanOut) stopped = true;
 			},
 		},
 	);
@@ -429,7 +480,9 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const output = outcomes.map((outcome, index) => {
 		if (outcome?.ok) return outcome.value;
 		const failure = outcome ? asFailure(outcome.error, cancelled) : cancelledFailure('notRun').failure;
-		return { json: errorJson(failure, index, secrets), pairedItem: { item: index } };
+		// Once a task exists, its error item says what it costs.
+		const estimate = failure.predictionId ? estimates[index] : undefined;
+		return { json: { ...errorJson(failure, index, secrets), ...(estimate ? costJson(estimate) : {}) }, pairedItem: { item: index } };
 	});
 	// These results now reach the node's output: no longer for recovery (only for Reuse Earlier Results).
 	for (const item of output) {

@@ -60,6 +60,9 @@ describe('GPT Image 2: batches', () => {
 					httpCode: null,
 					predictionId: failedTask.id,
 					status: 'failed',
+					// A task exists, so the item says what it cost (the emulator quotes 1k low at $0.06).
+					estimatedCostUsd: 0.06,
+					costSource: 'quote',
 				});
 				expect(item.binary).toBeUndefined();
 			} else if (index === untaskedIndex) {

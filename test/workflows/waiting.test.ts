@@ -128,6 +128,9 @@ describe('GPT Image 2: waiting for the result', () => {
 			status: expect.stringMatching(/^(created|processing)$/),
 			resultUrl: `${bed.emulator.baseUrl}/api/v3/predictions/${task.id}/result`,
 			createdAt: expect.any(String),
+			// What the task costs: the emulator's quote for these settings.
+			estimatedCostUsd: 0.06,
+			costSource: 'quote',
 		});
 		expect(pending.binary).toBeUndefined();
 		expect(resultGets()).toHaveLength(0);

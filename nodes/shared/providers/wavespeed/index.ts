@@ -2,6 +2,7 @@
 import type { Provider } from '../provider';
 import { CLIENT_NAME, CLIENT_VERSION, readResult, readSubmit, resultCall, resultUrl, submitCall } from './api';
 import { WAVESPEED_BASE_URL, WAVESPEED_CAPABILITIES } from './capabilities';
+import { WAVESPEED_PRICING } from './pricing';
 import { uploadImage } from './upload';
 
 export const waveSpeed: Provider = {
@@ -16,5 +17,6 @@ export const waveSpeed: Provider = {
 	resultCall,
 	readResult,
 	resultUrl,
+	pricing: WAVESPEED_PRICING,
 	upload: uploadImage,
 };
