@@ -5,6 +5,7 @@ export { expectedSize, sizeForRatio, ASPECT_RATIOS, MAX_EDGE, type AspectRatio }
 export { verifyWebhookSignature, signWebhook, WEBHOOK_TOLERANCE_SECONDS } from './webhooks';
 export { TASK_ERROR_MESSAGES } from './errors';
 export { DEFAULT_CONFIG } from './types';
+export { EACHLABS_MODELS, requestSchema, ARRAY_SIZES, SINGLE_SIZES } from './eachlabs';
 export type {
 	EmulatorConfig,
 	FaultRule,
@@ -13,6 +14,8 @@ export type {
 	RandomFaultOptions,
 	RecordedRequest,
 	EmulatedTask,
+	DialectName,
+	RenderSpec,
 	Emulator,
 	StartOptions,
 	UploadRecord,

@@ -8,7 +8,7 @@ import { newId, type ByteSource } from './random';
 import { fetchReference, ReferenceError } from './references';
 import { expectedSize, sizeForRatio } from './sizes';
 import type { Timers } from './timers';
-import type { EmulatedTask, EmulatorConfig, ModelId, OutputFormat, Resolution } from './types';
+import type { EmulatedTask, EmulatorConfig, OutputFormat, RenderSpec } from './types';
 
 export interface TaskEnvironment {
 	config: () => EmulatorConfig;
@@ -23,10 +23,14 @@ export interface TaskEnvironment {
 }
 
 export interface NewTask {
-	model: ModelId;
+	model: string;
 	input: Record<string, unknown>;
 	dropped: string[];
+	/** What to draw, in the engine's words: each dialect reads its own wire fields into this. */
+	render: RenderSpec;
 	webhook?: string;
+	/** each::labs: sent verbatim as X-Webhook-Secret. */
+	webhookSecret?: string;
 	/** Make the task fail with this code (the 'task-failed' fault). */
 	failWithCode?: number;
 }
@@ -74,7 +78,9 @@ export class TaskRunner {
 			model: spec.model,
 			input: spec.input,
 			dropped: spec.dropped,
+			render: spec.render,
 			webhook: spec.webhook,
+			webhookSecret: spec.webhookSecret,
 			status: 'created',
 			createdAt: Date.now(),
 			polls: 0,
@@ -150,18 +156,15 @@ export class TaskRunner {
 		signal: AbortSignal,
 	): Promise<{ image: Buffer; width: number; height: number; format: OutputFormat }> {
 		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, taskErrorMessage(failWithCode));
-		const input = task.input;
-		const prompt = String(input.prompt);
-		const resolution = (input.resolution as Resolution | undefined) ?? '1k';
-		const format = (input.output_format as OutputFormat | undefined) ?? 'png';
-		const urls = task.model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [];
-		const references = await Promise.all(urls.map((url) => this.fetchWithFaults(url, signal)));
-		const aspect = input.aspect_ratio as string | undefined;
-		const size = aspect
-			? expectedSize(aspect, resolution)
-			: references.length > 0
-				? sizeForRatio(await displayRatio(references[0]), resolution)
-				: expectedSize('1:1', resolution);
+		const { prompt, resolution, format, imageUrls, aspectRatio } = task.render;
+		const references = await Promise.all(imageUrls.map((url) => this.fetchWithFaults(url, signal)));
+		const size = task.render.size
+			? task.render.size
+			: aspectRatio
+				? expectedSize(aspectRatio, resolution)
+				: references.length > 0
+					? sizeForRatio(await displayRatio(references[0]), resolution)
+					: expectedSize('1:1', resolution);
 		try {
 			const image = await renderOutput({ references, prompt, ...size, format });
 			return { image, ...size, format };
@@ -184,7 +187,7 @@ export class TaskRunner {
 	}
 
 	private complete(task: EmulatedTask, output: { image: Buffer; width: number; height: number; format: OutputFormat }): void {
-		const base64 = task.input.enable_base64_output === true;
+		const base64 = task.render.base64;
 		task.outputs = [base64 ? output.image.toString('base64') : this.env.publishOutput(task.id, output.format, output.image)];
 		task.width = output.width;
 		task.height = output.height;

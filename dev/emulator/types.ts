@@ -21,6 +21,20 @@ export interface EmulatorConfig {
 	maxUploadBytes: number;
 	/** Mark every output as NSFW in has_nsfw_contents. */
 	nsfw: boolean;
+	/** each::labs: the input schema GET /v1/model answers (see eachlabs/schema.ts); 'unavailable' answers 500. */
+	eachlabsSchema: 'array' | 'single' | 'unavailable';
+	/** each::labs: failure word of the docs page ('error') or of the OpenAPI enum ('failed'). */
+	eachlabsStatusWords: 'docs' | 'openapi';
+	/** each::labs: `output` as a URL string, an array of URLs, or `{ url }`. */
+	eachlabsOutputShape: 'string' | 'array' | 'object';
+	/** each::labs: where a failed prediction carries its reason. */
+	eachlabsFailureIn: 'logs' | 'error' | 'output';
+	/** each::labs: the estimated cost every in-flight prediction reserves against `balance` (402 beyond it). */
+	reservationUsd: number;
+	/** each::labs: the real charge of one finished prediction (metrics.cost), taken from `balance`. */
+	costUsd: number;
+	/** each::labs: predictions in flight at once; beyond, create answers 429 and creates nothing. */
+	inFlightCap: number;
 }
 
 export type FaultEndpoint =
@@ -33,6 +47,8 @@ export type FaultEndpoint =
 	| 'cdn'
 	| 'webhook-secret'
 	| 'reference-fetch'
+	| 'model'
+	| 'executions'
 	| 'any';
 
 export type FaultKind =
@@ -92,12 +108,31 @@ export type TaskStatus = 'created' | 'processing' | 'completed' | 'failed';
 export type OutputFormat = 'png' | 'jpeg';
 export type Resolution = '1k' | '2k' | '4k';
 
+/** What the engine draws for a task; each dialect reads its own wire fields into this. */
+export interface RenderSpec {
+	prompt: string;
+	/** Reference images to fetch, in order (empty for text to image). */
+	imageUrls: string[];
+	/** An exact pixel size (each::labs 'WxH'); otherwise aspect ratio and resolution, or the first image's shape. */
+	size?: { width: number; height: number };
+	aspectRatio?: string;
+	resolution: Resolution;
+	format: OutputFormat;
+	/** The output goes inline as base64 instead of to the CDN (WaveSpeed's enable_base64_output). */
+	base64: boolean;
+}
+
 export interface EmulatedTask {
 	id: string;
-	model: ModelId;
+	/** The dialect's model name (WaveSpeed path or each::labs slug). */
+	model: string;
 	input: Record<string, unknown>;
 	dropped: string[];
+	render: RenderSpec;
 	webhook?: string;
+	webhookSecret?: string;
+	/** each::labs: what the finished prediction was charged (metrics.cost). */
+	costUsd?: number;
 	status: TaskStatus;
 	createdAt: number;
 	startedAt?: number;
@@ -119,7 +154,7 @@ export interface UploadRecord {
 	bytes: number;
 	contentType: string;
 	url: string;
-	flow: 'current' | 'legacy';
+	flow: 'current' | 'legacy' | 'presign';
 }
 
 export interface WebhookDelivery {
@@ -141,6 +176,7 @@ export interface RandomFaultOptions {
 }
 
 export interface Emulator {
+	readonly dialect: DialectName;
 	readonly baseUrl: string;
 	readonly cdnBaseUrl: string;
 	/** A second CDN origin serving the same files; the 'cdn-redirect' fault points here. */
@@ -151,6 +187,8 @@ export interface Emulator {
 	readonly tasks: EmulatedTask[];
 	readonly uploads: UploadRecord[];
 	readonly webhookDeliveries: WebhookDelivery[];
+	/** each::labs: USD charged so far (metrics.cost of finished predictions); `balance` minus this is what is left. */
+	readonly spentUsd: number;
 	configure(patch: Partial<EmulatorConfig>): void;
 	injectFault(rule: FaultRule): void;
 	injectRandomFaults(options: RandomFaultOptions): void;
@@ -162,7 +200,12 @@ export interface Emulator {
 	close(): Promise<void>;
 }
 
+/** Which API the emulator speaks: one engine, one wire dialect per provider. */
+export type DialectName = 'wavespeed' | 'eachlabs';
+
 export interface StartOptions extends Partial<EmulatorConfig> {
+	/** Default 'wavespeed'. */
+	dialect?: DialectName;
 	port?: number;
 	cdnPort?: number;
 	/** Seeds ids and the webhook secret so runs are reproducible. */
@@ -182,4 +225,11 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	legacyUploadOnly: false,
 	maxUploadBytes: 20 * 1024 * 1024,
 	nsfw: false,
+	eachlabsSchema: 'array',
+	eachlabsStatusWords: 'docs',
+	eachlabsOutputShape: 'string',
+	eachlabsFailureIn: 'error',
+	reservationUsd: 0.25,
+	costUsd: 0.17,
+	inFlightCap: Infinity,
 };
