@@ -4,19 +4,20 @@ import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-
 import type { Failure } from './errors';
 import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
 import { resolveReferenceImages } from './images';
-import type { ImageJson } from './items';
+import type { ImageJson, ItemOrigin } from './items';
 import { errorJson, finishedJson, imageJson, pendingJson } from './items';
 import type { NodeKind } from './kinds';
 import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './outputs';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
-import { DEFAULT_PROVIDER, providerFor } from './providers';
-import type { Job, Provider } from './providers/provider';
+import { readProviderId, providerFor } from './providers';
+import type { Job, PlannedRequest, PreparedProvider } from './providers/provider';
+import { FREE_REQUEST_RETRY } from './retry';
 import { runItems } from './runItems';
 import { settle, settleSync } from './settle';
 import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
-import { resolveApiTarget } from './transport';
+import { apiClient, resolveApiTarget } from './transport';
 import { assertSucceeded, estimatorFor, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
@@ -25,7 +26,7 @@ const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in 
 interface BatchContext {
 	fx: IExecuteFunctions;
 	kind: NodeKind;
-	provider: Provider;
+	provider: PreparedProvider;
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
@@ -36,6 +37,18 @@ export function isToolRun(fx: IExecuteFunctions): boolean {
 	const byContext = typeof fx.isToolExecution === 'function' && fx.isToolExecution();
 	return byContext || fx.getNode().type.endsWith('Tool');
 }
+
+function plannedRequest(kind: NodeKind, plan: SubmitPlan): PlannedRequest {
+	return { kind, settings: plan.settings, imageCount: plan.references.length };
+}
+
+/** An optional text field of the credential (e.g. a webhook secret); empty counts as unset. */
+function credentialText(api: ApiTarget, field: string): string | undefined {
+	const value = api.credentials.data?.[field];
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+const isBalanceRefusal = (error: unknown): boolean => error instanceof FailureError && error.failure.kind === 'balance';
 
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
@@ -51,16 +64,18 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const imageUrls = plan.operation === 'editImage' ? await resolveReferenceImages(fx, provider, api, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
-	const request = { kind: ctx.kind, prompt: plan.prompt, imageUrls, settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
+	const request = { kind: ctx.kind, prompt: plan.prompt, imageUrls, settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
+	const origin = { provider: provider.id, notes: provider.notes(plannedRequest(ctx.kind, plan)) };
 	const submitted = await submitJob(fx, provider, api, request, {
 		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
 		deadline,
 		shouldStop: ctx.shouldStop,
 	});
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted)), pairedItem: { item: itemIndex } };
+	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted), origin), pairedItem: { item: itemIndex } };
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
-	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline));
+	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline, origin));
 	if (!finished.ok) throw withPredictionId(finished.error, submitted.id, submitted.status);
 	return finished.value;
 }
@@ -77,6 +92,7 @@ async function waitAndCollect(
 	submitted: Job,
 	submittedAt: number,
 	deadline: number,
+	origin: ItemOrigin,
 ): Promise<INodeExecutionData> {
 	let job = submitted;
 	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out.
@@ -90,7 +106,7 @@ async function waitAndCollect(
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, origin);
 }
 
 async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
@@ -104,7 +120,7 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 	const started = Date.now();
 	let job = await fetchJob(fx, provider, api, plan.predictionId, started + plan.options.timeout * 1000);
 	if (job.state === 'running') {
-		if (!plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job)), pairedItem: { item: itemIndex } };
+		if (!plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job), { provider: provider.id }), pairedItem: { item: itemIndex } };
 		job = await pollUntilDone(fx, provider, api, plan.predictionId, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline: started + plan.options.timeout * 1000,
@@ -113,10 +129,16 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, { provider: provider.id });
 }
 
-async function finishedItem(ctx: BatchContext, itemIndex: number, job: Job, plan: SubmitPlan | GetResultPlan): Promise<INodeExecutionData> {
+async function finishedItem(
+	ctx: BatchContext,
+	itemIndex: number,
+	job: Job,
+	plan: SubmitPlan | GetResultPlan,
+	origin: ItemOrigin,
+): Promise<INodeExecutionData> {
 	const { fx, provider } = ctx;
 	const failure = (kind: 'nsfw' | 'malformed' | 'download', message: string, hint: string) =>
 		new FailureError({ kind, predictionId: job.id, status: job.status, message, hint });
@@ -136,7 +158,7 @@ async function finishedItem(ctx: BatchContext, itemIndex: number, job: Job, plan
 		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: finishedJson(job, resultUrl), pairedItem: { item: itemIndex } };
+		return { json: finishedJson(job, resultUrl, origin), pairedItem: { item: itemIndex } };
 	}
 	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
@@ -159,7 +181,7 @@ async function finishedItem(ctx: BatchContext, itemIndex: number, job: Job, plan
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: finishedJson(job, resultUrl, images), binary, pairedItem: { item: itemIndex } };
+	return { json: finishedJson(job, resultUrl, origin, images), binary, pairedItem: { item: itemIndex } };
 }
 
 /** Runs every input item; one output item (or error item) per input, in input order. */
@@ -167,7 +189,10 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const items = fx.getInputData();
 	const continueOnFail = fx.continueOnFail();
 	const node = fx.getNode();
-	const provider = providerFor(DEFAULT_PROVIDER);
+	// Provider is a batch setting (one credential per execution): n8n resolves it per item, so the first item's value applies.
+	const providerId = settleSync(() => readProviderId(fx));
+	if (!providerId.ok) throw toNodeError(node, asFailure(providerId.error), 0);
+	const provider = providerFor(providerId.value);
 
 	// Every item is validated before anything is sent: a bad row never costs the good ones a second run.
 	const plans: Array<ItemPlan | Failure> = items.map((_, index) => {
@@ -181,11 +206,21 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	if (!base.ok) {
 		const failure = asFailure(base.error);
 		if (!continueOnFail) throw toNodeError(node, failure, 0);
-		return [items.map((_, index) => ({ json: errorJson(failure, index), pairedItem: { item: index } }))];
+		return [items.map((_, index) => ({ json: errorJson(failure, index, provider.id), pairedItem: { item: index } }))];
 	}
 
+	// The provider reads what its requests depend on (a model schema) once, then refuses what it cannot take, before any upload or submit.
+	const prepared = await provider.prepare(apiClient(fx, base.value, FREE_REQUEST_RETRY), kind);
+	for (const [index, plan] of plans.entries()) {
+		if (!isPlan(plan) || plan.operation === 'getResult') continue;
+		const refusal = prepared.refuse(plannedRequest(kind, plan));
+		if (refusal) plans[index] = refusal;
+	}
+	const firstRefused = plans.findIndex((p) => !isPlan(p));
+	if (firstRefused >= 0 && !continueOnFail) throw toNodeError(node, plans[firstRefused] as Failure, firstRefused);
+
 	let stopped = false;
-	const ctx: BatchContext = { fx, kind, provider, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped };
+	const ctx: BatchContext = { fx, kind, provider: prepared, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped };
 	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
 	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
 
@@ -199,8 +234,9 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		{
 			concurrency,
 			shouldStop: () => stopped,
-			onFailure: () => {
-				if (!continueOnFail) stopped = true;
+			onFailure: (_index, error) => {
+				// A balance refusal would refuse every later row too: stop submitting even under Continue On Fail.
+				if (!continueOnFail || isBalanceRefusal(error)) stopped = true;
 			},
 		},
 	);
@@ -218,7 +254,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		outcomes.map((outcome, index) => {
 			if (outcome?.ok) return outcome.value;
 			const failure = outcome ? asFailure(outcome.error) : cancelledFailure('notRun').failure;
-			return { json: errorJson(failure, index), pairedItem: { item: index } };
+			return { json: errorJson(failure, index, provider.id), pairedItem: { item: index } };
 		}),
 	];
 }

@@ -6,10 +6,17 @@ import type { Failure } from './errors';
 import { describeFailureText, redactSecrets } from './errors';
 import type { OutputImage } from './outputs';
 import { classifyOutput } from './outputs';
-import type { Job } from './providers/provider';
+import type { Job, ProviderId, RequestNotes } from './providers/provider';
+
+/** Where an item came from: every item names its provider; submitted ones say what was decided about the request. */
+export interface ItemOrigin {
+	provider: ProviderId;
+	notes?: RequestNotes;
+}
 
 /** Don't Wait, or Get Result without waiting: the id and where to fetch the result. */
-export type PendingItemJson = {
+export type PendingItemJson = RequestNotes & {
+	provider: ProviderId;
 	id: string;
 	model: string;
 	status: string;
@@ -27,7 +34,8 @@ export type ImageJson = {
 	fileSize: number;
 };
 
-export type FinishedItemJson = {
+export type FinishedItemJson = RequestNotes & {
+	provider: ProviderId;
 	id: string;
 	model: string;
 	status: string;
@@ -39,10 +47,13 @@ export type FinishedItemJson = {
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];
+	/** The real charge in USD, when the provider reported it. */
+	costUsd?: number;
 };
 
 /** Under Continue On Fail: every input yields one output, failures included. */
 export type ErrorItemJson = {
+	provider: ProviderId;
 	error: string;
 	description: string;
 	code: number | null;
@@ -52,8 +63,8 @@ export type ErrorItemJson = {
 	status: string | null;
 };
 
-export function pendingJson(job: Job, resultUrl: string): PendingItemJson {
-	return { id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt };
+export function pendingJson(job: Job, resultUrl: string, origin: ItemOrigin): PendingItemJson {
+	return { provider: origin.provider, id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt, ...origin.notes };
 }
 
 /** Only URL outputs are repeated in JSON; inline base64 would bloat every item. */
@@ -61,11 +72,12 @@ export function urlOutputs(job: Job): string[] {
 	return job.outputs.filter((o) => classifyOutput(o).type === 'url');
 }
 
-export function finishedJson(job: Job, resultUrl: string, images?: ImageJson[]): FinishedItemJson {
+export function finishedJson(job: Job, resultUrl: string, origin: ItemOrigin, images?: ImageJson[]): FinishedItemJson {
 	const urls = urlOutputs(job);
 	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
 	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
 	const json: FinishedItemJson = {
+		provider: origin.provider,
 		id: job.id,
 		model: job.model,
 		status: job.status,
@@ -74,7 +86,9 @@ export function finishedJson(job: Job, resultUrl: string, images?: ImageJson[]):
 		nsfw: job.nsfw,
 		inferenceMs: job.inferenceMs,
 		createdAt: job.createdAt,
+		...origin.notes,
 	};
+	if (job.costUsd !== undefined) json.costUsd = job.costUsd;
 	if (images) json.images = images;
 	return json;
 }
@@ -90,8 +104,9 @@ export function imageJson(field: string, image: OutputImage): ImageJson {
 	};
 }
 
-export function errorJson(failure: Failure, itemIndex: number, secrets: string[] = []): ErrorItemJson {
+export function errorJson(failure: Failure, itemIndex: number, provider: ProviderId, secrets: string[] = []): ErrorItemJson {
 	return {
+		provider,
 		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),
 		description: redactSecrets(describeFailureText(failure), secrets),
 		code: failure.taskCode ?? null,

@@ -103,9 +103,9 @@ it('presigned upload: PUT without Authorization, then the public URL is a usable
 	const ticket = await api(emulator, 'POST', '/v1/upload/presign', { content_type: 'image/png', file_type: 'image' });
 	expect(ticket.json).toMatchObject({ presigned_url: expect.any(String), public_url: expect.any(String), required_headers: { 'Content-Type': 'image/png' } });
 	const png = await solidImage(64, 48, '#00f');
-	const withAuth = await fetch(ticket.json.presigned_url, { method: 'PUT', body: png, headers: { 'content-type': 'image/png', authorization: 'Bearer x' } });
+	const withAuth = await fetch(ticket.json.presigned_url, { method: 'PUT', body: new Uint8Array(png), headers: { 'content-type': 'image/png', authorization: 'Bearer x' } });
 	expect(withAuth.status).toBe(400);
-	const put = await fetch(ticket.json.presigned_url, { method: 'PUT', body: png, headers: { 'content-type': 'image/png' } });
+	const put = await fetch(ticket.json.presigned_url, { method: 'PUT', body: new Uint8Array(png), headers: { 'content-type': 'image/png' } });
 	expect(put.status).toBe(200);
 	const created = await create({ prompt: 'edit', image_urls: [ticket.json.public_url] }, 'gpt-image-v2-edit');
 	const prediction = await finished(created.json.predictionID);
