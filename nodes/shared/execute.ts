@@ -30,6 +30,8 @@ interface BatchContext {
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
+	/** True also after a balance refusal: no new submit, while predictions already running are still collected. */
+	shouldStopSubmitting: () => boolean;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -70,7 +72,7 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	const submitted = await submitJob(fx, provider, api, request, {
 		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
 		deadline,
-		shouldStop: ctx.shouldStop,
+		shouldStop: ctx.shouldStopSubmitting,
 	});
 	const submittedAt = syncMode ? started : Date.now();
 	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted), origin), pairedItem: { item: itemIndex } };
@@ -220,7 +222,16 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	if (firstRefused >= 0 && !continueOnFail) throw toNodeError(node, plans[firstRefused] as Failure, firstRefused);
 
 	let stopped = false;
-	const ctx: BatchContext = { fx, kind, provider: prepared, api: base.value, asTool: isToolRun(fx), shouldStop: () => stopped };
+	let outOfBalance = false;
+	const ctx: BatchContext = {
+		fx,
+		kind,
+		provider: prepared,
+		api: base.value,
+		asTool: isToolRun(fx),
+		shouldStop: () => stopped,
+		shouldStopSubmitting: () => stopped || outOfBalance,
+	};
 	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
 	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
 
@@ -233,10 +244,11 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		},
 		{
 			concurrency,
-			shouldStop: () => stopped,
+			shouldStop: () => stopped || outOfBalance,
 			onFailure: (_index, error) => {
-				// A balance refusal would refuse every later row too: stop submitting even under Continue On Fail.
-				if (!continueOnFail || isBalanceRefusal(error)) stopped = true;
+				if (!continueOnFail) stopped = true;
+				// A balance refusal would refuse every later row too: stop submitting, even under Continue On Fail.
+				if (isBalanceRefusal(error)) outOfBalance = true;
 			},
 		},
 	);
@@ -253,7 +265,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	return [
 		outcomes.map((outcome, index) => {
 			if (outcome?.ok) return outcome.value;
-			const failure = outcome ? asFailure(outcome.error) : cancelledFailure('notRun').failure;
+			const failure = outcome ? asFailure(outcome.error) : cancelledFailure(outOfBalance ? 'noBalance' : 'notRun').failure;
 			return { json: errorJson(failure, index, provider.id), pairedItem: { item: index } };
 		}),
 	];
