@@ -18,6 +18,8 @@ export interface Example {
 	title: string;
 	/** The nodes of this package whose items the demo reports. */
 	imageNodes: string[];
+	/** Who runs it (default WaveSpeed). */
+	provider?: 'wavespeed' | 'eachlabs';
 }
 
 export const EXAMPLES: Example[] = [
@@ -26,6 +28,7 @@ export const EXAMPLES: Example[] = [
 	{ name: 'campaign-variants', file: 'campaign-variants.json', title: 'Campaign variants', imageNodes: ['Generate variant'] },
 	{ name: 'composite-product-into-scene', file: 'composite-product-into-scene.json', title: 'Compositing', imageNodes: ['Composite'] },
 	{ name: 'long-job-with-webhook', file: 'long-job-with-webhook.json', title: 'Long job (webhook, run here by polling)', imageNodes: ['Get edited image'] },
+	{ name: 'eachlabs-edit-product-photo', file: 'eachlabs-edit-product-photo.json', title: 'Edit one product photo on each::labs', imageNodes: ['Edit on each::labs'], provider: 'eachlabs' },
 ];
 
 export interface LoadOptions {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 
 import { EXAMPLES, EXAMPLES_DIR, loadExample } from '../../dev/demo/examples';
-import { useTestBed } from './helpers';
+import { EACHLABS, useTestBed, WAVESPEED } from './helpers';
 
 /** What each example must write: file name, format and pixel size implied by its parameters. */
 const EXPECTED: Record<string, Array<{ file: string; format: 'png' | 'jpeg'; width: number; height: number }>> = {
@@ -23,10 +23,13 @@ const EXPECTED: Record<string, Array<{ file: string; format: 'png' | 'jpeg'; wid
 	],
 	'composite-product-into-scene': [{ file: 'olive-oil-in-kitchen.png', format: 'png', width: 2512, height: 1680 }],
 	'long-job-with-webhook': [{ file: 'mug-rainy-window.png', format: 'png', width: 2576, height: 3216 }],
+	// 3:2 at 1K: the nearest size each::labs lists.
+	'eachlabs-edit-product-photo': [{ file: 'mug-cafe.png', format: 'png', width: 1536, height: 1024 }],
 };
 
 describe('example workflows', () => {
-	const bed = useTestBed();
+	const beds = { wavespeed: useTestBed({}, WAVESPEED), eachlabs: useTestBed({}, EACHLABS) };
+	const bed = beds.wavespeed;
 
 	it('covers every example file in examples/', () => {
 		const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
@@ -35,6 +38,7 @@ describe('example workflows', () => {
 
 	it.each(EXAMPLES.map((e) => [e.name, e] as const))('%s writes its images', async (name, example) => {
 		const outputDir = mkdtempSync(path.join(tmpdir(), `example-${name}-`));
+		const bed = beds[example.provider ?? 'wavespeed'];
 		const result = await bed.run(loadExample(example, { outputDir }));
 
 		expect(result.error).toBeUndefined();
@@ -78,7 +82,7 @@ describe('example workflows', () => {
 		for (const example of EXAMPLES) {
 			const raw = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, example.file), 'utf8'));
 			const note = raw.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-base.stickyNote');
-			expect(note?.parameters.content).toMatch(/WaveSpeed API/);
+			expect(note?.parameters.content).toMatch(example.provider === 'eachlabs' ? /EachLabs API/ : /WaveSpeed API/);
 		}
 	});
 });

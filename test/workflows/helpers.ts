@@ -26,6 +26,11 @@ export interface ProviderCase {
 	imagesSent(json: unknown): string[] | undefined;
 	/** The prompt a submit request carried. */
 	promptSent(json: unknown): unknown;
+	models: { edit: string; generate: string };
+	/** Where an item says its prediction can be fetched. */
+	resultUrl(baseUrl: string, id: string): string;
+	/** Fields a pending item of a 1:1 1K Generate has beyond the common ones (each::labs: what it decided; no createdAt yet). */
+	pendingExtras: Record<string, unknown>;
 }
 
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -38,6 +43,9 @@ export const WAVESPEED: ProviderCase = {
 	failed: 'failed',
 	imagesSent: (json) => record(json).images as string[] | undefined,
 	promptSent: (json) => record(json).prompt,
+	models: { edit: 'openai/gpt-image-2/edit', generate: 'openai/gpt-image-2/text-to-image' },
+	resultUrl: (baseUrl, id) => `${baseUrl}/api/v3/predictions/${id}/result`,
+	pendingExtras: {},
 };
 
 export const EACHLABS: ProviderCase = {
@@ -51,6 +59,9 @@ export const EACHLABS: ProviderCase = {
 		return (input.image_urls as string[] | undefined) ?? (typeof input.image_url === 'string' ? [input.image_url] : undefined);
 	},
 	promptSent: (json) => record(record(json).input).prompt,
+	models: { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' },
+	resultUrl: (baseUrl, id) => `${baseUrl}/v1/prediction/${id}`,
+	pendingExtras: { createdAt: null, size: '1024x1024', schemaSource: 'live' },
 };
 
 /** For describe.each: every workflow test whose behaviour applies to both providers runs on both. */

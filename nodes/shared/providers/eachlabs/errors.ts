@@ -58,21 +58,24 @@ export function describeHttpFailure(httpCode: number, apiMessage: string, phase:
 
 const CLASSIFICATION_HINTS: Record<string, string> = {
 	content_moderation: 'Change the prompt or the reference images; the same input will be blocked again.',
-	invalid_user_input: 'Check the prompt and that every reference image URL is public (or use a Binary Field).',
+	invalid_user_input: 'Reference image URLs must be public: use a Binary Field, or a public or pre-signed link. Also check the prompt.',
 	execution_timeout: 'Running it again creates a new billed prediction; try again, or lower Quality.',
 	provider_rate_limit: 'The model was busy. Running it again creates a new billed prediction; wait a minute first.',
 	provider_unavailable: 'The model was unavailable. Running it again creates a new billed prediction; wait a few minutes first.',
 };
 
+/** A reason that says the model could not fetch an input image, whatever classification came with it. */
+const UNREACHABLE_IMAGE = /not reachable|unreachable|could not (download|fetch)|failed to (download|fetch)/i;
+
 /** A prediction that ran and failed: the reason as each::labs gave it, and what to do. */
 export function describeTaskFailure(reason: string, predictionId: string, status: string, error?: OutputError): Failure {
-	const classification = error?.classification;
+	const classification = error?.classification ?? (UNREACHABLE_IMAGE.test(reason) ? 'invalid_user_input' : undefined);
 	const said = reason ? `: ${reason}` : '';
 	return {
 		kind: 'task',
 		predictionId,
 		status,
-		message: `The prediction ended with status "${status}"${classification ? ` (${classification})` : ''}${said}`,
+		message: `The prediction ended with status "${status}"${error?.classification ? ` (${error.classification})` : ''}${said}`,
 		hint: (classification && CLASSIFICATION_HINTS[classification]) ?? 'Running it again creates a new billed prediction. Check the prompt and images, then try again.',
 	};
 }
