@@ -302,7 +302,16 @@ function submitProperties(kind: NodeKind): INodeProperties[] {
 			type: 'options',
 			options: optionsFrom(WAIT_MODES, WAIT_MODE_LABELS),
 			default: 'poll',
-			displayOptions: { show },
+			displayOptions: { show: { ...show, provider: ['wavespeed'] } },
+		},
+		// each::labs has no Sync Mode: the same parameter without it (params.ts still refuses a saved 'sync').
+		{
+			displayName: 'Wait For Result',
+			name: 'waitMode',
+			type: 'options',
+			options: optionsFrom(WAIT_MODES, WAIT_MODE_LABELS).filter((option) => option.value !== 'sync'),
+			default: 'poll',
+			displayOptions: { show: { ...show, provider: ['eachlabs'] } },
 		},
 	);
 	return properties;

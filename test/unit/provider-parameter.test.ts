@@ -21,6 +21,14 @@ describe.each([new GptImage2Edit(), new GptImage2Generate()])('$description.disp
 		);
 	});
 
+	test('Wait For Result offers Sync Mode only for WaveSpeedAI', () => {
+		const waitModes = description.properties.filter((p) => p.name === 'waitMode');
+		expect(waitModes.map((p) => [p.displayOptions?.show?.provider, (p.options as Array<{ value: string }>).map((o) => o.value)])).toEqual([
+			[['wavespeed'], ['poll', 'sync', 'none']],
+			[['eachlabs'], ['poll', 'none']],
+		]);
+	});
+
 	test('Transfer (Inline Base64) is shown only for WaveSpeedAI', () => {
 		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
 		expect(options.find((o) => o.name === 'transfer')!.displayOptions?.show).toMatchObject({ '/provider': ['wavespeed'] });

@@ -80,7 +80,7 @@ describe('array schema variant (image_urls, image_size enum, quality, format)', 
 		expect(bed.emulator.uploads).toHaveLength(0);
 	});
 
-	it('refuses Sync Mode before any request', async () => {
+	it('refuses Sync Mode (hidden for each::labs, but kept in a workflow switched from WaveSpeed) before any request', async () => {
 		const sync = await bed.run(generate({ waitMode: 'sync' }));
 		expect(sync.error!.message).toBe('Wait For Result: Sync Mode is not available with each::labs [item 0]');
 		expect(sync.error!.description).toBe('Use Poll Until Done.');
