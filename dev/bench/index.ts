@@ -1,21 +1,26 @@
 /**
- * `npm run bench`: the design's performance targets, measured through the real n8n engine against the emulator.
+ * `npm run bench [-- scenario ...]`: the design's performance targets, measured through the real n8n engine against the
+ * emulator. Scenarios: batch, detection, pacing, lognormal, cap, overhead, images, memory (all when none is named).
  * Every target is a ratio or count inside one run, so a noisy machine shifts both sides of it.
  * Exit code 0 when every target passes, 1 otherwise.
  */
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ensureBuilt } from '../demo/build';
 import { startEmulator } from '../emulator';
 import type { Figure } from './figures';
 import { failedScenario } from './figures';
 import type { BenchMeta } from './report';
 import { allPassed, formatTable, writeJson } from './report';
-import { batchFigures, runBatch, uploadFigures } from './scenarios/batch';
+import { batchFigures, IDEAL_MS, runBatch, uploadFigures } from './scenarios/batch';
 import { detectionFigures, runLongTasks } from './scenarios/detection';
 import { memoryFigures, runMemory } from './scenarios/memory';
 import { overheadFigures, runOverhead } from './scenarios/overhead';
+import { pacingFigures, runPacing } from './scenarios/pacing';
+import { REAL_IMAGES, realImagesFigures, runRealImages } from './scenarios/realImages';
+import type { Row, Setup } from './scenarios/spread';
+import { capFigures, compare, comparisonRows, formatRows, LOGNORMAL, lognormalFigures, markdownRows, rowOf, runBaseline, setupIdealMs } from './scenarios/spread';
 import { runTimed } from './run';
 import { editBatch } from './workflows';
 
@@ -46,52 +51,134 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 const step = (text: string) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${text}`);
 
+/** Scenarios by name: `npm run bench -- lognormal cap` runs only those. */
+const SCENARIOS = ['batch', 'detection', 'pacing', 'lognormal', 'cap', 'overhead', 'images', 'memory'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+function selectedScenarios(argv: string[]): Set<ScenarioName> {
+	const unknown = argv.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
+	if (unknown.length) throw new Error(`Unknown scenario ${unknown.join(', ')}; choose from: ${SCENARIOS.join(', ')}`);
+	return new Set((argv.length ? argv : SCENARIOS) as ScenarioName[]);
+}
+
+/** What the scenarios produced: PASS/FAIL figures and rows of the side-by-side poller table. */
+interface Results {
+	figures: Figure[];
+	rows: Row[];
+	notes: string[];
+}
+
+const CONSTANT_3S: Setup = { items: 50, concurrency: 10, serverCap: Infinity, medianMs: 3000, spread: null };
+const CONSTANT_30S: Setup = { items: 20, concurrency: 10, serverCap: Infinity, medianMs: 30_000, spread: null };
+
+/** Resolves once the background sequential batch is in (and its figures added). */
+let sequentialDone: Promise<void> = Promise.resolve();
+
+async function batchAndDetection(only: Set<ScenarioName>, results: Results): Promise<void> {
+	if (only.has('batch')) {
+		// The sequential batch waits ~150 s doing almost nothing: it runs alongside the other scenarios.
+		step('sequential batch (conc 1) started in the background');
+		const sequential = settled(runBatch(1, 'medium'));
+		step('batch, conc 10, cold, with the plain 2 s and 1 s pollers beside it (the first batch of its kind: nothing learned yet)');
+		const [cold, plain2, plain1] = await Promise.all([settled(runBatch(10, 'low')), settled(runBaseline(CONSTANT_3S, 2000)), settled(runBaseline(CONSTANT_3S, 1000))]);
+		step('batch, conc 10, warm (same kind again, as in a long-running n8n)');
+		const parallel = await settled(runBatch(10, 'low'));
+		results.figures.push(...(cold instanceof Error ? [failedScenario('detection 3 s', cold)] : detectionFigures('detection 3 s (the cold conc 10 batch)', cold.traces)));
+		const scenario = 'constant 3 s, 50 rows, conc 10';
+		if (!(cold instanceof Error)) results.rows.push(rowOf(scenario, { contender: 'node', intervalMs: 2000, wallMs: cold.editNodeMs, idealMs: IDEAL_MS, traces: cold.traces, timeouts: 0 }));
+		if (!(parallel instanceof Error)) results.rows.push({ ...rowOf(scenario, { contender: 'node', intervalMs: 2000, wallMs: parallel.editNodeMs, idealMs: IDEAL_MS, traces: parallel.traces, timeouts: 0 }), contender: 'node, 2 s, warm' });
+		for (const run of [plain2, plain1]) if (!(run instanceof Error)) results.rows.push(rowOf(scenario, run));
+		sequentialDone = sequential.then((sequentialRun) => {
+			if (parallel instanceof Error) results.figures.unshift(failedScenario('batch 50 items, 3 s, conc 10', parallel));
+			else results.figures.unshift(...batchFigures(parallel, cold, sequentialRun), ...uploadFigures(parallel));
+		});
+		results.notes.push('* the conc 1 batch ran alongside the other scenarios (own emulator, mostly idle waiting).');
+	}
+	if (only.has('detection')) {
+		step('detection, 30 s tasks (20 items, conc 10), with the plain pollers beside it');
+		const [node, plain2, plain1] = await Promise.all([settled(runLongTasks(30_000, 20, 10)), settled(runBaseline(CONSTANT_30S, 2000)), settled(runBaseline(CONSTANT_30S, 1000))]);
+		results.figures.push(...(node instanceof Error ? [failedScenario('detection 30 s', node)] : detectionFigures('detection 30 s, 20 items, conc 10', node)));
+		const scenario = 'constant 30 s, 20 rows, conc 10';
+		if (!(node instanceof Error)) {
+			const wallMs = Math.max(...node.map((t) => t.detectedAt)) - Math.min(...node.map((t) => t.task.createdAt));
+			results.rows.push({ ...rowOf(scenario, { contender: 'node', intervalMs: 2000, wallMs, idealMs: setupIdealMs(CONSTANT_30S), traces: node, timeouts: 0 }), contender: 'node, 2 s (wall: first submit to last look)' });
+		}
+		for (const run of [plain2, plain1]) if (!(run instanceof Error)) results.rows.push(rowOf(scenario, run));
+	}
+}
+
+async function spreadScenarios(only: Set<ScenarioName>, results: Results): Promise<void> {
+	if (only.has('lognormal')) {
+		step('lognormal: 100 rows, median 12 s; node at 2 s and 1 s, plain 2 s and 1 s pollers; conc 10 and conc 20 at once (~2.5 min)');
+		const setup = (concurrency: number): Setup => ({ items: 100, concurrency, serverCap: Infinity, medianMs: LOGNORMAL.medianMs, spread: LOGNORMAL.spread });
+		const runs = await Promise.all([10, 20].map((c) => compare(`lognormal, 100 rows, conc ${c}`, setup(c), [2000, 1000])));
+		for (const comparison of runs) {
+			results.rows.push(...comparisonRows(comparison));
+			results.figures.push(...lognormalFigures(comparison));
+		}
+	}
+	if (only.has('cap')) {
+		step('cap: server runs 2 at once, 40 rows, median 12 s; Max Concurrent Requests 2, 10, 100 at once (~5 min)');
+		const setup = (concurrency: number): Setup => ({ items: 40, concurrency, serverCap: 2, medianMs: LOGNORMAL.medianMs, spread: LOGNORMAL.spread });
+		const runs = await Promise.all([2, 10, 100].map((c) => compare(`server cap 2, 40 rows, conc ${c}`, setup(c), [2000])));
+		for (const comparison of runs) {
+			results.rows.push(...comparisonRows(comparison));
+			results.figures.push(...capFigures(comparison));
+		}
+	}
+}
+
 async function main(): Promise<void> {
+	const only = selectedScenarios(process.argv.slice(2));
 	const started = Date.now();
 	const startLoad = os.loadavg();
-	ensureBuilt(REPO);
 	console.log(`GPT Image 2 nodes bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`);
 	console.log(`Load average at start: ${load()} (other work on the machine shows up in the figures).`);
+	console.log(`Scenarios: ${[...only].join(', ')}.`);
 	console.log('Real workflows through n8n-core (dev/harness) against the WaveSpeed emulator on loopback.\n');
 	step('warm-up run');
 	await warmUp();
 
-	// The sequential batch waits ~150 s doing almost nothing: it runs alongside the other scenarios so the bench fits in 5 min.
-	step('sequential batch (conc 1) started in the background');
-	const sequential = settled(runBatch(1, 'medium'));
+	const results: Results = { figures: [], rows: [], notes: [] };
+	// The pacing scenario waits on a 20/min rate limit for ~2 min: it runs in the background, on its own emulator.
+	const pacing = only.has('pacing') ? settled(runPacing()) : undefined;
+	if (pacing) step('pacing, 40 rows at 20/min (in the background)');
+	await batchAndDetection(only, results);
+	await spreadScenarios(only, results);
 
-	const figures: Figure[] = [];
-	step('batch, conc 10, cold (the first batch of its kind: no task duration learned yet)');
-	const cold = await settled(runBatch(10, 'low'));
-	step('batch, conc 10, warm (same kind again, as in a long-running n8n)');
-	const parallel = await settled(runBatch(10, 'low'));
-	step('detection, 3 s tasks (from the conc 10 batch)');
-	const detect3 = cold instanceof Error ? [failedScenario('detection 3 s', cold)] : detectionFigures('detection 3 s (the cold conc 10 batch)', cold.traces);
-
-	step('detection, 30 s tasks (20 items, conc 10)');
-	const detect30 = await attempt('detection 30 s', async () => detectionFigures('detection 30 s, 20 items, conc 10', await runLongTasks(30_000, 20, 10)));
-
-	step('overhead, zero latency');
-	const overhead = await attempt('overhead', async () => overheadFigures(await runOverhead()));
-
-	step('memory, filesystem mode (child process)');
-	const memoryFs = await settled(runMemory('filesystem'));
-	step('memory, default mode (child process)');
-	const memoryDefault = await settled(runMemory('default'));
-	const memory = memoryFs instanceof Error ? [failedScenario('memory 20 x 4K, filesystem mode', memoryFs)] : memoryFigures(memoryFs, memoryDefault);
-
+	if (only.has('overhead')) {
+		step('overhead, zero latency');
+		results.figures.push(...(await attempt('overhead', async () => overheadFigures(await runOverhead()))));
+	}
+	if (only.has('images')) {
+		step(`overhead with real images: ${REAL_IMAGES} unique ~1.6 MB PNGs in and out, filesystem mode (child process)`);
+		results.figures.push(...(await attempt('real images', async () => realImagesFigures(await runRealImages()))));
+	}
 	step('waiting for the sequential batch');
-	const sequentialRun = await sequential;
-	if (parallel instanceof Error) figures.push(failedScenario('batch 50 items, 3 s, conc 10', parallel));
-	else figures.push(...batchFigures(parallel, cold, sequentialRun), ...uploadFigures(parallel));
-	figures.push(...detect3, ...detect30, ...overhead, ...memory);
+	await sequentialDone;
+	if (pacing) {
+		step('waiting for the pacing scenario');
+		const pacingRun = await pacing;
+		results.figures.push(...(pacingRun instanceof Error ? [failedScenario('pacing', pacingRun)] : pacingFigures(pacingRun)));
+	}
+	if (only.has('memory')) {
+		step('memory, filesystem mode (child process)');
+		const memoryFs = await settled(runMemory('filesystem'));
+		step('memory, default mode (child process)');
+		const memoryDefault = await settled(runMemory('default'));
+		results.figures.push(...(memoryFs instanceof Error ? [failedScenario('memory 20 x 4K, filesystem mode', memoryFs)] : memoryFigures(memoryFs, memoryDefault)));
+	}
 
 	const notes = [
-		'* the conc 1 batch ran alongside the other scenarios (own emulator, mostly idle waiting).',
-		'Cold = the first batch of a kind (model, quality, resolution) since n8n started: its first wave is polled blind, every 2 s.',
+		...results.notes,
+		'Cold = the first batch of a kind (provider, base URL, model, quality, resolution) since n8n started: its first wave is polled blind, every Poll Interval.',
 		'Warm = the same kind again: the node has learned how long such tasks take (as n8n, a long-running server, does).',
 		'Detection lag = arrival of the status check that saw the task finished - the task\'s completion time in the emulator.',
-		'"with estimate" is inferred: without one the first check comes exactly one Poll Interval (2 s) after submit.',
+		'Ideal = a perfect scheduler with the same concurrency (with a server cap: the server\'s) and zero lag, from the drawn task times.',
+		'Poller table: every poller on its own emulator with the same seeded task times, run at the same time; plain = submit, sleep, look, download (dev/bench/referencePoller.ts).',
+		'  Node wall time there = the Edit node\'s own execution time (n8n run data); the workflow\'s trigger, rows and file reads before it are n8n\'s.',
+		'Pacing: emulator limited to 20 accepted submits per rolling minute and 2 tasks at once, 3 s tasks, 40 rows,',
+		'  default node settings (Max Concurrent Requests 5); ideal = rows / rate = 120 s; ran alongside the other scenarios.',
 		'Overhead: n8n + the node in a child process after a 50-item warm-up, emulator in this process; in-memory binary mode.',
 		'Memory: RSS of a child process running n8n + the node (emulator in the parent), peak - after a 1-item warm-up;',
 		'  "default mode" is n8n\'s in-memory (base64) mode; n8n 2.x itself defaults to filesystem outside queue mode.',
@@ -106,10 +193,14 @@ async function main(): Promise<void> {
 		platform: `${process.platform} ${os.release()}`,
 		notes,
 	};
-	const file = writeJson(REPO, meta, figures);
-	console.log(`\n${formatTable(figures)}\n`);
+	const file = writeJson(REPO, meta, results.figures, results.rows);
+	if (results.rows.length) {
+		console.log(`\n${formatRows(results.rows)}`);
+		writeFileSync(path.join(REPO, 'bench-output', 'pollers.md'), `${markdownRows(results.rows)}\n`);
+	}
+	console.log(`\n${formatTable(results.figures)}\n`);
 	for (const note of notes) console.log(note);
-	const passed = allPassed(figures);
+	const passed = allPassed(results.figures);
 	console.log(`Load average at end: ${load()}.`);
 	console.log(`\n${passed ? 'All targets PASS' : 'Some targets FAIL'} in ${(meta.durationMs / 1000).toFixed(0)} s; figures written to ${path.relative(REPO, file)}.`);
 	process.exit(passed ? 0 : 1);

@@ -34,9 +34,14 @@ function resultGetsById(emulator: Emulator): Map<string, RecordedRequest[]> {
 	return byId;
 }
 
-export function tracePredictions(emulator: Emulator, pollIntervalMs: number): PredictionTrace[] {
+/** Every prediction's trace; with onlySeenFinished, those never seen finished (a timed-out row) are left out. */
+export function tracePredictions(emulator: Emulator, pollIntervalMs: number, onlySeenFinished = false): PredictionTrace[] {
 	const byId = resultGetsById(emulator);
-	return emulator.tasks.map((task) => {
+	const seenFinished = (task: EmulatedTask) => {
+		const polls = byId.get(task.id) ?? [];
+		return task.completedAt !== undefined && polls.some((r) => r.at >= (task.completedAt as number));
+	};
+	return emulator.tasks.filter((task) => !onlySeenFinished || seenFinished(task)).map((task) => {
 		const polls = (byId.get(task.id) ?? []).map((r) => r.at).sort((a, b) => a - b);
 		if (task.completedAt === undefined || polls.length === 0) throw new Error(`prediction ${task.id} was never seen finished`);
 		const detectedAt = polls[polls.length - 1];

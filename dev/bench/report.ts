@@ -32,11 +32,11 @@ export interface BenchMeta {
 	notes: string[];
 }
 
-export function writeJson(repo: string, meta: BenchMeta, figures: Figure[]): string {
+export function writeJson(repo: string, meta: BenchMeta, figures: Figure[], pollers: unknown[] = []): string {
 	const dir = path.join(repo, 'bench-output');
 	mkdirSync(dir, { recursive: true });
 	const file = path.join(dir, 'bench.json');
 	// Infinity/NaN are not JSON: they become null, with the shown text kept beside them.
-	writeFileSync(file, `${JSON.stringify({ ...meta, passed: allPassed(figures), figures }, null, 2)}\n`);
+	writeFileSync(file, `${JSON.stringify({ ...meta, passed: allPassed(figures), figures, pollers }, null, 2)}\n`);
 	return file;
 }

@@ -25,12 +25,17 @@ export interface EditBatch {
 	 * emulator's latency ignores kind, so each scenario uses a kind of its own to learn only its own tasks.
 	 */
 	quality?: 'low' | 'medium' | 'high';
+	/** Timeout in seconds (the node's default, 600, unless given). */
+	timeout?: number;
+	/** Failed rows become error items instead of stopping the run (to count timeouts). */
+	continueOnFail?: boolean;
 }
 
 /** Manual trigger -> N rows -> Read/Write Files (binary `data` per item) -> Edit (poll until done, download to binary). */
 export function editBatch(spec: EditBatch): WorkflowJson {
 	const options: INodeParameters = { maxConcurrency: spec.concurrency };
 	if (spec.pollInterval !== undefined) options.pollInterval = spec.pollInterval;
+	if (spec.timeout !== undefined) options.timeout = spec.timeout;
 	return chain(
 		manualTrigger(),
 		...rows(Array.from({ length: spec.items }, (_, index) => ({ index }))),
@@ -44,7 +49,7 @@ export function editBatch(spec: EditBatch): WorkflowJson {
 			quality: spec.quality ?? 'low',
 			outputFormat: 'png',
 			options,
-		}),
+		}, EDIT_NODE, spec.continueOnFail ? { onError: 'continueRegularOutput' } : undefined),
 	);
 }
 

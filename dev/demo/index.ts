@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { Emulator } from '../emulator';
 import { startEmulator } from '../emulator';
 import { runWorkflow } from '../harness';
-import { ensureBuilt } from './build';
 import type { Example } from './examples';
 import { EXAMPLES, loadExample } from './examples';
 import { checkImageFile, printTable, type ReportRow, writeBeforeAfter } from './report';
@@ -129,7 +128,6 @@ async function runExample(example: Example, target: Target): Promise<{ rows: Rep
 }
 
 async function main(): Promise<void> {
-	ensureBuilt(REPO);
 	const targets: Record<ProviderId, Target> = { wavespeed: await chooseTarget(), eachlabs: await chooseEachLabsTarget() };
 	const rows: ReportRow[] = [];
 	let allOk = true;

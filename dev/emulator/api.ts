@@ -76,6 +76,7 @@ async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 		render: renderSpecOf(model, validated.input),
 		webhook: webhook.url,
 		failWithCode: fault?.kind === 'task-failed' ? (fault.taskErrorCode ?? 1403) : undefined,
+		failWithMessage: fault?.kind === 'task-failed' ? fault.taskError : undefined,
 	});
 	state.rateLimiter.note();
 
@@ -151,7 +152,7 @@ export async function routeApi(state: EmulatorState, exchange: Exchange): Promis
 		return sendJson(res, 404, { code: 404, message: `${what} not found: ${record.method} ${url.pathname}`, data: null });
 	}
 	const fault = state.faults.take(route.endpoint);
-	const reply = new Reply(res, record, fault && BODY_KINDS.includes(fault.kind) ? fault.kind : undefined);
+	const reply = new Reply(res, record, fault && BODY_KINDS.includes(fault.kind) ? fault : undefined);
 	if (route.endpoint === 'submit') return submit(state, exchange, reply, fault);
 	if (fault) record.fault = fault.kind;
 	if (fault && PRE_HANDLER_KINDS.includes(fault.kind)) return sendFault(res, fault);

@@ -49,6 +49,16 @@ async function streamHuge(res: ServerResponse, hugeBytes: number): Promise<void>
 	if (!isGone(res)) res.end();
 }
 
+/** Sends the real file one byte at a time, `everyMs` apart, until done or the client hangs up. */
+async function trickle(state: EmulatorState, res: ServerResponse, file: StoredOutput, everyMs: number): Promise<void> {
+	res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': String(file.bytes.length) });
+	for (let i = 0; i < file.bytes.length && !isGone(res); i++) {
+		res.write(file.bytes.subarray(i, i + 1));
+		await state.timers.sleep(everyMs);
+	}
+	if (!isGone(res)) res.end();
+}
+
 /** Serves a stored file (GET and HEAD) with exact Content-Type and Content-Length. */
 function serveFile(res: ServerResponse, method: string, file: StoredOutput): void {
 	res.writeHead(200, {
@@ -84,6 +94,9 @@ async function downloadFault(state: EmulatorState, exchange: Exchange, fault: Fa
 		case 'slow':
 			await state.timers.sleep(fault.delayMs ?? 2000);
 			return isGone(res);
+		case 'cdn-trickle':
+			await trickle(state, res, file, fault.trickleMs ?? 2000);
+			return true;
 		default:
 			if (!PRE_HANDLER_KINDS.includes(fault.kind)) return false;
 			sendFault(res, fault);

@@ -35,7 +35,12 @@ export function parseArgs(argv: string[]): { options: StartOptions; quiet: boole
 		else if (flag === '--nsfw') options.nsfw = true;
 		else if (flag === '--quiet') quiet = true;
 		else if (flag === '--api-key') options.apiKey = argv[++i];
-		else if (flag in WORD_FLAGS) {
+		else if (flag === '--latency-sigma' || flag === '--latency-floor') {
+			const value = Number(argv[++i]);
+			if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
+			const spread = options.latencySpread ?? { sigma: 0.6, seed: 1 };
+			options.latencySpread = flag === '--latency-sigma' ? { ...spread, sigma: value } : { ...spread, floorMs: value };
+		} else if (flag in WORD_FLAGS) {
 			const { key, values } = WORD_FLAGS[flag];
 			const value = argv[++i];
 			if (!values.includes(value)) throw new Error(`${flag} takes one of: ${values.join(', ')}`);
@@ -46,5 +51,7 @@ export function parseArgs(argv: string[]): { options: StartOptions; quiet: boole
 			Object.assign(options, { [NUMBER_FLAGS[flag]]: value });
 		} else throw new Error(`Unknown option ${flag}. See the header of dev/emulator/cli.ts for the options.`);
 	}
+	// The spread's draws follow the emulator's seed when one is given.
+	if (options.latencySpread && options.seed !== undefined) options.latencySpread = { ...options.latencySpread, seed: options.seed };
 	return { options, quiet };
 }

@@ -7,20 +7,27 @@ import type { FaultEndpoint, FaultKind, FaultRule, RandomFaultOptions } from './
 /** An endpoint a request can actually be on ('any' only exists in rules). */
 export type ConcreteEndpoint = Exclude<FaultEndpoint, 'any'>;
 
-const CDN_KINDS: readonly FaultKind[] = ['cdn-not-image', 'cdn-redirect', 'cdn-huge'];
+const CDN_KINDS: readonly FaultKind[] = ['cdn-not-image', 'cdn-redirect', 'cdn-huge', 'cdn-trickle'];
+const SUBMIT_ANSWER_KINDS: readonly FaultKind[] = ['numeric-id', 'string-code', 'code-in-200', 'unsafe-id'];
+const OUTPUT_KINDS: readonly FaultKind[] = ['many-outputs', 'huge-base64', 'private-outputs'];
 
 /** Whether a fault kind makes sense on an endpoint (e.g. task-failed only on submit, cdn-* only on the CDN). */
 export function kindAppliesTo(kind: FaultKind, endpoint: ConcreteEndpoint): boolean {
-	if (kind === 'task-failed') return endpoint === 'submit';
+	if (kind === 'task-failed' || SUBMIT_ANSWER_KINDS.includes(kind)) return endpoint === 'submit';
+	if (OUTPUT_KINDS.includes(kind)) return endpoint === 'submit' || endpoint === 'result';
+	if (kind === 'private-ticket') return endpoint === 'upload-ticket';
 	if (CDN_KINDS.includes(kind)) return endpoint === 'cdn';
 	return true;
 }
 
 /** Kinds answered before the handler runs (the handler never sees the request, unless a submit accepts the task). */
-export const PRE_HANDLER_KINDS: readonly FaultKind[] = ['http500', 'http502', 'http503', 'gateway504', 'http429', 'reset'];
+export const PRE_HANDLER_KINDS: readonly FaultKind[] = ['http500', 'http502', 'http503', 'gateway504', 'http429', 'reset', 'http-error'];
 
 /** Kinds that rewrite a normal 200 answer after the handler built it. */
-export const BODY_KINDS: readonly FaultKind[] = ['malformed', 'truncated', 'bad-envelope'];
+export const BODY_KINDS: readonly FaultKind[] = ['malformed', 'truncated', 'bad-envelope', ...SUBMIT_ANSWER_KINDS, ...OUTPUT_KINDS, 'private-ticket'];
+
+/** The cloud metadata address: the classic target of a URL that should never be fetched. */
+export const DEFAULT_PRIVATE_URL = 'http://169.254.169.254/latest/meta-data/image.png';
 
 interface ActiveRule {
 	rule: FaultRule;
@@ -80,7 +87,7 @@ export class FaultBook {
 /** Whether a submit fault still creates the task before failing (ambiguous submit). */
 export function submitAcceptsTask(rule: FaultRule): boolean {
 	if (rule.acceptTask !== undefined) return rule.acceptTask;
-	if (rule.kind === 'http429') return false;
+	if (rule.kind === 'http429' || rule.kind === 'http-error') return false;
 	return rule.kind === 'gateway504' || rule.kind === 'reset' || BODY_KINDS.includes(rule.kind) || rule.kind === 'task-failed';
 }
 
@@ -91,16 +98,18 @@ const GATEWAY_504_HTML =
 export function sendFault(res: ServerResponse, rule: FaultRule): void {
 	switch (rule.kind) {
 		case 'http500':
-			return sendError(res, 500, 'Internal server error (injected fault)');
+			return sendError(res, 500, rule.message ?? 'Internal server error (injected fault)');
 		case 'http502':
-			return sendError(res, 502, 'Bad gateway (injected fault)');
+			return sendError(res, 502, rule.message ?? 'Bad gateway (injected fault)');
 		case 'http503':
-			return sendError(res, 503, 'Service temporarily unavailable (injected fault)');
+			return sendError(res, 503, rule.message ?? 'Service temporarily unavailable (injected fault)');
+		case 'http-error':
+			return sendError(res, rule.httpStatus ?? 400, rule.message ?? 'Bad request (injected fault)');
 		case 'gateway504':
 			return sendText(res, 504, GATEWAY_504_HTML, 'text/html');
 		case 'http429': {
 			const seconds = String(rule.retryAfterSeconds ?? 1);
-			return sendError(res, 429, 'Too many requests, please retry later (injected fault)', { 'Retry-After': seconds });
+			return sendError(res, 429, rule.message ?? 'Too many requests, please retry later (injected fault)', { 'Retry-After': seconds });
 		}
 		case 'reset':
 			res.socket?.destroy();
@@ -111,8 +120,48 @@ export function sendFault(res: ServerResponse, rule: FaultRule): void {
 	}
 }
 
+type Envelope = { code: unknown; message?: string; data?: Record<string, unknown> | null };
+
+/** Rewrites the outputs of a completed prediction; anything else passes unchanged. */
+function withOutputs(envelope: Envelope, outputs: () => string[]): Envelope {
+	const data = envelope.data;
+	if (!data || data.status !== 'completed') return envelope;
+	const list = outputs();
+	return { ...envelope, data: { ...data, outputs: list, has_nsfw_contents: list.map(() => false) } };
+}
+
+/** The answer's JSON changed as the rule says (the kinds that keep a readable body). */
+function rewrittenEnvelope(rule: FaultRule, envelope: Envelope): Envelope {
+	const data = envelope.data ?? {};
+	switch (rule.kind) {
+		case 'numeric-id':
+			return { ...envelope, data: { ...data, id: 987654321 } };
+		case 'string-code':
+			return { ...envelope, code: '200' };
+		case 'code-in-200':
+			return { ...envelope, code: rule.envelopeCode ?? 429, message: rule.message ?? 'Too many requests' };
+		case 'unsafe-id':
+			return { ...envelope, data: { ...data, id: rule.unsafeId ?? '..' } };
+		case 'many-outputs':
+			return withOutputs(envelope, () => {
+				const first = Array.isArray(data.outputs) ? String(data.outputs[0]) : '';
+				return Array.from({ length: rule.outputCount ?? 1000 }, () => first);
+			});
+		case 'huge-base64':
+			return withOutputs(envelope, () => ['A'.repeat(Math.ceil(((rule.hugeBytes ?? 101 * 1024 * 1024) * 4) / 3))]);
+		case 'private-outputs':
+			return withOutputs(envelope, () => [rule.privateUrl ?? DEFAULT_PRIVATE_URL]);
+		case 'private-ticket': {
+			const upload = (data.upload ?? {}) as Record<string, unknown>;
+			return { ...envelope, data: { ...data, upload: { ...upload, url: rule.privateUrl ?? DEFAULT_PRIVATE_URL } } };
+		}
+		default:
+			return envelope;
+	}
+}
+
 /** The body a body-rewriting fault sends instead of `json` (always with HTTP 200). */
-export function mangledBody(kind: FaultKind, json: string): { text: string; contentType: string } {
+export function mangledBody(kind: FaultKind, json: string, rule?: FaultRule): { text: string; contentType: string } {
 	switch (kind) {
 		case 'malformed':
 			return { text: '<html><body>upstream said: OK</body></html>', contentType: 'application/json; charset=utf-8' };
@@ -121,6 +170,10 @@ export function mangledBody(kind: FaultKind, json: string): { text: string; cont
 		case 'bad-envelope':
 			return { text: JSON.stringify({ code: 200, data: { id: 5, status: 7, outputs: 'none' } }), contentType: 'application/json' };
 		default:
-			throw new Error(`mangledBody cannot write '${kind}'`);
+			if (!BODY_KINDS.includes(kind)) throw new Error(`mangledBody cannot write '${kind}'`);
+			return {
+				text: JSON.stringify(rewrittenEnvelope(rule ?? { endpoint: 'any', kind }, JSON.parse(json) as Envelope)),
+				contentType: 'application/json; charset=utf-8',
+			};
 	}
 }

@@ -1,6 +1,7 @@
 /** The WaveSpeed API emulator: public entry point for tests, the CLI, the demo and the bench. */
 export { startEmulator } from './emulator';
 export { seededRandom } from './random';
+export { taskLatencyMs, type LatencySpread } from './latency';
 export { expectedSize, sizeForRatio, ASPECT_RATIOS, MAX_EDGE, type AspectRatio } from './sizes';
 export { verifyWebhookSignature, signWebhook, WEBHOOK_TOLERANCE_SECONDS } from './webhooks';
 export { TASK_ERROR_MESSAGES } from './errors';

@@ -2,19 +2,19 @@
 import type { ServerResponse } from 'node:http';
 import { mangledBody } from './faults';
 import { sendJson, sendText } from './http';
-import type { FaultKind, RecordedRequest } from './types';
+import type { FaultRule, RecordedRequest } from './types';
 
 export class Reply {
 	constructor(
 		private readonly res: ServerResponse,
 		private readonly record: RecordedRequest,
-		private readonly bodyFault?: FaultKind,
+		private readonly bodyFault?: FaultRule,
 	) {}
 
 	json(status: number, body: unknown, headers: Record<string, string> = {}): void {
 		if (this.bodyFault && status === 200) {
-			const { text, contentType } = mangledBody(this.bodyFault, JSON.stringify(body));
-			this.record.fault = this.bodyFault;
+			const { text, contentType } = mangledBody(this.bodyFault.kind, JSON.stringify(body), this.bodyFault);
+			this.record.fault = this.bodyFault.kind;
 			return sendText(this.res, 200, text, contentType, headers);
 		}
 		sendJson(this.res, status, body, headers);

@@ -5,6 +5,7 @@ import { taskErrorMessage } from './errors';
 import type { FaultBook } from './faults';
 import { displayRatio, renderOutput } from './images';
 import { newId, type ByteSource } from './random';
+import { taskLatencyMs } from './latency';
 import { fetchReference, ReferenceError } from './references';
 import { expectedSize, sizeForRatio } from './sizes';
 import type { Timers } from './timers';
@@ -33,6 +34,8 @@ export interface NewTask {
 	webhookSecret?: string;
 	/** Make the task fail with this code (the 'task-failed' fault). */
 	failWithCode?: number;
+	/** ...and this error text instead of the standard one. */
+	failWithMessage?: string;
 }
 
 class TaskFailure extends Error {
@@ -83,6 +86,7 @@ export class TaskRunner {
 			webhookSecret: spec.webhookSecret,
 			status: 'created',
 			createdAt: Date.now(),
+			latencyMs: taskLatencyMs(this.env.config().latencyMs, this.env.config().latencySpread, this.tasks.length),
 			polls: 0,
 			outputs: [],
 		};
@@ -94,7 +98,7 @@ export class TaskRunner {
 			this.waiting.push(task);
 			this.pump();
 		});
-		this.runWhenStarted(task, spec.failWithCode);
+		this.runWhenStarted(task, spec.failWithCode, spec.failWithMessage);
 		return task;
 	}
 
@@ -132,15 +136,15 @@ export class TaskRunner {
 	}
 
 	/** Registers what happens when the task gets a slot: do the work and wait latencyMs, both in parallel. */
-	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined): void {
+	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined, failWithMessage?: string): void {
 		const generation = this.generation;
 		const signal = this.abort.signal;
 		this.starters.set(task.id, () => {
-			const work = this.work(task, failWithCode, signal).then(
+			const work = this.work(task, failWithCode, signal, failWithMessage).then(
 				(output) => ({ output }),
 				(error: unknown) => ({ error }),
 			);
-			const latency = this.env.timers.sleep(this.env.config().latencyMs);
+			const latency = this.env.timers.sleep(task.latencyMs ?? this.env.config().latencyMs);
 			void Promise.all([work, latency]).then(([result]) => {
 				if (generation !== this.generation) return;
 				if ('output' in result) this.complete(task, result.output);
@@ -154,10 +158,14 @@ export class TaskRunner {
 		task: EmulatedTask,
 		failWithCode: number | undefined,
 		signal: AbortSignal,
+		failWithMessage?: string,
 	): Promise<{ image: Buffer; width: number; height: number; format: OutputFormat }> {
-		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, taskErrorMessage(failWithCode));
+		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, failWithMessage ?? taskErrorMessage(failWithCode));
 		const { prompt, resolution, format, imageUrls, aspectRatio } = task.render;
 		const references = await Promise.all(imageUrls.map((url) => this.fetchWithFaults(url, signal)));
+		if (this.env.config().echoFirstReference && references.length > 0) {
+			return { image: references[0], ...(task.render.size ?? expectedSize(aspectRatio ?? '1:1', resolution)), format };
+		}
 		const size = task.render.size
 			? task.render.size
 			: aspectRatio

@@ -1,12 +1,20 @@
 /** Shared types of the WaveSpeed emulator (docs/wavespeed-api.md describes the behaviour they model). */
+import type { LatencySpread } from './latency';
 
 export interface EmulatorConfig {
 	/** The only key accepted in `Authorization: Bearer <key>`. */
 	apiKey: string;
 	/** Time a task stays 'created' before it may start processing. */
 	queueMs: number;
-	/** Processing time until a task is completed or failed. */
+	/** Processing time until a task is completed or failed (the median when latencySpread is set). */
 	latencyMs: number;
+	/** Per-task latency drawn from a seeded lognormal around latencyMs; null: every task takes latencyMs. */
+	latencySpread: LatencySpread | null;
+	/**
+	 * Edit tasks return their first reference image unchanged instead of rendering (no server CPU): for benches that
+	 * measure the client with unique large images, where rendering on the same machine would dominate.
+	 */
+	echoFirstReference: boolean;
 	/** Server-side concurrent tasks; extra tasks wait in 'created' (Bronze accounts: 2). */
 	concurrency: number;
 	/** Accepted submits per rolling minute; beyond that submit answers 429 with Retry-After. */
@@ -65,7 +73,19 @@ export type FaultKind =
 	| 'task-failed'
 	| 'cdn-not-image'
 	| 'cdn-redirect'
-	| 'cdn-huge';
+	| 'cdn-huge'
+	// Submit answers that are neither a clean acceptance nor a refusal (the task is created):
+	| 'numeric-id' // data.id is a number
+	| 'string-code' // code is the string "200"
+	| 'code-in-200' // HTTP 200 whose body says code `envelopeCode` (default 429)
+	| 'unsafe-id' // data.id is `unsafeId` (default "..")
+	// Result (or sync submit) answers of a completed prediction:
+	| 'many-outputs' // `outputCount` outputs (default 1000)
+	| 'huge-base64' // one base64 output of `hugeBytes` decoded bytes (default 101 MiB)
+	| 'private-outputs' // outputs point at `privateUrl`
+	| 'private-ticket' // upload ticket whose PUT URL is `privateUrl`
+	| 'cdn-trickle' // the CDN sends one byte every `trickleMs`
+	| 'http-error'; // an error envelope with `httpStatus` and `message`, before the handler (nothing created)
 
 export interface FaultRule {
 	endpoint: FaultEndpoint;
@@ -84,6 +104,21 @@ export interface FaultRule {
 	hugeBytes?: number;
 	/** Submit only: whether the task is really created before the failure (ambiguous submit). */
 	acceptTask?: boolean;
+	/** 'task-failed': the task's error text instead of the standard one (e.g. one that echoes the key). */
+	taskError?: string;
+	/** 'http-error': status (default 400) and message of the answer; also the message of http429/http5xx. */
+	httpStatus?: number;
+	message?: string;
+	/** 'code-in-200': the code inside the HTTP 200 body (default 429). */
+	envelopeCode?: number;
+	/** 'unsafe-id': the id sent back (default ".."). */
+	unsafeId?: string;
+	/** 'many-outputs': how many (default 1000). */
+	outputCount?: number;
+	/** 'private-outputs' / 'private-ticket': where they point (default the cloud metadata address). */
+	privateUrl?: string;
+	/** 'cdn-trickle': milliseconds between bytes (default 2000). */
+	trickleMs?: number;
 }
 
 export interface RecordedRequest {
@@ -135,6 +170,8 @@ export interface EmulatedTask {
 	costUsd?: number;
 	status: TaskStatus;
 	createdAt: number;
+	/** The processing time this task was given (drawn when latencySpread is set). */
+	latencyMs?: number;
 	startedAt?: number;
 	completedAt?: number;
 	polls: number;
@@ -218,6 +255,8 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	apiKey: 'ws-emulator-key-0123456789abcdef',
 	queueMs: 0,
 	latencyMs: 200,
+	latencySpread: null,
+	echoFirstReference: false,
 	concurrency: Infinity,
 	rateLimitPerMinute: Infinity,
 	syncTimeoutMs: 90_000,

@@ -65,6 +65,7 @@ async function execute(json: WorkflowJson, options: HarnessOptions, cancelSwitch
 		pinData: json.pinData,
 		active: false,
 		nodeTypes: nodeTypesFrom(loaders),
+		staticData: json.staticData,
 	});
 
 	// n8n reports the end of a run through this hook, at once on cancel, like the editor sees it.

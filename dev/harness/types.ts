@@ -1,6 +1,7 @@
 /** The harness's public types: what tests, the demo and the bench pass in and get back. */
 import type {
 	IBinaryData,
+	IDataObject,
 	ICredentialDataDecryptedObject,
 	IConnections,
 	INode,
@@ -27,6 +28,8 @@ export interface WorkflowJson {
 	connections: IConnections;
 	settings?: IWorkflowSettings;
 	pinData?: IPinData;
+	/** The workflow's static data as n8n stores it; the object is updated in place by the run (as n8n saves it after production runs). */
+	staticData?: IDataObject;
 }
 
 export interface RunError {

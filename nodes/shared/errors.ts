@@ -2,6 +2,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { maskSecrets } from './redact';
+
 export type FailureKind =
 	| 'input' // bad parameter or input item: nothing was sent
 	| 'auth' // 401
@@ -33,6 +35,8 @@ export interface Failure {
 	taskCode?: number;
 	/** Set on rate limits when the server said how long to wait. */
 	retryAfterMs?: number;
+	/** When the run stops on this failure: every prediction the run already paid for (see paidWork.ts). */
+	paidWork?: string;
 }
 
 /** A failure travelling up to the item loop; never wraps raw HTTP errors (their config holds the key). */
@@ -75,9 +79,13 @@ export function withPredictionId(error: unknown, predictionId: string, status?: 
 	return error instanceof FailureError ? error.withPrediction(predictionId, status) : error;
 }
 
-/** Any error as a Failure: ours as they are, n8n's by their message, anything else without its text. */
-export function asFailure(error: unknown): Failure {
+/**
+ * Any error as a Failure: ours as they are, n8n's by their message, anything else without its text. `cancelled`
+ * says the execution was stopped: a wait or request cut short by Stop then reads as such, not as its class name.
+ */
+export function asFailure(error: unknown, cancelled = false): Failure {
 	if (error instanceof FailureError) return error.failure;
+	if (cancelled || (error instanceof Error && error.name === 'AbortError')) return { kind: 'cancelled', ...CANCELLED.execution };
 	// n8n's own errors (e.g. an expression that does not resolve) already read well.
 	if (error instanceof Error && /^Node(Operation|Api)Error$|^ExpressionError$/.test(error.constructor.name)) {
 		const description = (error as { description?: string | null }).description;
@@ -103,23 +111,21 @@ export function describeTimeout(predictionId: string, status: string, seconds: n
 	};
 }
 
-/** Strips anything that looks like a bearer token, in case a server or proxy echoes a header back. */
-export function redactSecrets(text: string, secrets: string[] = []): string {
-	let out = text.replace(/Bearer\s+[^\s"',;]+/gi, 'Bearer ***');
-	for (const secret of secrets) if (secret && secret.length >= 6) out = out.split(secret).join('***');
-	return out;
+/** Masks the key's value and any bearer token, in case a server or proxy echoes them back (see redact.ts). */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+	return maskSecrets(text, secrets);
 }
 
 export function describeFailureText(failure: Failure): string {
 	const id = failure.predictionId ? ` Prediction ID: ${failure.predictionId}.` : '';
 	const recover = failure.predictionId && failure.kind !== 'timeout' && failure.kind !== 'task' ? ` ${RECOVER_HINT}` : '';
-	return `${failure.hint}${id}${recover}`;
+	return `${failure.hint}${id}${recover}${failure.paidWork ? ` ${failure.paidWork}` : ''}`;
 }
 
 const API_KINDS = new Set<FailureKind>(['auth', 'forbidden', 'balance', 'rateLimit', 'badRequest', 'notFound', 'server', 'network', 'gatewayTimeout', 'malformed', 'upload', 'download']);
 
 /** The n8n error shown in the editor: what happened [item N], and how to fix it in the description. */
-export function toNodeError(node: INode, failure: Failure, itemIndex: number, secrets: string[] = []): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, failure: Failure, itemIndex: number, secrets: readonly string[] = []): NodeApiError | NodeOperationError {
 	const message = redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets);
 	const description = redactSecrets(describeFailureText(failure), secrets);
 	if (API_KINDS.has(failure.kind)) {

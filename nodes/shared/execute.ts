@@ -3,22 +3,33 @@ import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-
 
 import type { Failure } from './errors';
 import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
-import { resolveReferenceImages } from './images';
-import type { ImageJson, ItemOrigin } from './items';
+import type { ReferenceIdentity } from './fingerprint';
+import { requestFingerprint } from './fingerprint';
+import type { PreparedReference } from './images';
+import { checkBinaryHead, readReferenceImages, uploadReferences } from './images';
+import type { ImageJson, ItemSource, OriginName } from './items';
 import { errorJson, finishedJson, imageJson, pendingJson } from './items';
 import type { NodeKind } from './kinds';
-import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './outputs';
+import { localTargetProblem } from './netPolicy';
+import { classifyOutput, MAX_OUTPUTS, outputFieldName, outputFileName, storeOutput } from './outputs';
+import { SubmitPacer } from './pacing';
+import { PaidWork } from './paidWork';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
-import { readProviderId, providerFor } from './providers';
-import type { Job, PlannedRequest, PreparedProvider } from './providers/provider';
+import { providerFor, readProviderId } from './providers';
+import type { Sighting, TaskKind } from './pollSchedule';
+import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
+import type { Job, JobRequest, PlannedRequest, PreparedProvider } from './providers/provider';
+import { RecoveryMemory } from './recovery';
 import { FREE_REQUEST_RETRY } from './retry';
+import { secretsOf } from './redact';
 import { runItems } from './runItems';
+import { flightTimes, ServerSlots } from './serverSlots';
 import { settle, settleSync } from './settle';
 import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
-import { apiClient, resolveApiTarget } from './transport';
-import { assertSucceeded, estimatorFor, fetchJob, pollUntilDone } from './wait';
+import { apiClient, cancelSignal, resolveApiTarget, throwIfCancelled } from './transport';
+import { assertSucceeded, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
 
@@ -32,6 +43,14 @@ interface BatchContext {
 	shouldStop: () => boolean;
 	/** True also after a balance refusal: no new submit, while predictions already running are still collected. */
 	shouldStopSubmitting: () => boolean;
+	/** Batch-wide: a 429 on one row paces every row's submit. */
+	pacer: SubmitPacer;
+	/** Predictions paid for earlier (this process and the workflow's static data). */
+	memory: RecoveryMemory;
+	/** What this run has paid for, row by row. */
+	paid: PaidWork;
+	/** Keeps submissions near the account's concurrency once the server is seen queueing this run's tasks. */
+	slots: ServerSlots;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -59,32 +78,153 @@ function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): str
 	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
 }
 
+/** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
+function fingerprintOf(ctx: BatchContext, request: JobRequest, references: PreparedReference[]): string {
+	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
+	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
+	const call = ctx.provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
+	return requestFingerprint({
+		provider: ctx.provider.id,
+		baseUrl: ctx.api.baseUrl,
+		credentialId: ctx.api.credentials.id,
+		model: call.path,
+		settings: { ...(call.body as Record<string, unknown>) },
+		references: identities,
+		query: call.qs,
+	});
+}
+
+/** Whether a failure means the prediction itself failed on the server or is gone: then it is paid for again. */
+function isDeadPrediction(error: unknown): boolean {
+	return error instanceof FailureError && (error.failure.kind === 'task' || error.failure.kind === 'notFound');
+}
+
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
 	const started = Date.now();
-	const deadline = started + plan.options.timeout * 1000;
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
-	const imageUrls = plan.operation === 'editImage' ? await resolveReferenceImages(fx, provider, api, itemIndex, plan.references) : [];
+	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
 	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
-	const request = { kind: ctx.kind, prompt: plan.prompt, imageUrls, settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
-	const origin = { provider: provider.id, notes: provider.notes(plannedRequest(ctx.kind, plan)) };
-	const submitted = await submitJob(fx, provider, api, request, {
-		timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
-		deadline,
-		shouldStop: ctx.shouldStopSubmitting,
-	});
+	const request: JobRequest = { kind: ctx.kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
+	const source: ItemSource = { provider: provider.id, notes: provider.notes(plannedRequest(ctx.kind, plan)) };
+	const fingerprint = fingerprintOf(ctx, request, references);
+
+	const earlier = await pickUpEarlier(ctx, itemIndex, plan, fingerprint, started, started + plan.options.timeout * 1000, source);
+	if (earlier) return earlier;
+
+	request.imageUrls = await uploadReferences(fx, provider, api, references);
+	// A row waiting here for the server's queue to drain is not using its Timeout.
+	const deadline = started + (await waitForRoom(ctx)) + plan.options.timeout * 1000;
+	const sent = await settle(
+		submitJob(fx, provider, api, request, {
+			timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
+			deadline,
+			timeoutSeconds: plan.options.timeout,
+			shouldStop: ctx.shouldStopSubmitting,
+			pacer: ctx.pacer,
+		}),
+	);
+	if (!sent.ok || plan.settings.waitMode === 'none') ctx.slots.release();
+	if (!sent.ok) {
+		// An ambiguous answer that named an id: the task may exist, so it is named and remembered like a paid one.
+		const id = sent.error instanceof FailureError ? sent.error.failure.predictionId : undefined;
+		if (id) {
+			ctx.memory.rememberSubmitted(fingerprint, id);
+			ctx.paid.submitted(itemIndex, id);
+		}
+		throw sent.error;
+	}
+	const submitted = sent.value;
+	// Paid for from here: remembered until its result reaches the output, and named in any error of the run.
+	ctx.memory.rememberSubmitted(fingerprint, submitted.id);
+	ctx.paid.submitted(itemIndex, submitted.id);
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted), origin), pairedItem: { item: itemIndex } };
+	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted), source), pairedItem: { item: itemIndex } };
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
-	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline, origin));
-	if (!finished.ok) throw withPredictionId(finished.error, submitted.id, submitted.status);
+	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline, source));
+	if (!finished.ok) {
+		if (isDeadPrediction(finished.error)) {
+			ctx.memory.forget(submitted.id);
+			ctx.paid.ended(itemIndex, 'failed');
+		}
+		throw withPredictionId(finished.error, submitted.id, submitted.status);
+	}
+	ctx.paid.ended(itemIndex, 'done');
 	return finished.value;
 }
 
+/**
+ * A prediction paid for earlier for the same request: one whose result never reached an output (always), or a
+ * delivered one within the Reuse Earlier Results window. Failed or gone ones are forgotten and paid for again.
+ */
+async function pickUpEarlier(
+	ctx: BatchContext,
+	itemIndex: number,
+	plan: SubmitPlan,
+	fingerprint: string,
+	started: number,
+	deadline: number,
+	source: ItemSource,
+): Promise<INodeExecutionData | undefined> {
+	const candidates: Array<{ origin: OriginName; id?: string }> = [{ origin: 'recovered', id: ctx.memory.claimPending(fingerprint)?.id }];
+	if (plan.options.reuseWithinHours) {
+		candidates.push({ origin: 'reused', id: ctx.memory.claimDelivered(fingerprint, plan.options.reuseWithinHours * 3_600_000)?.id });
+	}
+	for (const { origin, id } of candidates) {
+		if (!id) continue;
+		ctx.paid.submitted(itemIndex, id);
+		const outcome = await settle(collectEarlier(ctx, itemIndex, plan, id, origin, started, deadline, source));
+		if (outcome.ok) {
+			ctx.paid.ended(itemIndex, 'done');
+			return outcome.value;
+		}
+		if (!isDeadPrediction(outcome.error)) throw withPredictionId(outcome.error, id);
+		ctx.memory.forget(id);
+		ctx.paid.ended(itemIndex, 'failed');
+	}
+	return undefined;
+}
+
+async function collectEarlier(
+	ctx: BatchContext,
+	itemIndex: number,
+	plan: SubmitPlan,
+	id: string,
+	origin: OriginName,
+	started: number,
+	deadline: number,
+	source: ItemSource,
+): Promise<INodeExecutionData> {
+	const { fx, provider, api } = ctx;
+	let job = await fetchJob(fx, provider, api, id, deadline);
+	if (job.state === 'failed') assertSucceeded(job);
+	if (job.state === 'running' && plan.settings.waitMode === 'none') {
+		return { json: { ...pendingJson(job, resultUrlOf(ctx, job), source), [origin]: true }, pairedItem: { item: itemIndex } };
+	}
+	if (job.state === 'running') {
+		job = await pollUntilDone(fx, provider, api, id, {
+			pollIntervalMs: plan.options.pollInterval * 1000,
+			deadline,
+			timeoutSeconds: plan.options.timeout,
+			submittedAt: started,
+			shouldStop: ctx.shouldStop,
+		});
+	}
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline, source, origin);
+}
+
+/** Waits until the run may submit one more task; a cancel while waiting reads as a cancel. */
+async function waitForRoom(ctx: BatchContext): Promise<number> {
+	const waited = await settle(ctx.slots.acquire(cancelSignal(ctx.fx)));
+	throwIfCancelled(ctx.fx);
+	if (!waited.ok) throw waited.error;
+	return waited.value;
+}
+
 /** What was learned about task times applies to one provider, Base URL, model, quality and resolution. */
-function timingKind(ctx: BatchContext, plan: SubmitPlan): string {
-	return [ctx.provider.id, ctx.api.baseUrl, ctx.kind, plan.settings.quality, plan.settings.resolution].join('|');
+function timingKind(ctx: BatchContext, plan: SubmitPlan): TaskKind {
+	return { provider: ctx.provider.id, baseUrl: ctx.api.baseUrl, model: ctx.kind, quality: plan.settings.quality, resolution: plan.settings.resolution };
 }
 
 async function waitAndCollect(
@@ -94,21 +234,34 @@ async function waitAndCollect(
 	submitted: Job,
 	submittedAt: number,
 	deadline: number,
-	origin: ItemOrigin,
+	source: ItemSource,
 ): Promise<INodeExecutionData> {
 	let job = submitted;
+	let sighting: Sighting | undefined;
 	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out.
 	if (job.state === 'running') {
-		job = await pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
-			pollIntervalMs: plan.options.pollInterval * 1000,
-			deadline,
-			timeoutSeconds: plan.options.timeout,
-			submittedAt,
-			estimator: estimatorFor(timingKind(ctx, plan)),
-			shouldStop: ctx.shouldStop,
-		});
+		const polled = await settle(
+			pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
+				pollIntervalMs: plan.options.pollInterval * 1000,
+				deadline,
+				timeoutSeconds: plan.options.timeout,
+				submittedAt,
+				workTimes: workTimesFor(timingKind(ctx, plan)),
+				flight: ctx.slots.submitted(job.id),
+				onSighting: (seen) => (sighting = seen),
+				shouldStop: ctx.shouldStop,
+			}),
+		);
+		// The server slot is free once the task ended: the next row may go while this one downloads.
+		ctx.slots.release(job.id, sighting && flightTimes(submittedAt, sighting));
+		if (!polled.ok) throw polled.error;
+		job = polled.value;
+	} else {
+		ctx.slots.release(job.id);
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, origin);
+	const item = await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline, source);
+	item.json.queuedMs = sighting ? queuedMsAtLeast(sighting) : null;
+	return item;
 }
 
 async function runGetResult(ctx: BatchContext, itemIndex: number, plan: GetResultPlan): Promise<INodeExecutionData> {
@@ -131,7 +284,7 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, { provider: provider.id });
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, started + plan.options.timeout * 1000, { provider: provider.id });
 }
 
 async function finishedItem(
@@ -139,11 +292,22 @@ async function finishedItem(
 	itemIndex: number,
 	job: Job,
 	plan: SubmitPlan | GetResultPlan,
-	origin: ItemOrigin,
+	deadline: number,
+	source: ItemSource,
+	origin?: OriginName,
 ): Promise<INodeExecutionData> {
 	const { fx, provider } = ctx;
+	// Answers whose content is the problem carry the (successful) HTTP status, which marks them as not worth retrying.
 	const failure = (kind: 'nsfw' | 'malformed' | 'download', message: string, hint: string) =>
-		new FailureError({ kind, predictionId: job.id, status: job.status, message, hint });
+		new FailureError({ kind, predictionId: job.id, status: job.status, message, hint, ...(kind === 'nsfw' ? {} : { httpCode: 200 }) });
+	const marked = origin ? { [origin]: true } : {};
+	if (job.outputs.length > MAX_OUTPUTS) {
+		throw failure(
+			'malformed',
+			`${provider.label} returned ${job.outputs.length} outputs for one prediction; at most ${MAX_OUTPUTS} are expected`,
+			`None of them was downloaded. Use Output: URL Only to inspect the answer, and report it to ${provider.label} if it persists.`,
+		);
+	}
 	if (job.nsfw.some(Boolean)) {
 		throw failure(
 			'nsfw',
@@ -160,7 +324,7 @@ async function finishedItem(
 		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: finishedJson(job, resultUrl, origin), pairedItem: { item: itemIndex } };
+		return { json: { ...finishedJson(job, resultUrl, source), ...marked }, pairedItem: { item: itemIndex } };
 	}
 	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
@@ -174,16 +338,41 @@ async function finishedItem(
 				`It was not fetched. Use Output: URL Only to see it, and report it to ${provider.label} if it persists.`,
 			);
 		}
+		const local = source.type === 'url' ? localTargetProblem(ctx.api.baseUrl, source.url) : undefined;
+		if (local) throw failure('download', `The output URL was not fetched: ${local}`, 'Use Output: URL Only to see it, and check the Base URL of the credential.');
 		const field = outputFieldName(plan.options.binaryPropertyName, index);
 		const image = await storeOutput(fx, source, {
 			fileNameFor: (kind) => outputFileName(plan.options.fileName, job.id, index, kind),
 			expectedKind,
 			label: provider.label,
+			limits: { deadline, timeoutSeconds: plan.options.timeout },
 		});
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: finishedJson(job, resultUrl, origin, images), binary, pairedItem: { item: itemIndex } };
+	return { json: { ...finishedJson(job, resultUrl, source, images), ...marked }, binary, pairedItem: { item: itemIndex } };
+}
+
+/** Pre-flight: the first bytes of every binary reference, before the first submit of the run. */
+async function checkReferenceHeads(fx: IExecuteFunctions, plans: Array<ItemPlan | Failure>): Promise<void> {
+	for (const [index, plan] of plans.entries()) {
+		if (!isPlan(plan) || plan.operation !== 'editImage') continue;
+		for (const [position, reference] of plan.references.entries()) {
+			if (reference.source !== 'binary') continue;
+			const checked = await settle(checkBinaryHead(fx, index, reference.binaryField, position + 1));
+			if (!checked.ok) {
+				plans[index] = asFailure(checked.error);
+				break;
+			}
+		}
+	}
+}
+
+/** Where the memory of paid predictions lives: this workflow's node (static data is per node). */
+function openMemory(fx: IExecuteFunctions): RecoveryMemory {
+	const workflowId = fx.getWorkflow().id ?? 'unsaved';
+	const node = fx.getNode();
+	return new RecoveryMemory({ scope: `${workflowId}|${node.id ?? node.name}`, staticData: fx.getWorkflowStaticData('node') });
 }
 
 /** Runs every input item; one output item (or error item) per input, in input order. */
@@ -210,6 +399,12 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		if (!continueOnFail) throw toNodeError(node, failure, 0);
 		return [items.map((_, index) => ({ json: errorJson(failure, index, provider.id), pairedItem: { item: index } }))];
 	}
+	const secrets = secretsOf(base.value.credentials.data);
+
+	// ...including the bytes of every binary reference: a GIF named photo.png in row 37 costs rows 1 to 36 nothing.
+	await checkReferenceHeads(fx, plans);
+	const firstBadBytes = plans.findIndex((p) => !isPlan(p));
+	if (firstBadBytes >= 0 && !continueOnFail) throw toNodeError(node, plans[firstBadBytes] as Failure, firstBadBytes, secrets);
 
 	// The provider reads what its requests depend on (a model schema) once, then refuses what it cannot take, before any upload or submit.
 	const prepared = await provider.prepare(apiClient(fx, base.value, FREE_REQUEST_RETRY), kind);
@@ -219,10 +414,12 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		if (refusal) plans[index] = refusal;
 	}
 	const firstRefused = plans.findIndex((p) => !isPlan(p));
-	if (firstRefused >= 0 && !continueOnFail) throw toNodeError(node, plans[firstRefused] as Failure, firstRefused);
+	if (firstRefused >= 0 && !continueOnFail) throw toNodeError(node, plans[firstRefused] as Failure, firstRefused, secrets);
 
 	let stopped = false;
 	let outOfBalance = false;
+	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
+	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
 	const ctx: BatchContext = {
 		fx,
 		kind,
@@ -231,9 +428,11 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
 		shouldStopSubmitting: () => stopped || outOfBalance,
+		pacer: new SubmitPacer(concurrency),
+		memory: openMemory(fx),
+		paid: new PaidWork(),
+		slots: new ServerSlots(concurrency),
 	};
-	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
-	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
 
 	const outcomes = await runItems(
 		items.length,
@@ -252,21 +451,28 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 			},
 		},
 	);
+	const cancelled = fx.getExecutionCancelSignal?.()?.aborted === true;
 
 	if (!continueOnFail) {
 		const failed = outcomes.findIndex((o) => o && !o.ok && !(o.error instanceof FailureError && o.error.failure.kind === 'cancelled' && stopped));
 		const firstFailure = failed >= 0 ? failed : outcomes.findIndex((o) => o && !o.ok);
 		if (firstFailure >= 0) {
 			const outcome = outcomes[firstFailure] as { ok: false; error: unknown };
-			throw toNodeError(node, asFailure(outcome.error), firstFailure);
+			// Nothing of this run reaches the output: every paid prediction is named, and stays remembered for the next run.
+			const failure: Failure = { ...asFailure(outcome.error, cancelled), paidWork: ctx.paid.describe() };
+			throw toNodeError(node, failure, firstFailure, secrets);
 		}
 	}
 	fx.getExecutionCancelSignal?.()?.throwIfAborted?.();
-	return [
-		outcomes.map((outcome, index) => {
-			if (outcome?.ok) return outcome.value;
-			const failure = outcome ? asFailure(outcome.error) : cancelledFailure(outOfBalance ? 'noBalance' : 'notRun').failure;
-			return { json: errorJson(failure, index, provider.id), pairedItem: { item: index } };
-		}),
-	];
+	const output = outcomes.map((outcome, index) => {
+		if (outcome?.ok) return outcome.value;
+		const failure = outcome ? asFailure(outcome.error, cancelled) : cancelledFailure(outOfBalance ? 'noBalance' : 'notRun').failure;
+		return { json: errorJson(failure, index, provider.id, secrets), pairedItem: { item: index } };
+	});
+	// These results now reach the node's output: no longer for recovery (only for Reuse Earlier Results).
+	for (const item of output) {
+		const json: { id?: unknown; error?: unknown } = item.json;
+		if (typeof json.id === 'string' && json.error === undefined) ctx.memory.markDelivered(json.id);
+	}
+	return [output];
 }

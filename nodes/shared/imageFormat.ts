@@ -13,14 +13,16 @@ export const MIME_TYPES: Record<ImageKind, string> = {
 	heic: 'image/heic',
 };
 
-/** GPT Image 2 takes these as reference images. */
 /** An input image, read and checked, ready to upload. */
 export interface ImageBytes {
 	bytes: Buffer;
 	kind: ImageKind;
 	fileName: string;
+	/** Of the bytes: the upload-once cache and the request fingerprint both use it. */
+	sha256: string;
 }
 
+/** GPT Image 2 takes these as reference images. */
 export const ACCEPTED_INPUT_KINDS: ImageKind[] = ['png', 'jpeg', 'webp'];
 
 export function sniffImageKind(bytes: Uint8Array): ImageKind | undefined {

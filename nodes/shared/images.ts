@@ -75,18 +75,54 @@ export async function readBinaryImage(fx: IExecuteFunctions, itemIndex: number, 
 		: await fx.helpers.getBinaryDataBuffer(itemIndex, field);
 	if (bytes.length === 0) throw emptyImage(label, field);
 	if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw tooLarge(label, field, bytes.length);
-	const kind = sniffImageKind(bytes);
-	if (!kind || !ACCEPTED_INPUT_KINDS.includes(kind)) {
-		const what = kind ? `a ${kind.toUpperCase()} image` : 'not an image';
-		throw inputFailure(
-			`${label}: binary field "${field}" is ${what}${binary?.mimeType ? ` (labelled ${binary.mimeType})` : ''}`,
-			kind
-				? "GPT Image 2 accepts PNG, JPEG and WebP. Convert it first, e.g. with n8n's Edit Image node."
-				: 'Check that the previous node produced an image file (PNG, JPEG or WebP).',
-		);
-	}
+	const kind = acceptedKind(bytes, label, field, binary?.mimeType);
 	const fileName = safeUploadName(binary?.fileName, kind);
-	return { bytes, kind, fileName };
+	return { bytes, kind, fileName, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The accepted image type the bytes start with, or a refusal that names the real type and the label it came with. */
+function acceptedKind(bytes: Buffer, label: string, field: string, mimeType: string | undefined): ImageKind {
+	const kind = sniffImageKind(bytes);
+	if (kind && ACCEPTED_INPUT_KINDS.includes(kind)) return kind;
+	const what = kind ? `a ${kind.toUpperCase()} image` : 'not an image';
+	throw inputFailure(
+		`${label}: binary field "${field}" is ${what}${mimeType ? ` (labelled ${mimeType})` : ''}`,
+		kind
+			? "GPT Image 2 accepts PNG, JPEG and WebP. Convert it first, e.g. with n8n's Edit Image node."
+			: 'Check that the previous node produced an image file (PNG, JPEG or WebP).',
+	);
+}
+
+/** Enough bytes to tell PNG, JPEG and WebP from GIF, HEIC, AVIF or text. */
+const HEAD_BYTES = 64;
+
+/**
+ * Pre-flight: the first bytes of a binary reference say whether it is an accepted image, so a bad row is refused
+ * before any row is submitted. In filesystem, S3 and database modes only the head of the stream is read.
+ */
+export async function checkBinaryHead(fx: IExecuteFunctions, itemIndex: number, field: string, position: number): Promise<void> {
+	const label = `Reference image ${position}`;
+	const binary = fx.getInputData()[itemIndex]?.binary?.[field];
+	checkBinaryField(fx.getInputData()[itemIndex]?.binary, field, position);
+	const head = binary?.id
+		? await readStreamHead(await fx.helpers.getBinaryStream(binary.id, HEAD_BYTES), HEAD_BYTES)
+		: (await fx.helpers.getBinaryDataBuffer(itemIndex, field)).subarray(0, HEAD_BYTES);
+	if (head.length === 0) throw emptyImage(label, field);
+	acceptedKind(head, label, field, binary?.mimeType);
+}
+
+async function readStreamHead(stream: AsyncIterable<Buffer | string>, wanted: number): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let total = 0;
+	for await (const chunk of stream) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		chunks.push(buffer);
+		total += buffer.length;
+		if (total >= wanted) break;
+	}
+	// Leaving the loop early closes the stream; destroy() covers streams that do not close themselves.
+	(stream as { destroy?: () => void }).destroy?.();
+	return Buffer.concat(chunks, total).subarray(0, wanted);
 }
 
 async function readStreamCapped(stream: AsyncIterable<Buffer | string>, label: string, field: string): Promise<Buffer> {
@@ -114,13 +150,13 @@ const uploadCache = new Map<string, Promise<string>>();
 const UPLOAD_CACHE_LIMIT = 2000;
 
 /** Per provider and Base URL too: an upload to one provider's storage means nothing to another. */
-export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, bytes: Buffer): string {
-	return `${providerId}|${baseUrl}|${executionId}:${createHash('sha256').update(bytes).digest('hex')}`;
+export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, bytes: Buffer, sha256?: string): string {
+	return `${providerId}|${baseUrl}|${executionId}:${sha256 ?? createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 /** The URL the provider can fetch for these bytes, uploading them if this execution has not already. */
 export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), image.bytes);
+	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), image.bytes, image.sha256);
 	let pending = uploadCache.get(key);
 	if (!pending) {
 		pending = provider.upload(apiClient(fx, api, FREE_REQUEST_RETRY), image);
@@ -132,6 +168,25 @@ export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api:
 	return await pending;
 }
 
+/** A reference image read and checked, not yet uploaded. */
+export type PreparedReference = { url: string } | { image: ImageBytes };
+
+/** Reads and checks the item's reference images, in order, without uploading anything yet. */
+export async function readReferenceImages(fx: IExecuteFunctions, itemIndex: number, entries: ReferenceImage[]): Promise<PreparedReference[]> {
+	const prepared: PreparedReference[] = [];
+	for (const [position, entry] of entries.entries()) {
+		prepared.push(
+			entry.source === 'url' ? { url: entry.url } : { image: await readBinaryImage(fx, itemIndex, entry.binaryField, position + 1) },
+		);
+	}
+	return prepared;
+}
+
+/** The URLs the provider fetches, in order: binaries uploaded (once per execution), URLs as given. */
+export async function uploadReferences(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, prepared: PreparedReference[]): Promise<string[]> {
+	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, provider, api, p.image))));
+}
+
 /** Turns the item's reference image entries into URLs, in order; every binary is read and checked before any upload. */
 export async function resolveReferenceImages(
 	fx: IExecuteFunctions,
@@ -140,11 +195,5 @@ export async function resolveReferenceImages(
 	itemIndex: number,
 	entries: ReferenceImage[],
 ): Promise<string[]> {
-	const prepared: Array<{ url: string } | { image: ImageBytes }> = [];
-	for (const [position, entry] of entries.entries()) {
-		prepared.push(
-			entry.source === 'url' ? { url: entry.url } : { image: await readBinaryImage(fx, itemIndex, entry.binaryField, position + 1) },
-		);
-	}
-	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, provider, api, p.image))));
+	return await uploadReferences(fx, provider, api, await readReferenceImages(fx, itemIndex, entries));
 }

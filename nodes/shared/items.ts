@@ -8,8 +8,8 @@ import type { OutputImage } from './outputs';
 import { classifyOutput } from './outputs';
 import type { Job, ProviderId, RequestNotes } from './providers/provider';
 
-/** Where an item came from: every item names its provider; submitted ones say what was decided about the request. */
-export interface ItemOrigin {
+/** Which provider an item came from (every item says it), and what that provider decided about the request. */
+export interface ItemSource {
 	provider: ProviderId;
 	notes?: RequestNotes;
 }
@@ -22,7 +22,11 @@ export type PendingItemJson = RequestNotes & {
 	status: string;
 	resultUrl: string;
 	createdAt: string | null;
-};
+} & Origin;
+
+/** A prediction paid for earlier: picked up after its result never reached an output, or reused on request. */
+export type Origin = { recovered?: true; reused?: true };
+export type OriginName = keyof Origin;
 
 /** One stored image of a finished item. */
 export type ImageJson = {
@@ -44,12 +48,14 @@ export type FinishedItemJson = RequestNotes & {
 	resultUrl: string;
 	nsfw: boolean[];
 	inferenceMs: number | null;
+	/** How long the task waited in the provider's queue, at least; null when the node did not watch (Sync Mode). Submit only. */
+	queuedMs?: number | null;
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];
 	/** The real charge in USD, when the provider reported it. */
 	costUsd?: number;
-};
+} & Origin;
 
 /** Under Continue On Fail: every input yields one output, failures included. */
 export type ErrorItemJson = {
@@ -63,8 +69,8 @@ export type ErrorItemJson = {
 	status: string | null;
 };
 
-export function pendingJson(job: Job, resultUrl: string, origin: ItemOrigin): PendingItemJson {
-	return { provider: origin.provider, id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt, ...origin.notes };
+export function pendingJson(job: Job, resultUrl: string, source: ItemSource): PendingItemJson {
+	return { provider: source.provider, id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt, ...source.notes };
 }
 
 /** Only URL outputs are repeated in JSON; inline base64 would bloat every item. */
@@ -72,12 +78,12 @@ export function urlOutputs(job: Job): string[] {
 	return job.outputs.filter((o) => classifyOutput(o).type === 'url');
 }
 
-export function finishedJson(job: Job, resultUrl: string, origin: ItemOrigin, images?: ImageJson[]): FinishedItemJson {
+export function finishedJson(job: Job, resultUrl: string, source: ItemSource, images?: ImageJson[]): FinishedItemJson {
 	const urls = urlOutputs(job);
 	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
 	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
 	const json: FinishedItemJson = {
-		provider: origin.provider,
+		provider: source.provider,
 		id: job.id,
 		model: job.model,
 		status: job.status,
@@ -86,7 +92,7 @@ export function finishedJson(job: Job, resultUrl: string, origin: ItemOrigin, im
 		nsfw: job.nsfw,
 		inferenceMs: job.inferenceMs,
 		createdAt: job.createdAt,
-		...origin.notes,
+		...source.notes,
 	};
 	if (job.costUsd !== undefined) json.costUsd = job.costUsd;
 	if (images) json.images = images;
@@ -104,7 +110,7 @@ export function imageJson(field: string, image: OutputImage): ImageJson {
 	};
 }
 
-export function errorJson(failure: Failure, itemIndex: number, provider: ProviderId, secrets: string[] = []): ErrorItemJson {
+export function errorJson(failure: Failure, itemIndex: number, provider: ProviderId, secrets: readonly string[] = []): ErrorItemJson {
 	return {
 		provider,
 		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),

@@ -1,5 +1,6 @@
 /** Outputs: each image downloaded without the key (or decoded from base64) into n8n binary data. */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { FailureError } from './errors';
 import type { ImageKind, PixelSize } from './imageFormat';
@@ -11,6 +12,31 @@ import { redactUrl } from './urls';
 
 /** A 4K PNG is about 25 MB; anything far beyond that is not an image we asked for. */
 export const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
+/** GPT Image 2 returns one image per request; far more than the reference limit is not an answer to trust. */
+export const MAX_OUTPUTS = 16;
+/** A download that delivers no bytes for this long is abandoned and tried again. */
+export const DOWNLOAD_STALL_MS = 30_000;
+/** How often the download watchdog looks at the clock. */
+const WATCHDOG_TICK_MS = 1000;
+
+/** When a download must end: the row's deadline, and the Timeout it came from (for the message). */
+export interface DownloadLimits {
+	deadline: number;
+	timeoutSeconds: number;
+}
+
+/** Decoded size of base64 text, from its length alone (checked before decoding anything). */
+export function base64DecodedBytes(data: string): number {
+	const trimmed = data.replace(/=+\s*$/, '');
+	return Math.floor((trimmed.length * 3) / 4);
+}
+
+/** Why the watchdog stops a download now, or undefined to let it run. Pure: the caller keeps the clock. */
+export function downloadWatchdogVerdict(now: number, lastProgressAt: number, deadline: number): 'stalled' | 'deadline' | undefined {
+	if (now >= deadline) return 'deadline';
+	if (now - lastProgressAt >= DOWNLOAD_STALL_MS) return 'stalled';
+	return undefined;
+}
 /** Enough of the file to find a JPEG's frame header behind its metadata. */
 const HEADER_BYTES = 256 * 1024;
 
@@ -60,15 +86,30 @@ export interface OutputTarget {
 	fileNameFor: (kind: ImageKind) => string;
 	expectedKind: ImageKind;
 	label: string;
+	/** The row's Timeout bounds every download; none means only the stall watchdog. */
+	limits?: DownloadLimits;
 }
+
+const NO_LIMITS: DownloadLimits = { deadline: Number.POSITIVE_INFINITY, timeoutSeconds: 0 };
 
 /** Fetches and stores one output image. */
 export async function storeOutput(fx: IExecuteFunctions, source: OutputSource, target: OutputTarget): Promise<OutputImage> {
 	if (source.type === 'base64') return await storeBase64(fx, source.data, target);
-	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, target));
+	const limits = target.limits ?? NO_LIMITS;
+	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, target, limits), limits.deadline);
 }
 
 async function storeBase64(fx: IExecuteFunctions, data: string, { fileNameFor, label }: OutputTarget): Promise<OutputImage> {
+	const decoded = base64DecodedBytes(data);
+	if (decoded > MAX_OUTPUT_BYTES) {
+		throw new FailureError({
+			kind: 'download',
+			// The answer was a 2xx: marks the failure as not worth retrying.
+			httpCode: 200,
+			message: `${label} returned base64 output of about ${Math.round(decoded / 1024 / 1024)} MB; the limit is ${MAX_OUTPUT_BYTES / 1024 / 1024} MB`,
+			hint: 'That is not an image GPT Image 2 produces. Set Transfer to Download From URL, or use Output: URL Only to inspect it.',
+		});
+	}
 	const bytes = Buffer.from(data, 'base64');
 	const kind = sniffImageKind(bytes);
 	if (!kind) throw downloadFailure(`${label} returned base64 output that is not an image`, 'Try again, or set Transfer to Download From URL.');
@@ -100,10 +141,67 @@ export function watchChunks(stream: ReadableLike, onChunk: (chunk: Buffer) => vo
 	stream.on('newListener', onNewListener as never);
 }
 
+interface Watch {
+	lastProgressAt: number;
+	verdict?: 'stalled' | 'deadline';
+	body?: ReadableLike;
+}
+
+/** Looks at the clock every second until the download ends; stops it when it stalls or outlives the row's deadline. */
+async function runWatchdog(watch: Watch, deadline: number, stop: AbortController, finished: AbortSignal): Promise<void> {
+	while (!finished.aborted) {
+		const slept = await settle(sleep(WATCHDOG_TICK_MS, finished));
+		if (!slept.ok) return;
+		const verdict = downloadWatchdogVerdict(Date.now(), watch.lastProgressAt, deadline);
+		if (verdict) {
+			watch.verdict = verdict;
+			stop.abort();
+			watch.body?.destroy(new Error(`download ${verdict}`));
+			return;
+		}
+	}
+}
+
+/** One download attempt that always ends: by its bytes, a stall (retried as a network error) or the row's deadline. */
+async function downloadOnce(fx: IExecuteFunctions, url: string, target: OutputTarget, limits: DownloadLimits): Promise<OutputImage> {
+	const where = describeHost(url);
+	if (Date.now() >= limits.deadline) throw deadlineFailure(where, limits);
+	const watch: Watch = { lastProgressAt: Date.now() };
+	const stop = new AbortController();
+	const finished = new AbortController();
+	const watchdog = runWatchdog(watch, limits.deadline, stop, finished.signal);
+	const outcome = await settle(downloadWatched(fx, url, target, watch, stop.signal, limits));
+	finished.abort();
+	await watchdog;
+	if (watch.verdict === 'deadline') throw deadlineFailure(where, limits);
+	if (watch.verdict === 'stalled') {
+		throw downloadFailure(`Downloading the output image from ${where} stalled (no data for ${DOWNLOAD_STALL_MS / 1000} s)`, 'Try again, or use Output: URL Only.');
+	}
+	if (!outcome.ok) throw outcome.error;
+	return outcome.value;
+}
+
+const deadlineFailure = (where: string, limits: DownloadLimits) =>
+	new FailureError({
+		kind: 'timeout',
+		message: `Downloading the output image from ${where} did not finish within the Timeout (${limits.timeoutSeconds} s)`,
+		hint: 'The image is ready: fetch it with Get Result and this prediction ID instead of paying again, or raise Options > Timeout, or use Output: URL Only.',
+	});
+
 /** Streams the download into n8n's binary store while checking size and signature on the way. */
-async function downloadOnce(fx: IExecuteFunctions, url: string, { fileNameFor, expectedKind, label }: OutputTarget): Promise<OutputImage> {
-	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs: 300000 }, 'download', label);
+async function downloadWatched(
+	fx: IExecuteFunctions,
+	url: string,
+	{ fileNameFor, expectedKind, label }: OutputTarget,
+	watch: Watch,
+	signal: AbortSignal,
+	limits: DownloadLimits,
+): Promise<OutputImage> {
+	const timeoutMs = Math.max(1000, Math.min(300_000, Math.round(limits.deadline - Date.now())));
+	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs, signal }, 'download', label);
 	const body = response.body as ReadableLike;
+	watch.body = body;
+	watch.lastProgressAt = Date.now();
 	const where = describeHost(url);
 	if (response.status < 200 || response.status >= 300) {
 		body.destroy?.();
@@ -131,6 +229,7 @@ async function downloadOnce(fx: IExecuteFunctions, url: string, { fileNameFor, e
 	// A header that looks like an image is not enough: the whole file must hold together (see ImageStructureCheck).
 	let structure: ImageStructureCheck | undefined;
 	watchChunks(body, (chunk: Buffer) => {
+		watch.lastProgressAt = Date.now();
 		if (problem) return;
 		total += chunk.length;
 		if (headLength < HEADER_BYTES) {

@@ -9,11 +9,13 @@ import type { Provider } from './providers/provider';
 import { SUBMIT_OPERATION } from './kinds';
 import type { ImageSettings, OutputOptions, ReferenceImage } from './schemas';
 import {
+	ASPECT_RATIOS,
 	imageSettingsSchema,
 	MAX_REFERENCE_IMAGES,
 	outputOptionsSchema,
 	promptSchema,
 	referenceImageSchema,
+	REMOVED_ASPECT_RATIOS,
 } from './schemas';
 import { describeUrlProblem } from './urls';
 
@@ -49,6 +51,7 @@ const LABELS: Record<string, string> = {
 	pollInterval: 'Options > Poll Interval',
 	timeout: 'Options > Timeout',
 	maxConcurrency: 'Options > Max Concurrent Requests',
+	reuseWithinHours: 'Options > Reuse Earlier Results (Hours)',
 	webhookUrl: 'Options > Webhook URL',
 };
 
@@ -63,6 +66,12 @@ const ALLOWED_VALUES: Record<string, readonly string[]> = {
 export function describeIssue(issue: z.ZodIssue, received?: unknown): { message: string; hint: string } {
 	const key = String(issue.path[issue.path.length - 1] ?? '');
 	const label = LABELS[key] ?? key;
+	if (key === 'aspectRatio' && (REMOVED_ASPECT_RATIOS as readonly unknown[]).includes(received)) {
+		return {
+			message: `Aspect Ratio "${String(received)}" is no longer offered`,
+			hint: `WaveSpeed's current model pages list only ${ASPECT_RATIOS.join(', ')}; a ratio the server ignores would bill an image of the wrong shape. Open the node and pick one of those (or Match First Image when editing).`,
+		};
+	}
 	if (issue.code === 'invalid_enum_value' || (issue.code === 'invalid_type' && ALLOWED_VALUES[key])) {
 		const allowed = ALLOWED_VALUES[key] ?? [];
 		return {
@@ -103,6 +112,7 @@ export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number, prov
 		pollInterval: numeric(raw.pollInterval),
 		timeout: numeric(raw.timeout),
 		maxConcurrency: numeric(raw.maxConcurrency),
+		reuseWithinHours: numeric(raw.reuseWithinHours),
 	});
 	if (options.webhookUrl) {
 		const problem = describeUrlProblem(options.webhookUrl);

@@ -219,6 +219,16 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
 			},
 			{
+				displayName: 'Reuse Earlier Results (Hours)',
+				name: 'reuseWithinHours',
+				type: 'number',
+				displayOptions: { show: submitOnly },
+				typeOptions: { minValue: BOUNDS.reuseWithinHours.min, maxValue: BOUNDS.reuseWithinHours.max },
+				default: 24,
+				description:
+					'Rows whose prompt, settings and images are identical to a result this node delivered within this many hours get that result again (fetched anew, not paid again). Up to 168 hours (7 days). Manual runs remember in memory only.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeout',
 				type: 'number',

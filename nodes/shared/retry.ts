@@ -12,9 +12,6 @@ export interface RetryPolicy {
 /** Free requests (result polls, uploads, downloads): network errors, 429 and 5xx. */
 export const FREE_REQUEST_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 30000 };
 
-/** Submit: only a definite 429 (nothing was created), bounded. */
-export const SUBMIT_RATE_LIMIT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 2000, maxDelayMs: 30000, maxRetryAfterMs: 60000 };
-
 /** Exponential backoff with a little jitter so concurrent items do not retry in lockstep. */
 export function backoffDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs?: number, random = Math.random): number {
 	if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, policy.maxRetryAfterMs);

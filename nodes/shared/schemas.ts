@@ -6,9 +6,10 @@ import { z } from 'zod';
 
 import { describeUrlProblem } from './urls';
 
-export const ASPECT_RATIOS = [
-	'1:1', '1:2', '2:1', '1:3', '3:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '9:21', '21:9',
-] as const;
+/** The ratios WaveSpeed's current model pages list (a ratio the server ignores would bill an image of the wrong shape). */
+export const ASPECT_RATIOS = ['1:1', '3:2', '2:3', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
+/** Offered by earlier versions from one older page only; saved workflows may still hold them. */
+export const REMOVED_ASPECT_RATIOS = ['1:2', '2:1', '1:3', '3:1', '9:21'] as const;
 export const RESOLUTIONS = ['1k', '2k', '4k'] as const;
 export const QUALITIES = ['low', 'medium', 'high'] as const;
 export const OUTPUT_FORMATS = ['png', 'jpeg'] as const;
@@ -24,13 +25,25 @@ export type Quality = (typeof QUALITIES)[number];
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type WaitMode = (typeof WAIT_MODES)[number];
 
-/** Control characters other than tab, newline and carriage return never belong in a prompt. */
+/** Control characters (C0 other than tab, newline and carriage return; DEL; C1) never belong in a prompt. */
 export function hasControlCharacters(text: string): boolean {
 	for (let i = 0; i < text.length; i++) {
 		const code = text.charCodeAt(i);
-		if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127) return true;
+		if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || (code >= 0x7f && code <= 0x9f)) return true;
 	}
 	return false;
+}
+
+/** Prediction ids go into URL paths: only these characters, so an id like ".." can never change the path. */
+export function isSafePredictionId(id: string): boolean {
+	return /^[A-Za-z0-9_-]{1,128}$/.test(id) && !/^[.]+$/.test(id);
+}
+
+/** Names JavaScript objects already use: as a binary field they would reach the prototype, not a field. */
+export const RESERVED_FIELD_NAMES = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'];
+
+export function isReservedFieldName(name: string): boolean {
+	return RESERVED_FIELD_NAMES.includes(name.trim());
 }
 
 export const promptSchema = z
@@ -48,7 +61,14 @@ const httpUrl = (what: string) =>
 	});
 
 export const referenceImageSchema = z.discriminatedUnion('source', [
-	z.object({ source: z.literal('binary'), binaryField: z.string().trim().min(1, 'needs a binary field name, e.g. data') }),
+	z.object({
+		source: z.literal('binary'),
+		binaryField: z
+			.string()
+			.trim()
+			.min(1, 'needs a binary field name, e.g. data')
+			.refine((name) => !isReservedFieldName(name), (name) => ({ message: `binary field name "${name}" is a reserved name and cannot hold a file. Rename the field in the node before, e.g. to data` })),
+	}),
 	z.object({ source: z.literal('url'), url: httpUrl('reference image URL') }),
 ]);
 export type ReferenceImage = z.infer<typeof referenceImageSchema>;
@@ -58,6 +78,8 @@ export const BOUNDS = {
 	pollInterval: { min: 1, max: 60 },
 	timeout: { min: 10, max: 86400 },
 	maxConcurrency: { min: 1, max: 100 },
+	/** Hours; the upper bound is how long WaveSpeed keeps predictions (7 days). */
+	reuseWithinHours: { min: 1, max: 168 },
 } as const;
 
 /**
@@ -72,6 +94,7 @@ export const outputOptionsSchema = z.object({
 		.trim()
 		.min(1, 'is empty. Use a field name such as data')
 		.regex(/^[A-Za-z0-9_\-.]+$/, 'may only contain letters, digits, _ - and .')
+		.refine((name) => !isReservedFieldName(name), (name) => ({ message: `"${name}" is a reserved name and cannot hold a file. Use a field name such as data` }))
 		.default('data'),
 	fileName: z.string().trim().max(200, 'is longer than 200 characters').optional(),
 	pollInterval: z
@@ -91,6 +114,12 @@ export const outputOptionsSchema = z.object({
 		.max(BOUNDS.maxConcurrency.max, `must be at most ${BOUNDS.maxConcurrency.max}`)
 		.default(5),
 	webhookUrl: z.string().trim().optional(),
+	/** Reuse Earlier Results: absent = off. */
+	reuseWithinHours: z
+		.number()
+		.min(BOUNDS.reuseWithinHours.min, `must be at least ${BOUNDS.reuseWithinHours.min} hour`)
+		.max(BOUNDS.reuseWithinHours.max, `must be at most ${BOUNDS.reuseWithinHours.max} hours (7 days, how long WaveSpeed keeps results)`)
+		.optional(),
 });
 export type OutputOptions = z.infer<typeof outputOptionsSchema>;
 

@@ -4,6 +4,7 @@ import { sleep } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { checkBaseUrl } from './baseUrl';
+import { localTargetProblem } from './netPolicy';
 import type { Failure } from './errors';
 import { cancelledFailure, FailureError } from './errors';
 import type { RetryPolicy } from './retry';
@@ -100,7 +101,16 @@ export async function sendApiRequest(fx: IExecuteFunctions, api: ApiTarget, requ
 /** A request that must not carry the key: CDN downloads and pre-signed uploads. */
 export async function sendPlainRequest(
 	fx: IExecuteFunctions,
-	options: { method: IHttpRequestMethods; url: string; headers?: Record<string, string>; body?: Buffer; stream?: boolean; timeoutMs?: number },
+	options: {
+		method: IHttpRequestMethods;
+		url: string;
+		headers?: Record<string, string>;
+		body?: Buffer;
+		stream?: boolean;
+		timeoutMs?: number;
+		/** Aborts the request (and its streamed body) besides the execution's cancel, e.g. a download's own watchdog. */
+		signal?: AbortSignal;
+	},
 	phase: 'download' | 'upload',
 	label: string,
 ): Promise<RawResponse> {
@@ -114,7 +124,7 @@ export async function sendPlainRequest(
 			encoding: options.stream ? 'stream' : 'arraybuffer',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			abortSignal: cancelSignal(fx),
+			abortSignal: combineSignals(cancelSignal(fx), options.signal),
 			timeout: options.timeoutMs ?? 120000,
 		}) as Promise<IN8nHttpFullResponse>,
 	);
@@ -125,6 +135,11 @@ export async function sendPlainRequest(
 	}
 	const response = outcome.value;
 	return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
+}
+
+function combineSignals(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+	const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+	return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
 export function describeNetworkFailure(error: unknown, phase: ApiPhase, label: string): Failure {
@@ -223,7 +238,20 @@ export function apiClient(fx: IExecuteFunctions, api: ApiTarget, retryPolicy: Re
 	return {
 		api,
 		send: async (request) => await sendApiRequest(fx, api, request),
-		sendPlain: async (options) => await sendPlainRequest(fx, options, 'upload', api.label),
+		sendPlain: async (options) => {
+			// A URL from the API's answer (e.g. an upload ticket) may not lead into the network the node runs in.
+			const local = localTargetProblem(api.baseUrl, options.url);
+			if (local) {
+				throw new FailureError({
+					kind: 'upload',
+					// The answer itself was a 2xx: marks the failure as not worth retrying.
+					httpCode: 200,
+					message: `The upload URL ${api.label} gave was refused: ${local}`,
+					hint: 'Nothing was sent there. Check the Base URL of the credential; pass the image as a public URL if it persists.',
+				});
+			}
+			return await sendPlainRequest(fx, options, 'upload', api.label);
+		},
 		retrying: async (attempt) => await withRetries(fx, retryPolicy, attempt),
 	};
 }

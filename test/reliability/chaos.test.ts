@@ -31,6 +31,9 @@ const RANDOM_KINDS: FaultKind[] = [
 	'cdn-not-image',
 	'cdn-redirect',
 	'cdn-huge',
+	'numeric-id',
+	'string-code',
+	'code-in-200',
 ];
 /** One targeted fault per run on top of the random ones, in turn, so every kind shows up whatever the dice say. */
 const EXTRAS = ['submit429', 'gateway504', 'cdnSlow', 'uploadSlow', 'cdnNotImage', 'cdnRedirect', 'cdnHuge', 'uploadReset'] as const;
@@ -208,7 +211,9 @@ describe('chaos: random faults on every endpoint', () => {
 		if (!task) return undefined;
 		const submits = bed.emulator.requests.filter((r) => r.endpoint === 'submit' && bed.provider.promptSent(r.json) === prompt);
 		const last = submits[submits.length - 1];
-		const delivered = last.status === 200 && (last.fault === undefined || last.fault === 'slow' || last.fault === 'task-failed');
+		// The id reaches the node with a clean answer, and with the ambiguous ones that still carry it.
+		const carriesId: Array<FaultKind | undefined> = [undefined, 'slow', 'task-failed', 'string-code', 'code-in-200'];
+		const delivered = last.status === 200 && carriesId.includes(last.fault);
 		return delivered ? { id: task.id } : undefined;
 	}
 
@@ -274,6 +279,12 @@ describe('chaos: random faults on every endpoint', () => {
 			check(request.headers.authorization === undefined && !JSON.stringify(request.headers).includes(bed.emulator.apiKey), `no key on ${request.method} ${request.origin}${request.path}`);
 		}
 		check(!everyText(result).includes(bed.emulator.apiKey), 'the API key appears nowhere in the run data or error');
+
+		// Every accepted task's id reaches the user, in an output item or in the error (unless its answer never carried it).
+		for (const task of bed.emulator.tasks) {
+			const delivered = idDelivered(String(task.input.prompt));
+			if (delivered) check(everyText(result).includes(delivered.id), `accepted task ${delivered.id} (${String(task.input.prompt)}) reaches the user`);
+		}
 
 		if (combo.continueOnFail) {
 			check(result.status === 'success' && result.error === undefined, `Continue On Fail: the run succeeds (got ${result.status}: ${result.error?.message})`);

@@ -24,7 +24,14 @@ describe('describeIssue', () => {
 	test('the aspect ratio message lists "match" and every documented ratio', () => {
 		const { message, hint } = describeIssue(firstIssue(imageSettingsSchema, { ...validSettings, aspectRatio: '7:5' }), '7:5');
 		expect(message).toMatch(/^Aspect Ratio "7:5"/);
-		for (const ratio of ['match', '1:1', '16:9', '9:21', '21:9']) expect(hint).toContain(ratio);
+		for (const ratio of ['match', '1:1', '16:9', '21:9']) expect(hint).toContain(ratio);
+		expect(hint).not.toContain('9:21');
+	});
+
+	test.each(['1:2', '2:1', '1:3', '3:1', '9:21'])('a saved workflow with the removed ratio %s is told it is no longer offered, and what to do', (ratio) => {
+		const { message, hint } = describeIssue(firstIssue(imageSettingsSchema, { ...validSettings, aspectRatio: ratio }), ratio);
+		expect(message).toBe(`Aspect Ratio "${ratio}" is no longer offered`);
+		expect(hint).toMatch(/current model pages list only 1:1, 3:2, 2:3, 3:4, 4:3, 4:5, 5:4, 9:16, 16:9, 21:9.*wrong shape.*pick one/);
 	});
 
 	test.each([

@@ -43,7 +43,7 @@ describe.each(NODE_KINDS)('%s node parameters match the zod schemas', (kind) => 
 		}
 	});
 
-	test.each(['pollInterval', 'timeout', 'maxConcurrency'] as const)('Options > %s has the bounds validation enforces', (name) => {
+	test.each(['pollInterval', 'timeout', 'maxConcurrency', 'reuseWithinHours'] as const)('Options > %s has the bounds validation enforces', (name) => {
 		const { minValue, maxValue } = byName(options, name).typeOptions as { minValue: number; maxValue: number };
 		const accepts = (value: number) => outputOptionsSchema.safeParse({ [name]: value }).success;
 		expect([accepts(minValue), accepts(maxValue), accepts(minValue - 1), accepts(maxValue + 1)]).toEqual([true, true, false, false]);

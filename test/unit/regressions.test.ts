@@ -3,7 +3,7 @@ import { readItemPlan } from '../../nodes/shared/params';
 import { outputFileName } from '../../nodes/shared/outputs';
 import { parseRetryAfterMs } from '../../nodes/shared/retry';
 import { describeUrlProblem } from '../../nodes/shared/urls';
-import { nextPollDelayMs, pollGapMs } from '../../nodes/shared/wait';
+import { longTaskGapMs, nextLookDelayMs } from '../../nodes/shared/pollSchedule';
 import { FailureError } from '../../nodes/shared/errors';
 import { waveSpeed } from '../../nodes/shared/providers/wavespeed';
 
@@ -33,10 +33,10 @@ describe('regressions', () => {
 	});
 
 	it('never polls more often than the poll interval, also after the first minute', () => {
-		expect(pollGapMs(70_000, 30_000)).toBe(30_000);
-		expect(pollGapMs(200_000, 60_000)).toBe(60_000);
-		expect(pollGapMs(70_000, 2_000)).toBe(3_000);
-		expect(nextPollDelayMs({ elapsedMs: 70_000, sinceLastPollMs: 0, pollIntervalMs: 30_000 })).toBe(30_000);
+		expect(longTaskGapMs(70_000, 30_000)).toBe(30_000);
+		expect(longTaskGapMs(200_000, 60_000)).toBe(60_000);
+		expect(longTaskGapMs(70_000, 2_000)).toBe(3_000);
+		expect(nextLookDelayMs({ elapsedMs: 70_000, lastLookMs: 70_000, queuedUntilMs: 0, queued: false, pollIntervalMs: 30_000 })).toBe(30_000);
 	});
 
 	it.each(['ftp://alice:hunter22@files.example.com/a.png', 'http://alice:hunter22@exa mple.com/a.png'])('does not echo a password from %s', (url) => {

@@ -3,7 +3,6 @@ import {
 	FREE_REQUEST_RETRY,
 	isRetryableStatus,
 	parseRetryAfterMs,
-	SUBMIT_RATE_LIMIT_RETRY,
 	type RetryPolicy,
 } from '../../nodes/shared/retry';
 
@@ -50,7 +49,6 @@ describe('backoffDelayMs', () => {
 
 	test('caps a long Retry-After at the policy limit', () => {
 		expect(backoffDelayMs(policy, 1, 10 * 60 * 1000, noJitter)).toBe(30000);
-		expect(backoffDelayMs(SUBMIT_RATE_LIMIT_RETRY, 1, 10 * 60 * 1000, noJitter)).toBe(60000);
 	});
 
 	test('ignores a negative Retry-After and backs off normally', () => {
@@ -58,7 +56,7 @@ describe('backoffDelayMs', () => {
 	});
 
 	test('the shipped policies are bounded', () => {
-		for (const p of [FREE_REQUEST_RETRY, SUBMIT_RATE_LIMIT_RETRY]) {
+		for (const p of [FREE_REQUEST_RETRY]) {
 			expect(p.maxAttempts).toBeGreaterThan(1);
 			expect(Number.isFinite(p.maxAttempts)).toBe(true);
 			expect(p.maxDelayMs).toBeGreaterThanOrEqual(p.baseDelayMs);

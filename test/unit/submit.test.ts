@@ -1,26 +1,18 @@
 import type { Failure } from '../../nodes/shared/errors';
 import { cancelledFailure } from '../../nodes/shared/errors';
 import { describeHttpFailure } from '../../nodes/shared/providers/wavespeed/errors';
-import { SUBMIT_RATE_LIMIT_RETRY } from '../../nodes/shared/retry';
-import { shouldRetrySubmit } from '../../nodes/shared/submit';
+import { rateLimitOutlasted, shouldRetrySubmit } from '../../nodes/shared/submit';
 import { describeNetworkFailure } from '../../nodes/shared/transport';
 
 describe('shouldRetrySubmit', () => {
 	const rateLimit = describeHttpFailure(429, 'Too many requests', 'submit', 2000);
 
-	test('a definite 429 (nothing was created) is sent again', () => {
-		expect(shouldRetrySubmit(rateLimit, 1)).toBe(true);
-	});
-
-	test('the 429 retries are bounded by the policy', () => {
-		const max = SUBMIT_RATE_LIMIT_RETRY.maxAttempts;
-		expect(shouldRetrySubmit(rateLimit, max - 1)).toBe(true);
-		expect(shouldRetrySubmit(rateLimit, max)).toBe(false);
-		expect(shouldRetrySubmit(rateLimit, max + 10)).toBe(false);
+	test('a definite 429 (nothing was created) is sent again, however often: the row Timeout bounds it, not a count', () => {
+		expect(shouldRetrySubmit(rateLimit)).toBe(true);
 	});
 
 	test('a rate limit that did not come as HTTP 429 is not retried', () => {
-		expect(shouldRetrySubmit({ ...rateLimit, httpCode: undefined }, 1)).toBe(false);
+		expect(shouldRetrySubmit({ ...rateLimit, httpCode: undefined })).toBe(false);
 	});
 
 	const neverRetried: Array<[string, Failure]> = [
@@ -37,7 +29,7 @@ describe('shouldRetrySubmit', () => {
 	];
 
 	test.each(neverRetried)('a %s on submit is never sent again (it may have billed)', (_name, failure) => {
-		for (let attempt = 1; attempt <= 3; attempt++) expect(shouldRetrySubmit(failure, attempt)).toBe(false);
+		expect(shouldRetrySubmit(failure)).toBe(false);
 	});
 });
 
@@ -47,5 +39,14 @@ describe("cancelledFailure('notStarted')", () => {
 		expect(failure.kind).toBe('cancelled');
 		expect(failure.message).toMatch(/earlier item failed/);
 		expect(failure.hint).toMatch(/Continue On Fail/);
+	});
+});
+
+describe('rateLimitOutlasted', () => {
+	test('says no task was created for the row, and what to change', () => {
+		const failure = rateLimitOutlasted('WaveSpeed', describeHttpFailure(429, 'Rate limit exceeded', 'submit', 1000), 600);
+		expect(failure).toMatchObject({ kind: 'rateLimit', httpCode: 429 });
+		expect(failure.message).toBe("WaveSpeed's rate limit was reached (429) and no submit was accepted within this row's Timeout (600 s): Rate limit exceeded");
+		expect(failure.hint).toMatch(/^No task was created for this row, so nothing was billed\./);
 	});
 });

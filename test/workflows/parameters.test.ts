@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 
-import { ASPECT_RATIOS, expectedSize } from '../../dev/emulator';
+import { expectedSize } from '../../dev/emulator';
+import { ASPECT_RATIOS } from '../../nodes/shared/schemas';
 import type { RunResult } from '../../dev/harness';
 import type { TestBed } from './helpers';
 import { chain, editNode, generateNode, imageOf, makeImages, manualTrigger, readFile, rows, useTestBed } from './helpers';
@@ -117,7 +118,7 @@ describe('parameters reach the API as documented', () => {
 		});
 	});
 
-	describe('aspect ratio: all 15 values', () => {
+	describe('aspect ratio: all 10 values the node offers', () => {
 		const table = ASPECT_RATIOS.map((ratio) => ({ ratio }));
 
 		it('Edit sends each ratio and the output has that shape', async () => {
@@ -129,15 +130,15 @@ describe('parameters reach the API as documented', () => {
 					prompt: 'studio shot',
 					aspectRatio: "={{ $('Rows').item.json.ratio }}",
 					quality: 'low',
-					options: { ...fast, maxConcurrency: 15 },
+					options: { ...fast, maxConcurrency: 10 },
 				}),
 			);
 			const result = await bed.run(workflow);
 			expect(result.error).toBeUndefined();
-			expectCleanSubmits(bed, 'edit', 15);
+			expectCleanSubmits(bed, 'edit', table.length);
 			expect(bed.emulator.uploads).toHaveLength(1);
 			const items = result.output('Edit');
-			expect(items).toHaveLength(15);
+			expect(items).toHaveLength(table.length);
 			for (const [index, { ratio }] of table.entries()) {
 				const item = items[index];
 				expect(item.pairedItem).toEqual({ item: index });
@@ -154,13 +155,13 @@ describe('parameters reach the API as documented', () => {
 			const workflow = chain(
 				manualTrigger(),
 				...rows(table),
-				generateNode({ prompt: 'a red sneaker', aspectRatio: '={{ $json.ratio }}', quality: 'low', options: { ...fast, maxConcurrency: 15 } }),
+				generateNode({ prompt: 'a red sneaker', aspectRatio: '={{ $json.ratio }}', quality: 'low', options: { ...fast, maxConcurrency: 10 } }),
 			);
 			const result = await bed.run(workflow);
 			expect(result.error).toBeUndefined();
-			expectCleanSubmits(bed, 'generate', 15);
+			expectCleanSubmits(bed, 'generate', table.length);
 			const items = result.output('Generate');
-			expect(items).toHaveLength(15);
+			expect(items).toHaveLength(table.length);
 			for (const [index, { ratio }] of table.entries()) {
 				const item = items[index];
 				expect(taskOf(bed, item.json).input).toMatchObject({ aspect_ratio: ratio, quality: 'low' });

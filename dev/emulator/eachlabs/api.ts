@@ -86,6 +86,7 @@ async function create(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 		webhook,
 		webhookSecret: typeof body.webhook_secret === 'string' ? body.webhook_secret : undefined,
 		failWithCode: fault?.kind === 'task-failed' ? (fault.taskErrorCode ?? 1403) : undefined,
+		failWithMessage: fault?.kind === 'task-failed' ? fault.taskError : undefined,
 	});
 	if (fault && PRE_HANDLER_KINDS.includes(fault.kind)) {
 		if (fault.kind === 'gateway504' && fault.delayMs) await state.timers.sleep(fault.delayMs);
@@ -136,7 +137,7 @@ export async function routeEachLabsApi(state: EmulatorState, exchange: Exchange)
 	if (!route?.open && !authorized(state, exchange)) return sendJson(res, 401, { error: 'Invalid or missing API key' });
 	if (!route) return sendJson(res, 404, { error: `Not found: ${record.method} ${url.pathname}` });
 	const fault = state.faults.take(route.endpoint);
-	const reply = new Reply(res, record, fault && BODY_KINDS.includes(fault.kind) ? fault.kind : undefined);
+	const reply = new Reply(res, record, fault && BODY_KINDS.includes(fault.kind) ? fault : undefined);
 	if (route.endpoint === 'submit') return create(state, exchange, reply, fault);
 	if (fault) record.fault = fault.kind;
 	if (fault && PRE_HANDLER_KINDS.includes(fault.kind)) return sendFault(res, fault);

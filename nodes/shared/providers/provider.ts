@@ -78,6 +78,8 @@ export interface Job {
 	/** One flag per output. */
 	nsfw: boolean[];
 	inferenceMs: number | null;
+	/** Still waiting for a server slot (not working yet), when the provider tells the two apart. */
+	queued?: boolean;
 	createdAt: string | null;
 	/** The provider's own link to the result, when the answer carried one. */
 	resultUrl?: string;

@@ -1,9 +1,9 @@
 /** WaveSpeed's requests and answers for GPT Image 2: what a submit and a result look like on the wire. */
-import type { Failure } from '../../errors';
 import type { RawResponse } from '../../transport';
 import type { ApiCall, Job, JobRequest, JobState, ResultAnswer, SubmitAnswer } from '../provider';
 import { describeTaskFailure } from './errors';
 import { parseEnvelope } from './envelope';
+import { classifySubmitAnswer } from './submitAnswer';
 import type { Prediction, SubmitRequest } from './schemas';
 import { MODELS, predictionSchema, submitRequestSchema } from './schemas';
 
@@ -67,20 +67,17 @@ export function toJob(prediction: Prediction): Job {
 		createdAt: prediction.created_at ?? null,
 		resultUrl: prediction.urls?.get || undefined,
 	};
+	// 'created' is WaveSpeed's queue: the account's concurrent tasks are all busy.
+	if (state === 'running') job.queued = prediction.status === 'created';
 	if (state === 'failed') job.failure = describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status);
 	return job;
 }
 
-/** Only a definite refusal before acceptance created nothing; a server error or an odd answer may hide a task. */
-function isDefiniteRefusal(failure: Failure): boolean {
-	const code = failure.httpCode ?? 0;
-	return code >= 400 && code < 500 && code !== 408 && failure.kind !== 'malformed';
-}
-
+/** Only a clean 2xx is accepted and only a 4xx is refused; anything else may hide a task (see submitAnswer.ts). */
 export function readSubmit(response: RawResponse): SubmitAnswer {
-	const result = parseEnvelope(response, predictionSchema, 'submit');
-	if (result.ok) return { type: 'accepted', job: toJob(result.data) };
-	return isDefiniteRefusal(result.failure) ? { type: 'refused', failure: result.failure } : { type: 'ambiguous', failure: result.failure };
+	const answer = classifySubmitAnswer(response);
+	if (answer.kind === 'accepted') return { type: 'accepted', job: toJob(answer.prediction) };
+	return { type: answer.kind, failure: answer.failure };
 }
 
 export function readResult(response: RawResponse): ResultAnswer {
