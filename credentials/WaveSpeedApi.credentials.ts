@@ -61,5 +61,16 @@ export class WaveSpeedApi implements ICredentialType {
 			url: '/api/v3/balance',
 			method: 'GET',
 		},
+		// WaveSpeed answers 401 both for a wrong key and for a key of an account that was never topped up.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'WaveSpeed refused the API key (401): wrong key, or the account was never topped up. Copy the key from wavespeed.ai > Access Keys and check the balance.',
+				},
+			},
+		],
 	};
 }

@@ -26,3 +26,17 @@ export interface EmulatorAddress {
 	baseUrl: string;
 	apiKey: string;
 }
+
+/** A child's entry point: prints its one JSON line and exits 0, or prints the error and exits 1. */
+export function reportFromChild<T>(measure: () => Promise<T>): void {
+	measure().then(
+		(report) => {
+			process.stdout.write(`${JSON.stringify(report)}\n`);
+			process.exit(0);
+		},
+		(error: unknown) => {
+			process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.exit(1);
+		},
+	);
+}

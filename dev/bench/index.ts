@@ -146,14 +146,6 @@ async function main(): Promise<void> {
 	await batchAndDetection(only, results);
 	await spreadScenarios(only, results);
 
-	if (only.has('overhead')) {
-		step('overhead, zero latency');
-		results.figures.push(...(await attempt('overhead', async () => overheadFigures(await runOverhead()))));
-	}
-	if (only.has('images')) {
-		step(`overhead with real images: ${REAL_IMAGES} unique ~1.6 MB PNGs in and out, filesystem mode (child process)`);
-		results.figures.push(...(await attempt('real images', async () => realImagesFigures(await runRealImages()))));
-	}
 	step('waiting for the sequential batch');
 	await sequentialDone;
 	if (pacing) {
@@ -161,6 +153,7 @@ async function main(): Promise<void> {
 		const pacingRun = await pacing;
 		results.figures.push(...(pacingRun instanceof Error ? [failedScenario('pacing', pacingRun)] : pacingFigures(pacingRun)));
 	}
+	// Memory first: a child's lifetime peak RSS can start from this process's, which the real-images scenario grows.
 	if (only.has('memory')) {
 		step('memory, filesystem mode (child process)');
 		const memoryFs = await settled(runMemory('filesystem'));
@@ -169,6 +162,14 @@ async function main(): Promise<void> {
 		results.figures.push(...(memoryFs instanceof Error ? [failedScenario('memory 20 x 4K, filesystem mode', memoryFs)] : memoryFigures(memoryFs, memoryDefault)));
 	}
 
+	if (only.has('overhead')) {
+		step('overhead, zero latency');
+		results.figures.push(...(await attempt('overhead', async () => overheadFigures(await runOverhead()))));
+	}
+	if (only.has('images')) {
+		step(`overhead with real images: ${REAL_IMAGES} unique ~1.6 MB PNGs in and out, filesystem mode (child process)`);
+		results.figures.push(...(await attempt('real images', async () => realImagesFigures(await runRealImages()))));
+	}
 	const notes = [
 		...results.notes,
 		'Cold = the first batch of a kind (provider, base URL, model, quality, resolution) since n8n started: its first wave is polled blind, every Poll Interval.',

@@ -6,6 +6,7 @@ import type { BinaryMode } from '../harness';
 import { runWorkflow } from '../harness';
 import { assertComplete } from './run';
 import { editBatch } from './workflows';
+import { reportFromChild } from './childProcess';
 
 export const MEMORY_ITEMS = 20;
 export const MEMORY_CONCURRENCY = 10;
@@ -26,7 +27,7 @@ async function run(mode: BinaryMode, baseUrl: string, apiKey: string, workflow: 
 	return result;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<MemoryReport> {
 	const [mode, baseUrl, apiKey] = process.argv.slice(2) as [BinaryMode, string, string];
 	if ((mode !== 'default' && mode !== 'filesystem') || !baseUrl || !apiKey) throw new Error('usage: memoryChild.ts <default|filesystem> <baseUrl> <apiKey>');
 
@@ -54,13 +55,7 @@ async function main(): Promise<void> {
 		wallMs,
 		outputBytes: images.reduce((sum, image) => sum + image.fileSize, 0),
 	};
-	process.stdout.write(`${JSON.stringify(report)}\n`);
+	return report;
 }
 
-main().then(
-	() => process.exit(0),
-	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-		process.exit(1);
-	},
-);
+reportFromChild(main);

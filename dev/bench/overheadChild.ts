@@ -6,6 +6,7 @@
 import { runWorkflow } from '../harness';
 import { assertComplete } from './run';
 import { EDIT_NODE, editBatch } from './workflows';
+import { reportFromChild } from './childProcess';
 
 export const OVERHEAD_ITEMS = 200;
 /** The node's upper limit: with zero latency, more lanes only overlap more per-item work. */
@@ -21,7 +22,7 @@ export interface OverheadReport {
 	readFileMs: number;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<OverheadReport> {
 	const [baseUrl, apiKey] = process.argv.slice(2);
 	if (!baseUrl || !apiKey) throw new Error('usage: overheadChild.ts <baseUrl> <apiKey>');
 	const run = async (items: number, concurrency: number) => {
@@ -39,13 +40,7 @@ async function main(): Promise<void> {
 		editNodeMs: runData[EDIT_NODE]?.[0]?.executionTime ?? NaN,
 		readFileMs: runData['Read Photo']?.[0]?.executionTime ?? NaN,
 	};
-	process.stdout.write(`${JSON.stringify(report)}\n`);
+	return report;
 }
 
-main().then(
-	() => process.exit(0),
-	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		process.exit(1);
-	},
-);
+reportFromChild(main);

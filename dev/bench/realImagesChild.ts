@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { runWorkflow } from '../harness';
 import { chain, editNode, manualTrigger, readFile, rows } from '../workflows/build';
 import { BENCH_PROMPT, EDIT_NODE } from './workflows';
+import { reportFromChild } from './childProcess';
 
 export interface RealImagesReport {
 	items: number;
@@ -35,7 +36,7 @@ function workflow(paths: string[], concurrency: number) {
 	);
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<RealImagesReport> {
 	const [baseUrl, apiKey, listFile, concurrencyText] = process.argv.slice(2);
 	if (!baseUrl || !apiKey || !listFile) throw new Error('usage: realImagesChild.ts <baseUrl> <apiKey> <listFile> <concurrency>');
 	const paths = readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
@@ -59,13 +60,7 @@ async function main(): Promise<void> {
 		readFileMs: runData['Read Photo']?.[0]?.executionTime ?? NaN,
 		outputBytes: done.reduce((sum, item) => sum + ((item.json.images as Array<{ fileSize: number }>)[0]?.fileSize ?? 0), 0),
 	};
-	process.stdout.write(`${JSON.stringify(report)}\n`);
+	return report;
 }
 
-main().then(
-	() => process.exit(0),
-	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		process.exit(1);
-	},
-);
+reportFromChild(main);

@@ -20,7 +20,7 @@ interface LoadReport {
 	packageName: string;
 	directory: string;
 	credentials: Array<{ name: string; className: string; sourcePath: string; iconUrl: IconUrl; hasTest: boolean; authenticate: string; supportedNodes: string[] }>;
-	nodes: Array<{ name: string; className: string; sourcePath: string; iconUrl: IconUrl; codex: { categories?: string[] } | null; credentials: string[] }>;
+	nodes: Array<{ name: string; className: string; sourcePath: string; iconUrl: IconUrl; codex: { categories?: string[]; subcategories?: Record<string, string[]> } | null; credentials: string[] }>;
 	externalRequires: string[];
 	resolvableFromPackage: Record<string, boolean>;
 }
@@ -131,5 +131,15 @@ describe('installed like n8n installs a community package', () => {
 		// One credential per provider, and both nodes offer every provider.
 		expect(credentialNames.sort()).toEqual(['eachLabsApi', 'waveSpeedApi']);
 		for (const { supportedNodes } of report.credentials) expect([...supportedNodes].sort()).toEqual(report.nodes.map(({ name }) => name).sort());
+	});
+
+	// The editor hides a node in category AI from the main nodes panel (and its search) unless it is a root node:
+	// without "Root Nodes" it is listed only among the AI sub-nodes. dev/e2e checks the search in the real editor.
+	it('every node is listed in the main nodes panel: an AI node is also an AI root node', () => {
+		for (const node of report.nodes) {
+			const { categories = [], subcategories = {} } = node.codex ?? {};
+			const onlyAnAiSubNode = categories.includes('AI') && !(subcategories.AI ?? []).includes('Root Nodes');
+			expect({ node: node.name, onlyAnAiSubNode }).toEqual({ node: node.name, onlyAnAiSubNode: false });
+		}
 	});
 });

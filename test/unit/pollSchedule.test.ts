@@ -18,6 +18,7 @@ import {
 	workTimeSample,
 	workTimesFor,
 } from '../../nodes/shared/pollSchedule';
+import { seededRandom } from '../../dev/emulator/random';
 
 const INTERVAL = 2000;
 
@@ -34,17 +35,8 @@ function looksUntil(endMs: number, base: Omit<LookState, 'elapsedMs' | 'lastLook
 	return looks;
 }
 
-/** A small deterministic PRNG (mulberry32), so spreads in these tests are the same every run. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The emulator's seeded PRNG, so spreads in these tests are the same every run. */
+const random = seededRandom;
 
 /** Task times like the bench's "lognormal": 4.4 s floor + lognormal part, median 12 s, about 6 to 40 s. */
 function lognormalTimes(count: number, seed: number): number[] {

@@ -65,7 +65,7 @@ describe('WaveSpeed API credential test', () => {
 		const result = await testCredential('waveSpeedApi', { apiKey: wrongKey, baseUrl: emulator.baseUrl });
 
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/unauthorized|401/i);
+		expect(result.message).toMatch(/^WaveSpeed refused the API key \(401\): wrong key, or the account was never topped up\./);
 		expect(result.message).not.toContain(wrongKey);
 		// n8n itself re-sends once after a 401 (its pre-authentication retry); each attempt was refused.
 		expect(balanceCalls().length).toBeGreaterThanOrEqual(1);

@@ -1,0 +1,133 @@
+/**
+ * `npm run e2e`: this package inside the real n8n app, as a self-hoster runs it.
+ *
+ *  1. toolchain   n8n 2.41.1 + Node 24 + SQLite binding in a cache folder outside the repo (reused), Debian's
+ *                 chromium, redis-server and postgresql (installed when absent)
+ *  2. package     npm run build, npm pack, `npm install <tarball> --omit=peer` in a fresh <userFolder>/.n8n/nodes
+ *  3. single      n8n (SQLite) + the WaveSpeed emulator on free loopback ports: owner setup, credential created
+ *                 and tested over REST, every example imported and run, images and node JSON checked
+ *  4. editor      headless Chromium drives the editor: nodes panel search, parameters, credential dialog, output
+ *  5. queue       PostgreSQL + Redis, n8n main + 2 workers + webhook processor: batch and webhook examples on workers
+ *
+ * Screenshots, logs and report.md/report.json go to e2e-output/ (git-ignored). Every process is stopped at the end.
+ * Options: --skip-editor, --skip-queue, --keep (leave the temp folder).
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { startEmulator, type Emulator } from '../emulator';
+import { createAndTestCredential } from './credential';
+import { checkEditor } from './editor';
+import { expectationFor } from './expectations';
+import { copyExampleAssets, exampleNames, runExample, type ExampleRun } from './examples';
+import { info, seconds, step } from './log';
+import { setupOwnerAndLogin, startN8n } from './n8nApp';
+import { buildAndPack, installIntoUserFolder, REPO } from './packageInstall';
+import { installExitHandlers, stopProcesses } from './processes';
+import { runQueueMode } from './queue';
+import { writeReport, type Report } from './report';
+import { ensureToolchain, N8N_VERSION } from './toolchain';
+
+const OUTPUT_DIR = path.join(REPO, 'e2e-output');
+
+async function main(): Promise<Report> {
+	const args = new Set(process.argv.slice(2));
+	const report: Report = { n8nVersion: N8N_VERSION, startedAt: new Date().toISOString(), phases: {}, examples: [], queue: undefined, editor: undefined, problems: [] };
+	const t0 = Date.now();
+	const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+		const started = Date.now();
+		try {
+			return await work();
+		} finally {
+			report.phases[name] = Date.now() - started;
+			info(`${name}: ${seconds(report.phases[name])}`);
+		}
+	};
+
+	rmSync(OUTPUT_DIR, { recursive: true, force: true });
+	const logDir = path.join(OUTPUT_DIR, 'logs');
+	mkdirSync(logDir, { recursive: true });
+	const runRoot = mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
+	// Others (the postgres user in queue mode) must be able to reach their folders inside it.
+	chmodSync(runRoot, 0o755);
+	let emulator: Emulator | undefined;
+	installExitHandlers(async () => {
+		await stopProcesses();
+		await emulator?.close();
+	});
+
+	try {
+		const toolchain = await phase('toolchain', ensureToolchain);
+
+		step('package: build, pack, install into a fresh n8n user folder');
+		const tarball = await phase('package', async () => buildAndPack(path.join(runRoot, 'pack')));
+		const userFolder = path.join(runRoot, 'single');
+		installIntoUserFolder(tarball, userFolder);
+
+		step('single mode: n8n with SQLite, the WaveSpeed emulator');
+		// Long enough that the webhook example's execution is waiting before the emulator calls back.
+		emulator = await startEmulator({ latencyMs: 2500 });
+		info(`emulator on ${emulator.baseUrl} (CDN ${emulator.cdnBaseUrl})`);
+		const filesDir = path.join(runRoot, 'single-files');
+		mkdirSync(filesDir, { recursive: true });
+		const main = await phase('n8n start (single)', () =>
+			startN8n({ toolchain, userFolder, filesDir, logDir, env: { DB_TYPE: 'sqlite', N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' } }, 'n8n-single', 'start'),
+		);
+		const rest = await setupOwnerAndLogin(main.url);
+		const credential = await createAndTestCredential(rest, emulator);
+		report.credential = { testOk: credential.testOk, testWrongKey: credential.testWrongKey };
+
+		step('single mode: every example in examples/');
+		const names = exampleNames();
+		const inputDir = copyExampleAssets(filesDir);
+		const single: ExampleRun[] = [];
+		await phase('examples (single)', async () => {
+			for (const name of names) {
+				single.push(
+					await runExample(name, { rest, n8nDir: path.dirname(path.dirname(toolchain.n8nBin)), emulator: emulator!, credential, inputDir, outputRoot: path.join(filesDir, 'out'), webhookBase: `${main.url}/` }),
+				);
+			}
+		});
+		report.examples = single;
+
+		if (!args.has('--skip-editor')) {
+			step('editor: headless Chromium');
+			const run = single.find((e) => e.name === 'edit-one-product-photo') ?? single[0];
+			const runWorkflow = { id: run.workflowId, imageNode: expectationFor(run.name).imageNode };
+			report.editor = await phase('editor', () => checkEditor({ url: main.url, chromium: toolchain.chromium, outputDir: OUTPUT_DIR, rest, credential, emulator: emulator!, runWorkflow }));
+		}
+		await stopProcesses([main.process]);
+
+		if (!args.has('--skip-queue')) {
+			step('queue mode: PostgreSQL, Redis, n8n main + 2 workers + webhook processor');
+			report.queue = await phase('queue mode', () => runQueueMode({ toolchain, tarball, runRoot, logDir, emulator: emulator!, single }));
+		}
+	} finally {
+		await stopProcesses();
+		await emulator?.close();
+		report.phases.total = Date.now() - t0;
+		if (!args.has('--keep')) rmSync(runRoot, { recursive: true, force: true });
+		else info(`kept ${runRoot}`);
+	}
+	return report;
+}
+
+main()
+	.then((report) => {
+		report.problems.push(...report.examples.flatMap((e) => e.problems.map((p) => `single ${e.name}: ${p}`)));
+		if (report.queue) report.problems.push(...report.queue.problems);
+		if (report.editor) report.problems.push(...report.editor.problems);
+		writeReport(OUTPUT_DIR, report);
+		if (report.problems.length > 0) {
+			console.error(`\ne2e FAILED (${report.problems.length} problem(s)):\n  ${report.problems.join('\n  ')}`);
+			process.exit(1);
+		}
+		console.log(`\ne2e passed in ${seconds(report.phases.total)}; report: ${path.relative(process.cwd(), path.join(OUTPUT_DIR, 'report.md'))}`);
+		process.exit(0);
+	})
+	.catch((error: unknown) => {
+		console.error(`\ne2e FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		console.error(`logs: ${path.join(OUTPUT_DIR, 'logs')}`);
+		process.exit(1);
+	});

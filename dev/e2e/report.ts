@@ -1,0 +1,54 @@
+/** e2e-output/report.json (everything) and report.md (what a reviewer reads). */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { EditorResult } from './editor';
+import type { ExampleRun } from './examples';
+import { seconds } from './log';
+import type { QueueResult } from './queue';
+
+export interface Report {
+	n8nVersion: string;
+	startedAt: string;
+	phases: Record<string, number>;
+	credential?: { testOk: { status: string; message: string }; testWrongKey: { status: string; message: string } };
+	examples: ExampleRun[];
+	editor?: EditorResult;
+	queue?: QueueResult;
+	problems: string[];
+}
+
+const filesLine = (run: ExampleRun): string => run.files.map((f) => `${f.file} (${f.format} ${f.width}x${f.height})`).join(', ');
+
+export function writeReport(outputDir: string, report: Report): void {
+	writeFileSync(path.join(outputDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+	const lines = [
+		`# e2e report: n8n ${report.n8nVersion}`,
+		'',
+		`Started ${report.startedAt}. ${report.problems.length === 0 ? '**Passed.**' : `**FAILED: ${report.problems.length} problem(s).**`}`,
+		'',
+		'## Timings',
+		'',
+		...Object.entries(report.phases).map(([name, ms]) => `- ${name}: ${seconds(ms)}`),
+		'',
+	];
+	if (report.credential) {
+		lines.push('## Credential test (REST)', '', `- right key: ${report.credential.testOk.status}, "${report.credential.testOk.message}"`, `- wrong key: ${report.credential.testWrongKey.status}, "${report.credential.testWrongKey.message}"`, '');
+	}
+	lines.push('## Examples, single mode (SQLite)', '', '| example | status | time | files |', '|---|---|---|---|');
+	for (const run of report.examples) lines.push(`| ${run.name} | ${run.status}${run.problems.length ? ' (problems)' : ''} | ${seconds(run.durationMs)} | ${filesLine(run)} |`);
+	lines.push('');
+	if (report.editor) {
+		lines.push('## Editor (headless Chromium)', '');
+		for (const check of report.editor.checks) lines.push(`- ${check.ok ? 'ok' : 'FAILED'}: ${check.name}${check.detail ? ` (${check.detail})` : ''}`);
+		lines.push('', 'Screenshots:', '', ...report.editor.screenshots.map((s) => `- \`${s.file}\`: ${s.shows}`), '');
+		if (report.editor.consoleErrors.length) lines.push('Browser console errors (not from the package):', '', ...report.editor.consoleErrors.map((e) => `- ${e}`), '');
+	}
+	if (report.queue) {
+		lines.push('## Queue mode (PostgreSQL, Redis, main + 2 workers + webhook processor, binary data in the database)', '');
+		for (const run of report.queue.examples) lines.push(`- ${run.name}: ${run.status} in ${seconds(run.durationMs)}, execution ${run.executionId} ran on ${run.workers.join(', ') || 'no worker'}; images identical to single mode: ${run.sameImagesAsSingle ? 'yes' : 'NO'}`);
+		lines.push('');
+	}
+	if (report.problems.length) lines.push('## Problems', '', ...report.problems.map((p) => `- ${p}`), '');
+	writeFileSync(path.join(outputDir, 'report.md'), lines.join('\n'));
+}
