@@ -21,7 +21,12 @@ export interface ExampleExpectation {
 	resumesByWebhook?: boolean;
 	/** Also run in queue mode (main + workers + webhook processor). */
 	queueMode?: boolean;
+	/** Who runs it: its own emulator and credential (default WaveSpeed). */
+	provider?: 'wavespeed' | 'eachlabs';
 }
+
+/** The status word of a finished prediction, per provider. */
+export const DONE_STATUS = { wavespeed: 'completed', eachlabs: 'success' } as const;
 
 export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 	'edit-one-product-photo': {
@@ -60,6 +65,13 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 		resumesByWebhook: true,
 		queueMode: true,
 		images: [{ file: 'mug-rainy-window.png', format: 'png', width: 2576, height: 3216 }],
+	},
+	'eachlabs-edit-product-photo': {
+		imageNode: 'Edit on each::labs',
+		imageNodeType: 'gptImage2Edit',
+		provider: 'eachlabs',
+		// 3:2 at 1K: the nearest size the each::labs emulator's model schema lists.
+		images: [{ file: 'mug-cafe.png', format: 'png', width: 1536, height: 1024 }],
 	},
 };
 
