@@ -107,8 +107,15 @@ export async function checkEditor(options: EditorOptions): Promise<EditorResult>
 		await page.waitForURL(/\/home\//, { timeout: 30_000 });
 		check('signed in through the sign-in page', true);
 
-		// The nodes panel after a trigger ("What happens next?"): the main panel, not the AI sub-nodes.
-		await page.goto(`${options.url}/workflow/${options.runWorkflow.id}`);
+		// The nodes panel after a trigger ("What happens next?"): the main panel, not the AI sub-nodes. Done in a
+		// scratch workflow of its own (the editor saves as you go), so the example run below stays as imported.
+		const scratch = await options.rest.call<{ id: string }>('POST', '/workflows', {
+			name: 'e2e: nodes panel',
+			nodes: [{ id: '00000000-0000-4000-8000-00000000e2e0', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+			connections: {},
+			settings: {},
+		});
+		await page.goto(`${options.url}/workflow/${scratch.id}`);
 		await page.waitForSelector('[data-test-id=canvas-node]', { timeout: 60_000 });
 		for (const term of SEARCHES) {
 			await page.click('[data-test-id=node-creator-plus-button]');
@@ -161,7 +168,7 @@ export async function checkEditor(options: EditorOptions): Promise<EditorResult>
 		await page.keyboard.press('Escape');
 		await page.waitForTimeout(500);
 
-		// Run the example from the editor (fresh page: the new node above is not saved), then open the image node.
+		// Run an imported example from the editor, then open its image node.
 		await page.goto(`${options.url}/workflow/${options.runWorkflow.id}`);
 		page.once('dialog', (dialog) => void dialog.accept());
 		await page.waitForSelector('[data-test-id=execute-workflow-button]', { timeout: 60_000 });

@@ -118,8 +118,23 @@ export function installExitHandlers(onSignal: () => Promise<void>): void {
 	}
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago (the kernel picks it). */
+const handedOut = new Set<number>();
+
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago (the kernel picks it), never one this run handed out before:
+ * a port is only taken when its process binds it, so two quick calls could otherwise get the same one.
+ */
 export async function freePort(): Promise<number> {
+	for (;;) {
+		const port = await kernelPort();
+		if (!handedOut.has(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
+}
+
+async function kernelPort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();

@@ -2,6 +2,8 @@
 import { BODY_KINDS, PRE_HANDLER_KINDS, sendFault, submitAcceptsTask, type ConcreteEndpoint } from './faults';
 import { isGone, sendJson } from './http';
 import { syncTimeoutPrediction, toPrediction } from './prediction';
+import { priceOf } from './billing';
+import { pricingHandler } from './pricing';
 import { Reply } from './reply';
 import type { Exchange } from './server';
 import type { EmulatorState } from './state';
@@ -69,6 +71,8 @@ async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 	const validated = validateSubmit(model, body);
 	if (!validated.ok) return reply.error(400, validated.message);
 
+	const charged = state.billing.charge(state.config.balance, priceOf(validated.input));
+	if (!charged.ok) return reply.error(402, charged.message);
 	const task = state.runner.create({
 		model,
 		input: validated.input,
@@ -133,7 +137,8 @@ const ROUTES: Route[] = [
 	{ method: 'POST', pattern: /^\/api\/v3\/openai\/gpt-image-2\/(?:edit|text-to-image)$/, endpoint: 'submit', handler: () => undefined },
 	{ method: 'GET', pattern: /^\/api\/v3\/predictions\/([^/]+)\/result$/, endpoint: 'result', handler: result },
 	{ method: 'GET', pattern: /^\/api\/v3\/predictions\/([^/]+)$/, endpoint: 'result', handler: result },
-	{ method: 'GET', pattern: /^\/api\/v3\/balance$/, endpoint: 'balance', handler: (s, _e, reply) => reply.data({ balance: s.config.balance }) },
+	{ method: 'GET', pattern: /^\/api\/v3\/balance$/, endpoint: 'balance', handler: (s, _e, reply) => reply.data({ balance: s.billing.balanceUsd(s.config.balance) }) },
+	{ method: 'POST', pattern: /^\/api\/v3\/model\/pricing$/, endpoint: 'pricing', handler: pricingHandler },
 	{ method: 'GET', pattern: /^\/api\/v3\/webhook\/secret$/, endpoint: 'webhook-secret', handler: (s, _e, reply) => reply.data({ secret: s.webhookSecret }) },
 	{ method: 'POST', pattern: /^\/api\/v3\/media\/uploads$/, endpoint: 'upload-ticket', handler: uploadTicket },
 	{ method: 'POST', pattern: /^\/api\/v3\/media\/upload\/binary$/, endpoint: 'upload-legacy', handler: uploadLegacy },

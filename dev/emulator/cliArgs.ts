@@ -35,6 +35,11 @@ export function parseArgs(argv: string[]): { options: StartOptions; quiet: boole
 		else if (flag === '--nsfw') options.nsfw = true;
 		else if (flag === '--quiet') quiet = true;
 		else if (flag === '--api-key') options.apiKey = argv[++i];
+		else if (flag === '--pricing-endpoint') {
+			const mode = argv[++i];
+			if (mode !== 'quote' && mode !== 'absent' && mode !== 'odd') throw new Error('--pricing-endpoint needs quote, absent or odd');
+			options.pricingEndpoint = mode;
+		}
 		else if (flag === '--latency-sigma' || flag === '--latency-floor') {
 			const value = Number(argv[++i]);
 			if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);

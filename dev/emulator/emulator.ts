@@ -2,6 +2,7 @@
 import { setMaxListeners } from 'node:events';
 import { routeCdn } from './cdn';
 import { FaultBook } from './faults';
+import { Billing } from './billing';
 import { byteSource, newWebhookSecret } from './random';
 import { RateLimiter } from './rateLimit';
 import { createDispatcher } from './references';
@@ -99,6 +100,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		requests: [],
 		webhookDeliveries: [],
 		spentUsd: 0,
+		billing: new Billing(),
 	};
 	const shared = holder.state;
 
@@ -117,6 +119,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		webhookDeliveries: shared.webhookDeliveries,
 		get spentUsd() {
 			return shared.spentUsd;
+		},
+		get balanceUsd() {
+			return shared.billing.balanceUsd(config.balance);
 		},
 		get webhookSecret() {
 			return shared.webhookSecret;
@@ -140,6 +145,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 			faults.clear();
 			shared.rateLimiter.clear();
 			shared.spentUsd = 0;
+			shared.billing.reset();
 		},
 		waitForTask(id, timeoutMs = 30_000) {
 			return new Promise((resolve, reject) => {

@@ -1,5 +1,8 @@
-/** Output pixel sizes: area set by the resolution, shape by the aspect ratio, both edges multiples of 16. */
+/** Output pixel sizes: the node's own rule (nodes/shared/sizes.ts), so estimates and rendered images agree. */
+import { MAX_EDGE, outputSize, parseAspectRatio, sizeForRatio } from '../../nodes/shared/sizes';
 import type { Resolution } from './types';
+
+export { MAX_EDGE, parseAspectRatio, sizeForRatio };
 
 export const ASPECT_RATIOS = [
 	'1:1', '1:2', '2:1', '1:3', '3:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '9:21', '21:9',
@@ -8,43 +11,7 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
 export const RESOLUTIONS: readonly Resolution[] = ['1k', '2k', '4k'];
 
-/** Target pixel area per resolution: 1k ~ 1024², 2k ~ 2048² (16:9 -> 2736x1536, a reported size), 4k ~ 3840x2160. */
-const AREA: Record<Resolution, number> = {
-	'1k': 1024 * 1024,
-	'2k': 2048 * 2048,
-	'4k': 3840 * 2160,
-};
-
-/** No edge longer than this, whatever the ratio (keeps 4K at about 8 megapixels). */
-export const MAX_EDGE = 3840;
-
-/** Ratios of first input images are clamped to this range (the widest documented ratios are 1:3 and 3:1). */
-const MIN_RATIO = 1 / 3;
-const MAX_RATIO = 3;
-
-const roundTo16 = (n: number): number => Math.max(16, Math.round(n / 16) * 16);
-
-/** Parses 'w:h' into width/height; throws on anything else. */
-export function parseAspectRatio(aspectRatio: string): number {
-	const match = /^(\d+):(\d+)$/.exec(aspectRatio);
-	if (!match || Number(match[1]) === 0 || Number(match[2]) === 0) throw new Error(`Bad aspect ratio '${aspectRatio}'`);
-	return Number(match[1]) / Number(match[2]);
-}
-
-/** Size for a width/height ratio at a resolution: same area, long edge capped, edges rounded to 16. */
-export function sizeForRatio(ratio: number, resolution: Resolution): { width: number; height: number } {
-	const clamped = Math.min(MAX_RATIO, Math.max(MIN_RATIO, ratio));
-	let width = Math.sqrt(AREA[resolution] * clamped);
-	let height = Math.sqrt(AREA[resolution] / clamped);
-	const longEdge = Math.max(width, height);
-	if (longEdge > MAX_EDGE) {
-		width = (width * MAX_EDGE) / longEdge;
-		height = (height * MAX_EDGE) / longEdge;
-	}
-	return { width: roundTo16(width), height: roundTo16(height) };
-}
-
 /** The size the emulator renders for a documented aspect ratio and resolution. */
 export function expectedSize(aspectRatio: string, resolution: Resolution): { width: number; height: number } {
-	return sizeForRatio(parseAspectRatio(aspectRatio), resolution);
+	return outputSize(aspectRatio, resolution);
 }

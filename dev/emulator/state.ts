@@ -1,6 +1,7 @@
 /** Everything the listeners share: configuration, stores, fault rules and the task runner. */
 import type { Dispatcher } from 'undici';
 import type { FaultBook } from './faults';
+import type { Billing } from './billing';
 import type { RateLimiter } from './rateLimit';
 import type { TaskRunner } from './tasks';
 import type { Timers } from './timers';
@@ -30,4 +31,5 @@ export interface EmulatorState {
 	webhookDeliveries: WebhookDelivery[];
 	/** each::labs: USD charged by finished predictions since the last reset. */
 	spentUsd: number;
+	billing: Billing;
 }

@@ -43,12 +43,15 @@ export interface EmulatorConfig {
 	costUsd: number;
 	/** each::labs: predictions in flight at once; beyond, create answers 429 and creates nothing. */
 	inFlightCap: number;
+	/** POST /api/v3/model/pricing: answers a quote from the price table (pricing.ts), is absent (404), or answers oddly. */
+	pricingEndpoint: 'quote' | 'absent' | 'odd';
 }
 
 export type FaultEndpoint =
 	| 'submit'
 	| 'result'
 	| 'balance'
+	| 'pricing'
 	| 'upload-ticket'
 	| 'upload-put'
 	| 'upload-legacy'
@@ -226,6 +229,8 @@ export interface Emulator {
 	readonly webhookDeliveries: WebhookDelivery[];
 	/** each::labs: USD charged so far (metrics.cost of finished predictions); `balance` minus this is what is left. */
 	readonly spentUsd: number;
+	/** The balance GET /api/v3/balance reports: `balance` minus the price of every task accepted since the last reset. */
+	readonly balanceUsd: number;
 	configure(patch: Partial<EmulatorConfig>): void;
 	injectFault(rule: FaultRule): void;
 	injectRandomFaults(options: RandomFaultOptions): void;
@@ -271,4 +276,5 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	reservationUsd: 0.25,
 	costUsd: 0.17,
 	inFlightCap: Infinity,
+	pricingEndpoint: 'quote',
 };

@@ -9,6 +9,7 @@ export type FailureKind =
 	| 'auth' // 401
 	| 'forbidden' // 403
 	| 'balance' // insufficient balance
+	| 'budget' // the run would cost more than Max Cost Per Run: nothing was sent
 	| 'rateLimit' // 429 that outlived its retries
 	| 'badRequest' // other 4xx
 	| 'notFound' // unknown prediction
@@ -64,10 +65,6 @@ export const CANCELLED = {
 	},
 	stoppedWaiting: { message: 'Stopped waiting because an earlier item failed', hint: 'Fix the first error, or turn on Continue On Fail.' },
 	notRun: { message: 'Not run', hint: 'Run the workflow again.' },
-	noBalance: {
-		message: 'Not submitted because an earlier item was refused for a too low balance',
-		hint: 'Top up your account, then run the workflow again for the items not submitted.',
-	},
 } as const;
 
 export function cancelledFailure(reason: keyof typeof CANCELLED, predictionId?: string, status?: string): FailureError {

@@ -1,14 +1,17 @@
 /** The path of one item, and of a batch: what both nodes' execute() run. Provider-neutral: the money rules live here. */
 import type { IBinaryKeyData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { CostEstimate } from './cost';
+import { itemCost } from './cost';
 import type { Failure } from './errors';
 import { asFailure, cancelledFailure, FailureError, inputFailure, toNodeError, withPredictionId } from './errors';
+import { estimateCostItems, isEstimatePlan } from './estimateCost';
 import type { ReferenceIdentity } from './fingerprint';
 import { requestFingerprint } from './fingerprint';
 import type { PreparedReference } from './images';
 import { checkBinaryHead, readReferenceImages, uploadReferences } from './images';
-import type { ImageJson, ItemSource, OriginName } from './items';
-import { errorJson, finishedJson, imageJson, pendingJson } from './items';
+import type { CostJson, ImageJson, ItemSource, OriginName } from './items';
+import { costJson, errorJson, finishedJson, imageJson, pendingJson } from './items';
 import type { NodeKind } from './kinds';
 import { localTargetProblem } from './netPolicy';
 import { classifyOutput, MAX_OUTPUTS, outputFieldName, outputFileName, storeOutput } from './outputs';
@@ -16,6 +19,7 @@ import { SubmitPacer } from './pacing';
 import { PaidWork } from './paidWork';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
+import { BalanceGuard, estimatesByIndex, priceRows, recoveredFromMemory, refuseOverLimits, rowsToPrice } from './pricing';
 import { providerFor, readProviderId } from './providers';
 import type { Sighting, TaskKind } from './pollSchedule';
 import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
@@ -32,6 +36,7 @@ import { apiClient, cancelSignal, resolveApiTarget, throwIfCancelled } from './t
 import { assertSucceeded, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
+const optionsOf = (plan: ItemPlan) => (plan.operation === 'estimateCost' ? plan.submit.options : plan.options);
 
 /** Shared by every item of one execute() call. */
 interface BatchContext {
@@ -41,8 +46,6 @@ interface BatchContext {
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
-	/** True also after a balance refusal: no new submit, while predictions already running are still collected. */
-	shouldStopSubmitting: () => boolean;
 	/** Batch-wide: a 429 on one row paces every row's submit. */
 	pacer: SubmitPacer;
 	/** Predictions paid for earlier (this process and the workflow's static data). */
@@ -51,6 +54,9 @@ interface BatchContext {
 	paid: PaidWork;
 	/** Keeps submissions near the account's concurrency once the server is seen queueing this run's tasks. */
 	slots: ServerSlots;
+	/** Each submitted row's estimate, by input index (none for Get Result). */
+	estimates: Array<CostEstimate | undefined>;
+	balance: BalanceGuard;
 }
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
@@ -69,17 +75,21 @@ function credentialText(api: ApiTarget, field: string): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-const isBalanceRefusal = (error: unknown): boolean => error instanceof FailureError && error.failure.kind === 'balance';
-
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
 const SYNC_POST_TIMEOUT_MS = 150_000;
+
+/** The cost fields of an item: the provider's real charge when reported, else the row's estimate; none if neither. */
+function costOf(ctx: BatchContext, itemIndex: number, job: Pick<Job, 'costUsd'>): CostJson | Record<string, never> {
+	const cost = itemCost(ctx.estimates[itemIndex], job.costUsd);
+	return cost ? costJson(cost) : {};
+}
 
 function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
 	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
 }
 
 /** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
-function fingerprintOf(ctx: BatchContext, request: JobRequest, references: PreparedReference[]): string {
+function fingerprintOf(ctx: Pick<BatchContext, 'provider' | 'api'>, request: JobRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
 	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
 	const call = ctx.provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
@@ -94,6 +104,12 @@ function fingerprintOf(ctx: BatchContext, request: JobRequest, references: Prepa
 	});
 }
 
+/** The request a row sends, before its references are uploaded (recovery and pricing fingerprint this). */
+function jobRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean): JobRequest {
+	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !asTool;
+	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl };
+}
+
 /** Whether a failure means the prediction itself failed on the server or is gone: then it is paid for again. */
 function isDeadPrediction(error: unknown): boolean {
 	return error instanceof FailureError && (error.failure.kind === 'task' || error.failure.kind === 'notFound');
@@ -101,12 +117,13 @@ function isDeadPrediction(error: unknown): boolean {
 
 async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
+	// The balance ran out earlier in this run: nothing more is uploaded or submitted.
+	ctx.balance.check();
 	const started = Date.now();
-	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !ctx.asTool;
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
 	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
-	const request: JobRequest = { kind: ctx.kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
+	const request: JobRequest = { ...jobRequestOf(ctx.kind, plan, ctx.asTool), webhookSecret };
 	const source: ItemSource = { provider: provider.id, notes: provider.notes(plannedRequest(ctx.kind, plan)) };
 	const fingerprint = fingerprintOf(ctx, request, references);
 
@@ -121,7 +138,7 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 			timeoutMs: syncMode ? Math.max(SYNC_POST_TIMEOUT_MS, plan.options.timeout * 1000) : 60_000,
 			deadline,
 			timeoutSeconds: plan.options.timeout,
-			shouldStop: ctx.shouldStopSubmitting,
+			shouldStop: ctx.shouldStop,
 			pacer: ctx.pacer,
 		}),
 	);
@@ -140,7 +157,9 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	ctx.memory.rememberSubmitted(fingerprint, submitted.id);
 	ctx.paid.submitted(itemIndex, submitted.id);
 	const submittedAt = syncMode ? started : Date.now();
-	if (plan.settings.waitMode === 'none') return { json: pendingJson(submitted, resultUrlOf(ctx, submitted), source), pairedItem: { item: itemIndex } };
+	if (plan.settings.waitMode === 'none') {
+		return { json: { ...pendingJson(submitted, resultUrlOf(ctx, submitted), source), ...costOf(ctx, itemIndex, submitted) }, pairedItem: { item: itemIndex } };
+	}
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
 	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline, source));
 	if (!finished.ok) {
@@ -324,7 +343,7 @@ async function finishedItem(
 		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: { ...finishedJson(job, resultUrl, source), ...marked }, pairedItem: { item: itemIndex } };
+		return { json: { ...finishedJson(job, resultUrl, source), ...marked, ...costOf(ctx, itemIndex, job) }, pairedItem: { item: itemIndex } };
 	}
 	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
@@ -350,12 +369,13 @@ async function finishedItem(
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: { ...finishedJson(job, resultUrl, source, images), ...marked }, binary, pairedItem: { item: itemIndex } };
+	return { json: { ...finishedJson(job, resultUrl, source, images), ...marked, ...costOf(ctx, itemIndex, job) }, binary, pairedItem: { item: itemIndex } };
 }
 
-/** Pre-flight: the first bytes of every binary reference, before the first submit of the run. */
+/** Pre-flight: the first bytes of every binary reference, before the first submit of the run (Estimate Cost too). */
 async function checkReferenceHeads(fx: IExecuteFunctions, plans: Array<ItemPlan | Failure>): Promise<void> {
-	for (const [index, plan] of plans.entries()) {
+	for (const [index, entry] of plans.entries()) {
+		const plan = isPlan(entry) && entry.operation === 'estimateCost' ? entry.submit : entry;
 		if (!isPlan(plan) || plan.operation !== 'editImage') continue;
 		for (const [position, reference] of plan.references.entries()) {
 			if (reference.source !== 'binary') continue;
@@ -409,17 +429,39 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	// The provider reads what its requests depend on (a model schema) once, then refuses what it cannot take, before any upload or submit.
 	const prepared = await provider.prepare(apiClient(fx, base.value, FREE_REQUEST_RETRY), kind);
 	for (const [index, plan] of plans.entries()) {
-		if (!isPlan(plan) || plan.operation === 'getResult') continue;
+		if (!isPlan(plan) || plan.operation === 'getResult' || plan.operation === 'estimateCost') continue;
 		const refusal = prepared.refuse(plannedRequest(kind, plan));
 		if (refusal) plans[index] = refusal;
 	}
 	const firstRefused = plans.findIndex((p) => !isPlan(p));
 	if (firstRefused >= 0 && !continueOnFail) throw toNodeError(node, plans[firstRefused] as Failure, firstRefused, secrets);
 
+	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider: prepared, api: base.value, plans })];
+
+	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
+	const memory = openMemory(fx);
+	const api = base.value;
+	const costsNothing = recoveredFromMemory(memory, async (index, plan) => {
+		const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references) : [];
+		return fingerprintOf({ provider: prepared, api }, jobRequestOf(kind, plan, isToolRun(fx)), references);
+	});
+	const submitPlans = plans.map((plan) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' ? plan : undefined));
+	const toPrice = await rowsToPrice(submitPlans, costsNothing);
+	const priced = await priceRows(fx, prepared, base.value, kind, toPrice);
+	// Max Cost Per Run is a batch setting: n8n resolves it per item, so it is read once, from the first valid row.
+	const limitUsd = submitPlans.find((plan) => plan !== undefined)?.options.maxCostPerRun;
+	const refusal = await refuseOverLimits(fx, prepared, base.value, priced, limitUsd);
+	if (refusal) {
+		if (!continueOnFail) throw toNodeError(node, refusal.failure, refusal.index, secrets);
+		return [items.map((_, index) => ({ json: errorJson(isPlan(plans[index]) ? refusal.failure : (plans[index] as Failure), index, provider.id, secrets), pairedItem: { item: index } }))];
+	}
+
 	let stopped = false;
-	let outOfBalance = false;
+	const balance = new BalanceGuard(provider.label);
+	const estimates = estimatesByIndex(items.length, priced);
 	// Max Concurrent Requests is a batch setting: n8n resolves it per item, so the first valid item's value applies.
-	const concurrency = plans.find(isPlan)?.options.maxConcurrency ?? 1;
+	const firstPlan = plans.find(isPlan);
+	const concurrency = firstPlan ? optionsOf(firstPlan).maxConcurrency : 1;
 	const ctx: BatchContext = {
 		fx,
 		kind,
@@ -427,27 +469,28 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		api: base.value,
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
-		shouldStopSubmitting: () => stopped || outOfBalance,
 		pacer: new SubmitPacer(concurrency),
-		memory: openMemory(fx),
+		memory,
 		paid: new PaidWork(),
 		slots: new ServerSlots(concurrency),
+		estimates,
+		balance,
 	};
 
 	const outcomes = await runItems(
 		items.length,
 		async (index) => {
 			const plan = plans[index];
-			if (!isPlan(plan)) throw new FailureError(plan);
+			if (!isPlan(plan) || plan.operation === 'estimateCost') throw new FailureError(plan as Failure);
 			return plan.operation === 'getResult' ? await runGetResult(ctx, index, plan) : await runSubmit(ctx, index, plan);
 		},
 		{
 			concurrency,
-			shouldStop: () => stopped || outOfBalance,
+			shouldStop: () => stopped,
 			onFailure: (_index, error) => {
-				if (!continueOnFail) stopped = true;
-				// A balance refusal would refuse every later row too: stop submitting, even under Continue On Fail.
-				if (isBalanceRefusal(error)) outOfBalance = true;
+				// The balance running out stops new submits only: rows already running finish and keep their ids.
+				const balanceRanOut = balance.absorbs(error);
+				if (!continueOnFail && !balanceRanOut) stopped = true;
 			},
 		},
 	);
@@ -466,8 +509,10 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	fx.getExecutionCancelSignal?.()?.throwIfAborted?.();
 	const output = outcomes.map((outcome, index) => {
 		if (outcome?.ok) return outcome.value;
-		const failure = outcome ? asFailure(outcome.error, cancelled) : cancelledFailure(outOfBalance ? 'noBalance' : 'notRun').failure;
-		return { json: errorJson(failure, index, provider.id, secrets), pairedItem: { item: index } };
+		const failure = outcome ? asFailure(outcome.error, cancelled) : cancelledFailure('notRun').failure;
+		// Once a task exists, its error item says what it costs.
+		const estimate = failure.predictionId ? estimates[index] : undefined;
+		return { json: { ...errorJson(failure, index, provider.id, secrets), ...(estimate ? costJson(estimate) : {}) }, pairedItem: { item: index } };
 	});
 	// These results now reach the node's output: no longer for recovery (only for Reuse Earlier Results).
 	for (const item of output) {

@@ -2,6 +2,7 @@
  * The JSON of every output item, one builder per shape: pending (not waited for), finished (with its images), and
  * error (Continue On Fail). README's "Output" section documents these shapes.
  */
+import type { CostEstimate, CostSource } from './cost';
 import type { Failure } from './errors';
 import { describeFailureText, redactSecrets } from './errors';
 import type { OutputImage } from './outputs';
@@ -22,7 +23,8 @@ export type PendingItemJson = RequestNotes & {
 	status: string;
 	resultUrl: string;
 	createdAt: string | null;
-} & Origin;
+} & Origin &
+	Partial<CostJson>;
 
 /** A prediction paid for earlier: picked up after its result never reached an output, or reused on request. */
 export type Origin = { recovered?: true; reused?: true };
@@ -55,7 +57,8 @@ export type FinishedItemJson = RequestNotes & {
 	images?: ImageJson[];
 	/** The real charge in USD, when the provider reported it. */
 	costUsd?: number;
-} & Origin;
+} & Origin &
+	Partial<CostJson>;
 
 /** Under Continue On Fail: every input yields one output, failures included. */
 export type ErrorItemJson = {
@@ -67,7 +70,7 @@ export type ErrorItemJson = {
 	httpCode: number | null;
 	predictionId: string | null;
 	status: string | null;
-};
+} & Partial<CostJson>;
 
 export function pendingJson(job: Job, resultUrl: string, source: ItemSource): PendingItemJson {
 	return { provider: source.provider, id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt, ...source.notes };
@@ -122,3 +125,43 @@ export function errorJson(failure: Failure, itemIndex: number, provider: Provide
 		status: failure.status ?? null,
 	};
 }
+
+/**
+ * What one task costs, on every submitted item (pending, finished, and error items once a task exists).
+ * `costSource`: "quote" (the provider's price for these settings), "formula" (the published token formula, an
+ * estimate) or "provider" (the real charge the provider reported for this task).
+ */
+export type CostJson = {
+	estimatedCostUsd: number;
+	costSource: CostSource;
+};
+
+export function costJson(cost: CostEstimate): CostJson {
+	return { estimatedCostUsd: cost.usd, costSource: cost.source };
+}
+
+/** Estimate Cost: one item per row, nothing billable sent. README "Estimate Cost" documents it. */
+export type EstimateItemJson = CostJson & {
+	operation: 'estimateCost';
+	/** The settings this row would send. */
+	settings: {
+		aspectRatio: string;
+		resolution: string;
+		quality: string;
+		outputFormat: string;
+		referenceImages: number;
+		/** The output size the estimate assumes ('match' is priced as a square, the most any shape costs). */
+		width: number;
+		height: number;
+	};
+	/** The whole run, repeated on every row so any one item answers "what will this cost". */
+	run: {
+		rows: number;
+		totalUsd: number;
+		maxCostPerRunUsd: number | null;
+		withinMaxCost: boolean | null;
+		/** The provider's balance, when it reports one (a free read). */
+		balanceUsd: number | null;
+		withinBalance: boolean | null;
+	};
+};

@@ -5,7 +5,9 @@ export const NODE_KINDS = ['edit', 'generate'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
 export type SubmitOperation = 'editImage' | 'generateImage';
-export type Operation = SubmitOperation | 'getResult';
+/** Estimate Cost validates and prices the rows of a submit operation without sending anything billable. */
+export type Operation = SubmitOperation | 'getResult' | 'estimateCost';
+export const ESTIMATE_OPERATION = 'estimateCost';
 
 /** The operation that submits a task, per node. */
 export const SUBMIT_OPERATION: Record<NodeKind, SubmitOperation> = { edit: 'editImage', generate: 'generateImage' };

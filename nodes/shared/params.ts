@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { inputFailure } from './errors';
 import { checkBinaryField } from './images';
 import type { NodeKind, SubmitOperation } from './kinds';
+import { ESTIMATE_OPERATION } from './kinds';
 import type { Provider } from './providers/provider';
 import { SUBMIT_OPERATION } from './kinds';
 import type { ImageSettings, OutputOptions, ReferenceImage } from './schemas';
@@ -34,7 +35,13 @@ export interface GetResultPlan {
 	options: OutputOptions;
 }
 
-export type ItemPlan = SubmitPlan | GetResultPlan;
+/** Estimate Cost: the row is read and checked exactly as its submit would be, then only priced. */
+export interface EstimatePlan {
+	operation: typeof ESTIMATE_OPERATION;
+	submit: SubmitPlan;
+}
+
+export type ItemPlan = SubmitPlan | GetResultPlan | EstimatePlan;
 
 /** Editor names of the parameters, for messages. */
 const LABELS: Record<string, string> = {
@@ -53,6 +60,7 @@ const LABELS: Record<string, string> = {
 	maxConcurrency: 'Options > Max Concurrent Requests',
 	reuseWithinHours: 'Options > Reuse Earlier Results (Hours)',
 	webhookUrl: 'Options > Webhook URL',
+	maxCostPerRun: 'Options > Max Cost Per Run (USD)',
 };
 
 /** The values each choice parameter takes, read from the zod enums (the one place they are written). */
@@ -112,6 +120,7 @@ export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number, prov
 		pollInterval: numeric(raw.pollInterval),
 		timeout: numeric(raw.timeout),
 		maxConcurrency: numeric(raw.maxConcurrency),
+		maxCostPerRun: numeric(raw.maxCostPerRun),
 		reuseWithinHours: numeric(raw.reuseWithinHours),
 	});
 	if (options.webhookUrl) {
@@ -171,8 +180,8 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: Nod
 		return { operation: 'getResult', predictionId, waitForCompletion: waitForCompletion !== false, options };
 	}
 	const expected = SUBMIT_OPERATION[kind];
-	if (operation !== expected) {
-		throw inputFailure(`Operation "${operation}" is not supported by this node`, `Use ${expected} or getResult.`);
+	if (operation !== expected && operation !== ESTIMATE_OPERATION) {
+		throw inputFailure(`Operation "${operation}" is not supported by this node`, `Use ${expected}, ${ESTIMATE_OPERATION} or getResult.`);
 	}
 	const { prompt } = parseOrFail(z.object({ prompt: promptSchema }), { prompt: fx.getNodeParameter('prompt', itemIndex, '') });
 	const settings = parseOrFail(imageSettingsSchema, {
@@ -188,7 +197,7 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: Nod
 	const references = kind === 'edit' ? readReferences(fx, itemIndex) : [];
 	const plan: SubmitPlan = { operation: expected, prompt, references, settings, options };
 	checkCapabilities(plan, provider);
-	return plan;
+	return operation === ESTIMATE_OPERATION ? { operation: ESTIMATE_OPERATION, submit: plan } : plan;
 }
 
 /** What this provider cannot do is refused here, before anything is sent. */

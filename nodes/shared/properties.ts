@@ -6,7 +6,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { NodeKind } from './kinds';
-import { SUBMIT_OPERATION } from './kinds';
+import { ESTIMATE_OPERATION, SUBMIT_OPERATION } from './kinds';
 import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from './schemas';
 import { ASPECT_RATIOS, BOUNDS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from './schemas';
 
@@ -34,6 +34,7 @@ export const NODE_CREDENTIALS = [
 const WAVESPEED_ONLY = { '/provider': ['wavespeed'] };
 
 const GET_RESULT_DESCRIPTION = "Fetch a prediction submitted earlier, e.g. with Wait For Result: Don't Wait";
+const ESTIMATE_COST_DESCRIPTION = 'Check every row like a real run and price it, without creating any task (nothing is billed)';
 
 export function operationProperty(kind: NodeKind): INodeProperties {
 	if (kind === 'edit') {
@@ -44,6 +45,7 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 			noDataExpression: true,
 			options: [
 				{ name: 'Edit Image', value: 'editImage', action: 'Edit an image', description: 'Edit one or more reference images with a prompt' },
+				{ name: 'Estimate Cost', value: ESTIMATE_OPERATION, action: 'Estimate the cost of a run', description: ESTIMATE_COST_DESCRIPTION },
 				{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
 			],
 			default: 'editImage',
@@ -55,6 +57,7 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Estimate Cost', value: ESTIMATE_OPERATION, action: 'Estimate the cost of a run', description: ESTIMATE_COST_DESCRIPTION },
 			{ name: 'Generate Image', value: 'generateImage', action: 'Generate an image', description: 'Create an image from a prompt' },
 			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
 		],
@@ -168,7 +171,7 @@ function referenceImagesProperty(show: { operation: string[] }): INodeProperties
 
 function optionsProperty(kind: NodeKind): INodeProperties {
 	// Inside a collection, displayOptions paths are relative to the collection: '/operation' is the node's operation.
-	const submitOnly = { '/operation': [SUBMIT_OPERATION[kind]] };
+	const submitOnly = { '/operation': [SUBMIT_OPERATION[kind], ESTIMATE_OPERATION] };
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -192,6 +195,16 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				default: 5,
 				description:
 					'How many items are processed at the same time. Keep it at or below your account\'s concurrent task limit (WaveSpeed Bronze: 2; each::labs GPT Image 2 on a balance up to $10: 2).',
+			},
+			{
+				displayName: 'Max Cost Per Run (USD)',
+				name: 'maxCostPerRun',
+				type: 'number',
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				displayOptions: { show: submitOnly },
+				default: 10,
+				description:
+					'Refuse to start a run whose estimated total is above this, before anything is sent. Applies to the whole run (read from the first item).',
 			},
 			{
 				displayName: 'Output',
@@ -263,7 +276,8 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 
 /** Parameters of the Edit Image / Generate Image operation. */
 function submitProperties(kind: NodeKind): INodeProperties[] {
-	const show = { operation: [SUBMIT_OPERATION[kind]] };
+	// Estimate Cost reads the very same parameters: it prices exactly what the submit would send.
+	const show = { operation: [SUBMIT_OPERATION[kind], ESTIMATE_OPERATION] };
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Prompt',

@@ -99,6 +99,18 @@ export class RecoveryMemory {
 		return this.claim((e) => e.f === fingerprint && e.s === 'd' && this.now() - e.t < window);
 	}
 
+	/** How many predictions this request could pick up (pending; delivered within the window), claiming none: for pricing. */
+	available(fingerprint: string, reuseWindowMs = 0): number {
+		const window = Math.min(reuseWindowMs, DELIVERED_TTL_MS);
+		const pickable = (e: MemoryEntry) => (e.s === 'p' && this.now() - e.t < PENDING_TTL_MS) || (e.s === 'd' && this.now() - e.t < window);
+		return this.entries.filter((e) => e.f === fingerprint && !this.untouchable.has(e.id) && pickable(e)).length;
+	}
+
+	/** Nothing remembered for this node: no row can be picked up, and no fingerprint needs computing. */
+	get isEmpty(): boolean {
+		return this.entries.length === 0;
+	}
+
 	rememberSubmitted(fingerprint: string, predictionId: string): void {
 		if (!entrySchema.shape.id.safeParse(predictionId).success) return;
 		this.untouchable.add(predictionId);

@@ -120,6 +120,8 @@ export const outputOptionsSchema = z.object({
 		.min(BOUNDS.reuseWithinHours.min, `must be at least ${BOUNDS.reuseWithinHours.min} hour`)
 		.max(BOUNDS.reuseWithinHours.max, `must be at most ${BOUNDS.reuseWithinHours.max} hours (7 days, how long WaveSpeed keeps results)`)
 		.optional(),
+	/** A batch setting: read once per run (pricing.ts), from the first valid row. */
+	maxCostPerRun: z.number().positive('must be more than 0. Remove the option for no limit').finite().optional(),
 });
 export type OutputOptions = z.infer<typeof outputOptionsSchema>;
 

@@ -17,7 +17,7 @@ export interface RawResponse {
 	body: unknown;
 }
 
-export type ApiPhase = 'submit' | 'result' | 'upload' | 'balance';
+export type ApiPhase = 'submit' | 'result' | 'upload' | 'balance' | 'pricing';
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;

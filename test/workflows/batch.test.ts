@@ -61,6 +61,8 @@ describe.each(PROVIDER_CASES)('GPT Image 2 on $label: batches', (provider) => {
 					httpCode: null,
 					predictionId: failedTask.id,
 					status: provider.failed,
+					// A task exists, so the item says what it cost (the WaveSpeed emulator quotes 1k low at $0.06).
+					...provider.failedCost,
 				});
 				expect(item.binary).toBeUndefined();
 			} else if (index === untaskedIndex) {

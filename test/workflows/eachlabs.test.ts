@@ -182,13 +182,13 @@ describe('money: 402 and the 429 concurrency cap', () => {
 		expect(items).toHaveLength(5);
 		const kinds = items.map((i) => (i.json.status === 'success' ? 'done' : i.json.kind));
 		expect(kinds.filter((k) => k === 'done')).toHaveLength(2);
-		expect(kinds.filter((k) => k === 'balance')).toHaveLength(1);
-		const notSubmitted = items.filter((i) => i.json.kind === 'cancelled');
+		expect(kinds.filter((k) => k === 'balance')).toHaveLength(3);
+		const notSubmitted = items.filter((i) => String(i.json.error).startsWith('Not submitted'));
 		expect(notSubmitted.map((i) => i.json.error)).toEqual([
-			'Not submitted because an earlier item was refused for a too low balance [item 3]',
-			'Not submitted because an earlier item was refused for a too low balance [item 4]',
+			'Not submitted: your each::labs balance ran out earlier in this run [item 3]',
+			'Not submitted: your each::labs balance ran out earlier in this run [item 4]',
 		]);
-		const refused = items.find((i) => i.json.kind === 'balance')!;
+		const refused = items.find((i) => i.json.httpCode === 402)!;
 		expect(refused.json.error).toMatch(/^Your each::labs balance is too low for this request \(402\): payment required - the estimated cost of your in-flight executions exceeds your current balance/);
 		expect(refused.json.description).toMatch(/Top up your account/);
 		expect(refused.json.provider).toBe('eachlabs');

@@ -31,6 +31,8 @@ export interface ProviderCase {
 	resultUrl(baseUrl: string, id: string): string;
 	/** Fields a pending item of a 1:1 1K Generate has beyond the common ones (each::labs: what it decided; no createdAt yet). */
 	pendingExtras: Record<string, unknown>;
+	/** The cost fields of an error item once a task exists (a 1K low Generate). */
+	failedCost: Record<string, unknown>;
 }
 
 const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -45,7 +47,8 @@ export const WAVESPEED: ProviderCase = {
 	promptSent: (json) => record(json).prompt,
 	models: { edit: 'openai/gpt-image-2/edit', generate: 'openai/gpt-image-2/text-to-image' },
 	resultUrl: (baseUrl, id) => `${baseUrl}/api/v3/predictions/${id}/result`,
-	pendingExtras: {},
+	pendingExtras: { estimatedCostUsd: 0.06, costSource: 'quote' },
+	failedCost: { estimatedCostUsd: 0.06, costSource: 'quote' },
 };
 
 export const EACHLABS: ProviderCase = {
@@ -61,7 +64,8 @@ export const EACHLABS: ProviderCase = {
 	promptSent: (json) => record(record(json).input).prompt,
 	models: { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' },
 	resultUrl: (baseUrl, id) => `${baseUrl}/v1/prediction/${id}`,
-	pendingExtras: { createdAt: null, size: '1024x1024', schemaSource: 'live' },
+	pendingExtras: { createdAt: null, size: '1024x1024', schemaSource: 'live', estimatedCostUsd: expect.any(Number), costSource: 'formula' },
+	failedCost: { estimatedCostUsd: expect.any(Number), costSource: 'formula' },
 };
 
 /** For describe.each: every workflow test whose behaviour applies to both providers runs on both. */

@@ -5,6 +5,8 @@
  */
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
+import type { FormulaPricing } from '../cost';
+import type { PixelSize } from '../sizes';
 import type { Failure } from '../errors';
 import type { ImageBytes } from '../imageFormat';
 import type { NodeKind } from '../kinds';
@@ -85,7 +87,7 @@ export interface Job {
 	resultUrl?: string;
 	/** Why it failed, when state is 'failed'. */
 	failure?: Failure;
-	/** The real charge in USD, when the provider reports it. */
+	/** The real charge in USD, when the provider reports one for the task (it replaces the estimate on the item). */
 	costUsd?: number;
 }
 
@@ -99,6 +101,23 @@ export type SubmitAnswer =
 	| { type: 'ambiguous'; failure: Failure };
 
 export type ResultAnswer = { ok: true; job: Job } | { ok: false; failure: Failure };
+
+/**
+ * What a provider says about money. Token prices and the listed floor feed the neutral formula (cost.ts); a quote
+ * and a balance are optional free reads: a provider without them still gets an estimate, labelled as one.
+ */
+export interface ProviderPricing extends FormulaPricing {
+	/** A free price quote for one task with these settings; asked once per settings combination (pricing.ts caches). */
+	quoteCall?(request: JobRequest): ApiCall;
+	/** The quoted USD price of one task, or undefined when there is no quote (404, odd answer, other currency). */
+	readQuote?(response: RawResponse): number | undefined;
+	/** A free read of the account's balance. */
+	balanceCall?(): ApiCall;
+	/** The balance in USD, or undefined when the answer does not say. */
+	readBalance?(response: RawResponse): number | undefined;
+	/** The pixel size a provider that sends sizes (not ratio and resolution) would ask for; the formula prices that. */
+	pricedSize?(kind: NodeKind, settings: ImageSettings): PixelSize | undefined;
+}
 
 export interface Provider {
 	id: ProviderId;
@@ -117,6 +136,7 @@ export interface Provider {
 	readResult(response: RawResponse): ResultAnswer;
 	/** Where a pending prediction can be fetched, for items that do not wait. */
 	resultUrl(baseUrl: string, predictionId: string): string;
+	pricing: ProviderPricing;
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
 	/**

@@ -1,5 +1,7 @@
 /** each::labs as a provider of GPT Image 2: requests shaped by the model's live input schema, read once per process. */
 import type { NodeKind } from '../../kinds';
+import type { ImageSettings } from '../../schemas';
+import type { PixelSize } from '../../sizes';
 import type { ApiClient } from '../../transport';
 import { parseJsonBody } from '../../transport';
 import { settle } from '../../settle';
@@ -7,8 +9,9 @@ import type { ApiCall, JobRequest, PreparedProvider, Provider } from '../provide
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
 import { EACHLABS_BASE_URL, EACHLABS_CAPABILITIES } from './capabilities';
 import type { InputShape } from './inputShape';
-import { buildInput, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
+import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
+import { EACHLABS_PRICING } from './pricing';
 import { uploadImage } from './upload';
 
 /** Schemas read from the API, by Base URL and slug; n8n is long-running, and a model's schema rarely changes. */
@@ -48,12 +51,20 @@ export function createBody(shape: InputShape, request: JobRequest): Record<strin
 	return body;
 }
 
+/** The listed size a row would get; 'auto' or no size field: priced as a square of its resolution (the formula's rule for match). */
+function pricedSizeOf(shape: InputShape, settings: ImageSettings): PixelSize | undefined {
+	const choice = chooseSize(shape, settings.aspectRatio, settings.resolution);
+	return choice.type === 'size' ? { width: choice.size.width, height: choice.size.height } : undefined;
+}
+
 function bound(shape: InputShape): PreparedProvider {
 	return {
 		...eachLabs,
 		submitCall: (request: JobRequest): ApiCall => ({ method: 'POST', path: '/v1/prediction', body: createBody(shape, request) }),
 		readSubmit: (response) => readSubmit(response, shape.slug),
 		readResult: (response) => readResult(response, shape.slug),
+		// The formula prices the size this schema would send (the real charge replaces it when the task reports one).
+		pricing: { ...EACHLABS_PRICING, pricedSize: (_kind, settings) => pricedSizeOf(shape, settings) },
 		refuse: (request) => refuseRequest(shape, request),
 		notes: (request) => describeChoices(shape, request),
 	};
@@ -73,6 +84,7 @@ export const eachLabs: Provider = {
 	resultCall,
 	readResult: (response) => readResult(response, ''),
 	resultUrl,
+	pricing: EACHLABS_PRICING,
 	upload: uploadImage,
 	prepare: async (client, kind) => bound(await loadShape(client, kind)),
 };

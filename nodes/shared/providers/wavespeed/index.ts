@@ -2,6 +2,7 @@
 import type { PreparedProvider, Provider } from '../provider';
 import { CLIENT_NAME, CLIENT_VERSION, readResult, readSubmit, resultCall, resultUrl, submitCall } from './api';
 import { WAVESPEED_BASE_URL, WAVESPEED_CAPABILITIES } from './capabilities';
+import { WAVESPEED_PRICING } from './pricing';
 import { uploadImage } from './upload';
 
 /** WaveSpeed's request shape is fixed: nothing to read, nothing beyond the capabilities to refuse. */
@@ -17,6 +18,7 @@ const prepared: PreparedProvider = {
 	resultCall,
 	readResult,
 	resultUrl,
+	pricing: WAVESPEED_PRICING,
 	upload: uploadImage,
 	prepare: async () => prepared,
 	refuse: () => undefined,

@@ -1,0 +1,57 @@
+/**
+ * Money in the emulator: a price per task from a table by resolution and quality, and a balance that each
+ * accepted task decrements (the pricing endpoint that quotes this table is in pricing.ts).
+ *
+ * | resolution | low   | medium | high  |
+ * |------------|-------|--------|-------|
+ * | 1k         | $0.06 | $0.09  | $0.24 |
+ * | 2k         | $0.09 | $0.15  | $0.40 |
+ * | 4k         | $0.12 | $0.24  | $0.72 |
+ *
+ * The figures are made up (WaveSpeed publishes only its $0.06 floor) but differ from the token formula, so a test
+ * can tell a quote from a formula estimate. Unknown or missing values price as 1k / medium, like the server's defaults.
+ */
+import type { Resolution } from './types';
+
+type Quality = 'low' | 'medium' | 'high';
+
+export const PRICE_TABLE: Record<Resolution, Record<Quality, number>> = {
+	'1k': { low: 0.06, medium: 0.09, high: 0.24 },
+	'2k': { low: 0.09, medium: 0.15, high: 0.4 },
+	'4k': { low: 0.12, medium: 0.24, high: 0.72 },
+};
+
+/** The price of one task with these submit inputs. */
+export function priceOf(input: Record<string, unknown>): number {
+	const resolution = (Object.keys(PRICE_TABLE) as Resolution[]).find((r) => r === input.resolution) ?? '1k';
+	const quality = (['low', 'medium', 'high'] as const).find((q) => q === input.quality) ?? 'medium';
+	return PRICE_TABLE[resolution][quality];
+}
+
+/** Money spent since the last reset; the balance shown is the configured one minus this. */
+export class Billing {
+	private spentCents = 0;
+
+	get spentUsd(): number {
+		return this.spentCents / 100;
+	}
+
+	balanceUsd(configured: number): number {
+		return Math.round(configured * 100 - this.spentCents) / 100;
+	}
+
+	/** Takes the price of an accepted task, or says how much is missing (nothing is taken then). */
+	charge(configured: number, priceUsd: number): { ok: true } | { ok: false; message: string } {
+		const balance = this.balanceUsd(configured);
+		if (priceUsd > balance + 1e-9) {
+			return { ok: false, message: `Insufficient balance: this task costs $${priceUsd.toFixed(2)}, your balance is $${balance.toFixed(2)}. Please top up.` };
+		}
+		this.spentCents += Math.round(priceUsd * 100);
+		return { ok: true };
+	}
+
+	reset(): void {
+		this.spentCents = 0;
+	}
+}
+

@@ -1,0 +1,57 @@
+/**
+ * WaveSpeed's money: the pricing endpoint (a free quote per settings), the balance, and the figures the formula uses
+ * when no quote comes (docs/wavespeed-api.md "Pricing").
+ */
+import { z } from 'zod';
+
+import type { RawResponse } from '../../transport';
+import type { ApiCall, JobRequest, ProviderPricing } from '../provider';
+import { buildSubmitBody } from './api';
+import { parseEnvelope } from './envelope';
+import { MODELS } from './schemas';
+
+/** WaveSpeed lists gpt-image-2 from $0.06 per image; its own price grows with quality and resolution. */
+export const WAVESPEED_FLOOR_USD = 0.06;
+
+/** OpenAI's price for gpt-image-2 output tokens; WaveSpeed charges per image, so inputs are not priced by token. */
+export const WAVESPEED_TOKEN_PRICES = { imageOutputPerMillion: 30 } as const;
+
+/** The documented quote answer; a currency other than USD is no quote (the node adds up dollars). */
+export const quoteSchema = z.object({
+	unit_price: z.number().nonnegative().finite(),
+	currency: z.string().optional(),
+});
+export type Quote = z.infer<typeof quoteSchema>;
+
+export const balanceSchema = z.object({ balance: z.number().finite() });
+
+/** The quote asks about exactly the body a submit would send; images not uploaded yet are left out (price is per settings). */
+export function quoteCall(request: JobRequest): ApiCall {
+	const inputs = buildSubmitBody(request);
+	if (inputs.images?.length === 0) delete inputs.images;
+	return { method: 'POST', path: '/api/v3/model/pricing', body: { model_id: MODELS[request.kind], inputs } };
+}
+
+/** The path is unconfirmed: a 404, an error or an odd answer all mean "no quote", and the formula is used. */
+export function readQuote(response: RawResponse): number | undefined {
+	const result = parseEnvelope(response, quoteSchema, 'pricing');
+	if (!result.ok) return undefined;
+	const currency = result.data.currency?.toUpperCase();
+	return currency === undefined || currency === 'USD' ? result.data.unit_price : undefined;
+}
+
+export const balanceCall = (): ApiCall => ({ method: 'GET', path: '/api/v3/balance' });
+
+export function readBalance(response: RawResponse): number | undefined {
+	const result = parseEnvelope(response, balanceSchema, 'balance');
+	return result.ok ? result.data.balance : undefined;
+}
+
+export const WAVESPEED_PRICING: ProviderPricing = {
+	tokenPrices: WAVESPEED_TOKEN_PRICES,
+	floorUsd: WAVESPEED_FLOOR_USD,
+	quoteCall,
+	readQuote,
+	balanceCall,
+	readBalance,
+};
