@@ -12,13 +12,14 @@ const OUT = join(__dirname, '..', '..', 'examples');
 export const INPUT_DIR = '/home/node/.n8n-files/product-photos/';
 export const OUTPUT_DIR = '/home/node/.n8n-files/gpt-image-2/';
 const CREDENTIALS = { waveSpeedApi: { id: 'REPLACE_WITH_YOUR_CREDENTIAL', name: 'WaveSpeed account' } };
+const EACHLABS_CREDENTIALS = { eachLabsApi: { id: 'REPLACE_WITH_YOUR_CREDENTIAL', name: 'each::labs account' } };
 
 type Spec = { name: string; type: string; typeVersion: number; parameters: INodeParameters; position: [number, number] };
 
 const node = (spec: Spec, index: number): INode => ({
 	id: `${index + 1}`.padStart(8, '0') + '-0000-4000-8000-000000000000',
 	...spec,
-	...(spec.type.startsWith('n8n-nodes-gpt-image-2') ? { credentials: CREDENTIALS } : {}),
+	...(spec.type.startsWith('n8n-nodes-gpt-image-2') ? { credentials: spec.parameters.provider === 'eachlabs' ? EACHLABS_CREDENTIALS : CREDENTIALS } : {}),
 });
 
 const note = (content: string, height = 420, width = 460): Spec => ({
@@ -92,6 +93,39 @@ write(
 	],
 	link('Run it', 'Read product photo', 'Edit product photo', 'Save image'),
 	['gpt-image-2', 'edit'],
+);
+
+write(
+	'eachlabs-edit-product-photo.json',
+	'GPT Image 2 on each::labs: edit one product photo',
+	[
+		note(
+			`## Edit one product photo on each::labs\nReads **mug.jpg**, asks GPT Image 2 (sold by each::labs) to place it on a wooden café table, and saves the result. The node reads the model's schema from each::labs and sends the nearest listed size; the item's JSON says which (\`size\`) and what it cost (\`costUsd\`).\n\nNeeds the **EachLabs API** credential (eachlabs.ai > API Keys).\n\nFiles are read from and written to \`/home/node/.n8n-files/\`, the folder n8n 2.x lets nodes use by default. Change the paths to yours.\n\n**Change:** the photo path, the prompt, Max Concurrent Requests (2 on balances up to $10).`,
+			460,
+		),
+		trigger(),
+		read('Read product photo', `${INPUT_DIR}mug.jpg`, [220, 0]),
+		{
+			name: 'Edit on each::labs',
+			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+			typeVersion: 1,
+			parameters: {
+				provider: 'eachlabs',
+				prompt: 'Place the mug on a rustic wooden café table, warm window light, product photography',
+				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
+				aspectRatio: '3:2',
+				resolution: '1k',
+				quality: 'medium',
+				outputFormat: 'png',
+				waitMode: 'poll',
+				options: { fileName: 'mug-cafe', maxConcurrency: 2 },
+			},
+			position: [440, 0],
+		},
+		save([660, 0]),
+	],
+	link('Run it', 'Read product photo', 'Edit on each::labs', 'Save image'),
+	['gpt-image-2', 'edit', 'eachlabs'],
 );
 
 write(

@@ -23,6 +23,8 @@ export interface Example {
 	pair?: { trigger: string; submitNode: string };
 	/** Started by callbacks, not by hand: it runs as part of the example that names it in `pair`. */
 	startedByCallbacks?: boolean;
+	/** Who runs it (default WaveSpeed). */
+	provider?: 'wavespeed' | 'eachlabs';
 }
 
 export const EXAMPLES: Example[] = [
@@ -39,6 +41,7 @@ export const EXAMPLES: Example[] = [
 		pair: { trigger: 'save-images-from-trigger', submitNode: 'Submit each photo' },
 	},
 	{ name: 'save-images-from-trigger', file: 'save-images-from-trigger.json', title: 'Save each image under its SKU (trigger)', imageNodes: ['GPT Image 2 Trigger'], startedByCallbacks: true },
+	{ name: 'eachlabs-edit-product-photo', file: 'eachlabs-edit-product-photo.json', title: 'Edit one product photo on each::labs', imageNodes: ['Edit on each::labs'], provider: 'eachlabs' },
 ];
 
 export function exampleNamed(name: string): Example {

@@ -1,6 +1,6 @@
 /**
- * `npm run demo`: runs every example workflow through the real n8n engine against the WaveSpeed emulator
- * (or the real API when WAVESPEED_API_KEY is set) and writes the images to demo-output/<example>/.
+ * `npm run demo`: runs every example workflow through the real n8n engine against the provider's emulator
+ * (or the real API when WAVESPEED_API_KEY / EACHLABS_API_KEY is set) and writes the images to demo-output/<example>/.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,31 @@ interface Target {
 	apiKey: string;
 	baseUrl: string;
 	emulator?: Emulator;
+}
+
+type ProviderId = NonNullable<Example['provider']>;
+
+/** The credential type and the status word of a finished prediction, per provider. */
+const PROVIDER = {
+	wavespeed: { credentialType: 'waveSpeedApi', done: 'completed' },
+	eachlabs: { credentialType: 'eachLabsApi', done: 'success' },
+} as const;
+
+/** each::labs: the real API when EACHLABS_API_KEY is set (one example, one prediction), else its emulator. */
+async function chooseEachLabsTarget(): Promise<Target> {
+	const key = process.env.EACHLABS_API_KEY?.trim();
+	if (key) {
+		const baseUrl = process.env.EACHLABS_BASE_URL?.trim() || 'https://api.eachlabs.ai';
+		console.log(`EACHLABS_API_KEY is set: using the REAL each::labs API at ${baseUrl} for the each::labs example (one prediction, billed by tokens).`);
+		if (!process.env.CI && !process.argv.includes('--yes')) {
+			console.log('Starting in 10 s; press Ctrl-C to stop (or pass --yes to skip this wait).');
+			await new Promise((resolve) => setTimeout(resolve, 10_000));
+		}
+		return { apiKey: key, baseUrl };
+	}
+	const emulator = await startEmulator({ dialect: 'eachlabs', latencyMs: 1500, inFlightCap: 2, onRequest: logEmulatorProgress });
+	console.log(`Using the built-in each::labs emulator at ${emulator.baseUrl} for the each::labs example (no key, no cost).`);
+	return { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl, emulator };
 }
 
 async function chooseTarget(): Promise<Target> {
@@ -48,7 +73,8 @@ const started = new Map<string, number>();
 /** Per-item progress: each item is one WaveSpeed task, so the emulator sees each one start and finish. */
 function logEmulatorProgress(request: { method: string; endpoint: string; path: string; json?: unknown; status?: number }): void {
 	if (request.endpoint === 'submit' && request.status === 200) {
-		console.log(`  [${currentExample}] submitted a task (${String((request.json as { prompt?: string })?.prompt ?? '').slice(0, 50)}…)`);
+		const body = request.json as { prompt?: string; input?: { prompt?: string } } | undefined;
+		console.log(`  [${currentExample}] submitted a task (${String(body?.prompt ?? body?.input?.prompt ?? '').slice(0, 50)}…)`);
 	}
 	if (request.endpoint === 'cdn' && request.method === 'GET' && request.path.startsWith('/outputs/') && request.status === 200) {
 		const id = path.basename(request.path).replace(/\.\w+$/, '');
@@ -58,10 +84,10 @@ function logEmulatorProgress(request: { method: string; endpoint: string; path: 
 }
 
 /** A plain example runs once; a pair runs its submitter and then the trigger's workflow once per callback. */
-async function runOne(example: Example, target: Target, outputDir: string): Promise<{ result: RunResult; results: RunResult[] }> {
+async function runOne(example: Example, target: Target, outputDir: string, credentialType: string): Promise<{ result: RunResult; results: RunResult[] }> {
 	const credentials = { apiKey: target.apiKey, baseUrl: target.baseUrl };
 	if (!example.pair) {
-		const result = await runWorkflow(loadExample(example, { outputDir }), { credentials: { waveSpeedApi: credentials } }).promise;
+		const result = await runWorkflow(loadExample(example, { outputDir }), { credentials: { [credentialType]: credentials } }).promise;
 		return { result, results: [result] };
 	}
 	const { submit, triggered } = await runExamplePair(
@@ -75,6 +101,7 @@ async function runOne(example: Example, target: Target, outputDir: string): Prom
 }
 
 async function runExample(example: Example, target: Target): Promise<{ rows: ReportRow[]; ok: boolean }> {
+	const provider = PROVIDER[example.provider ?? 'wavespeed'];
 	currentExample = example.name;
 	const outputDir = path.join(OUTPUT_ROOT, example.name);
 	rmSync(outputDir, { recursive: true, force: true });
@@ -82,7 +109,7 @@ async function runExample(example: Example, target: Target): Promise<{ rows: Rep
 	console.log(`\n▶ ${example.title} (examples/${example.file})`);
 	const begin = Date.now();
 	const ticker = target.emulator ? undefined : setInterval(() => console.log(`  … still running (${Math.round((Date.now() - begin) / 1000)} s)`), 10_000);
-	const { result, results } = await runOne(example, target, outputDir);
+	const { result, results } = await runOne(example, target, outputDir, provider.credentialType);
 	if (ticker) clearInterval(ticker);
 
 	const rows: ReportRow[] = [];
@@ -103,7 +130,7 @@ async function runExample(example: Example, target: Target): Promise<{ rows: Rep
 			const fileName = typeof sku === 'string' ? `${sku}.png` : item.binary?.data?.fileName;
 			const file = fileName ? path.join(outputDir, fileName) : undefined;
 			const check = file ? await checkImageFile(file, json.images?.[0]) : 'no image';
-			const good = !json.error && json.status === 'completed' && check === 'ok';
+			const good = !json.error && json.status === provider.done && check === 'ok';
 			ok &&= good;
 			rows.push({
 				example: example.name,
@@ -120,13 +147,14 @@ async function runExample(example: Example, target: Target): Promise<{ rows: Rep
 }
 
 async function main(): Promise<void> {
-	const target = await chooseTarget();
+	const targets: Record<ProviderId, Target> = { wavespeed: await chooseTarget(), eachlabs: await chooseEachLabsTarget() };
 	const rows: ReportRow[] = [];
 	let allOk = true;
 	try {
 		for (const example of EXAMPLES) {
 			if (example.startedByCallbacks) continue;
-			// The real WaveSpeed cannot call back to this machine's loopback trigger.
+			const target = targets[example.provider ?? 'wavespeed'];
+			// The real API cannot call back to this machine's loopback trigger.
 			if (example.pair && !target.emulator) {
 				console.log(`\n▷ ${example.title}: skipped with the real API (its callbacks need a public n8n URL)`);
 				continue;
@@ -136,7 +164,8 @@ async function main(): Promise<void> {
 			allOk &&= ok;
 		}
 	} finally {
-		await target.emulator?.close();
+		await targets.wavespeed.emulator?.close();
+		await targets.eachlabs.emulator?.close();
 	}
 	printTable(rows);
 	const edited = rows.find((r) => r.example === 'edit-one-product-photo' && r.status === 'completed');

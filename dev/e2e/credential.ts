@@ -18,6 +18,26 @@ interface TestResult {
 	message: string;
 }
 
+export const EACHLABS_CREDENTIAL_NAME = 'each::labs account';
+export const EACHLABS_WRONG_KEY_MESSAGE = /each::labs rejected the API key \(401\)/;
+
+/** The each::labs credential against its emulator: created, tested with the right key and a wrong one. */
+export async function createAndTestEachLabsCredential(rest: N8nRest, emulator: Emulator): Promise<CredentialResult> {
+	const data = { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl };
+	const created = await rest.call<{ id: string; name: string }>('POST', '/credentials', { name: EACHLABS_CREDENTIAL_NAME, type: 'eachLabsApi', data });
+	const test = (apiKey: string) =>
+		rest.call<TestResult>('POST', '/credentials/test', { credentials: { id: created.id, name: EACHLABS_CREDENTIAL_NAME, type: 'eachLabsApi', data: { ...data, apiKey } } });
+	const testOk = await test(emulator.apiKey);
+	if (testOk.status !== 'OK') throw new Error(`each::labs credential test with the emulator's key failed: ${JSON.stringify(testOk)}`);
+	const wrongKey = 'smk_e2e_wrong_key';
+	const testWrongKey = await test(wrongKey);
+	if (testWrongKey.status !== 'Error' || !EACHLABS_WRONG_KEY_MESSAGE.test(testWrongKey.message) || testWrongKey.message.includes(wrongKey)) {
+		throw new Error(`each::labs credential test with a wrong key should fail with our message (and not echo the key): ${JSON.stringify(testWrongKey)}`);
+	}
+	info(`each::labs credential "${created.name}" created and tested (right key: ${testOk.status}, wrong key: ${testWrongKey.status})`);
+	return { id: created.id, name: created.name, testOk, testWrongKey };
+}
+
 export async function createAndTestCredential(rest: N8nRest, emulator: Emulator): Promise<CredentialResult> {
 	const data = { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl };
 	const created = await rest.call<{ id: string; name: string }>('POST', '/credentials', { name: CREDENTIAL_NAME, type: 'waveSpeedApi', data });

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 
 import type { Emulator } from '../emulator';
 import { N8N_INPUT_DIR, N8N_OUTPUT_DIR } from '../demo/examples';
-import { expectationFor, type ExampleExpectation } from './expectations';
+import { DONE_STATUS, expectationFor, type ExampleExpectation } from './expectations';
 import { info, seconds } from './log';
 import type { N8nRest } from './n8nApp';
 import { PACKAGE_NAME, REPO } from './packageInstall';
@@ -81,6 +81,7 @@ export function adaptExample(name: string, dirs: { inputDir: string; outputDir: 
 			text.split(N8N_INPUT_DIR).join(slash(dirs.inputDir)).split(N8N_OUTPUT_DIR).join(slash(dirs.outputDir)),
 		) as Record<string, unknown>;
 		if (node.credentials?.waveSpeedApi) node.credentials.waveSpeedApi = { id: credential.id, name: credential.name };
+		if (node.credentials?.eachLabsApi) node.credentials.eachLabsApi = { id: credential.id, name: credential.name };
 	}
 	return workflow;
 }
@@ -184,8 +185,9 @@ function check(name: string, expected: ExampleExpectation, execution: ExecutionR
 		const images = (json.images as Array<Record<string, unknown>> | undefined) ?? [];
 		const want = expected.images.find((i) => i.file === images[0]?.fileName);
 		const mime = want && (want.format === 'jpeg' ? 'image/jpeg' : `image/${want.format}`);
-		if (typeof json.id !== 'string' || json.status !== 'completed' || !String(json.model).includes('gpt-image-2')) {
-			problems.push(`"${expected.imageNode}" item JSON lacks id/status completed/model: ${JSON.stringify(json).slice(0, 300)}`);
+		const provider = expected.provider ?? 'wavespeed';
+		if (typeof json.id !== 'string' || json.status !== DONE_STATUS[provider] || json.provider !== provider || !/gpt-image-(2|v2)/.test(String(json.model))) {
+			problems.push(`"${expected.imageNode}" item JSON lacks id/provider ${provider}/status ${DONE_STATUS[provider]}/model: ${JSON.stringify(json).slice(0, 300)}`);
 		}
 		if (!want) problems.push(`"${expected.imageNode}" item names an unexpected file: ${JSON.stringify(images).slice(0, 300)}`);
 		else if (images[0].width !== want.width || images[0].height !== want.height || images[0].mimeType !== mime) {

@@ -25,7 +25,12 @@ export interface ExampleExpectation {
 	pairedTrigger?: string;
 	/** Started by provider callbacks: runs as part of the example that names it in `pairedTrigger`. */
 	startedByCallbacks?: boolean;
+	/** Who runs it: its own emulator and credential (default WaveSpeed). */
+	provider?: 'wavespeed' | 'eachlabs';
 }
+
+/** The status word of a finished prediction, per provider. */
+export const DONE_STATUS = { wavespeed: 'completed', eachlabs: 'success' } as const;
 
 export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 	'edit-one-product-photo': {
@@ -77,6 +82,13 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 		],
 	},
 	'save-images-from-trigger': { imageNode: 'GPT Image 2 Trigger', imageNodeType: 'gptImage2Trigger', startedByCallbacks: true, images: [] },
+	'eachlabs-edit-product-photo': {
+		imageNode: 'Edit on each::labs',
+		imageNodeType: 'gptImage2Edit',
+		provider: 'eachlabs',
+		// 3:2 at 1K: the nearest size the each::labs emulator's model schema lists.
+		images: [{ file: 'mug-cafe.png', format: 'png', width: 1536, height: 1024 }],
+	},
 };
 
 /** Every example file name (without .json) must have expectations; say which one is missing and where to add it. */

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator';
-import { createAndTestCredential } from './credential';
+import { createAndTestCredential, createAndTestEachLabsCredential } from './credential';
 import { checkEditor } from './editor';
 import { expectationFor } from './expectations';
 import { copyExampleAssets, exampleNames, type ExampleRun } from './examples';
@@ -53,9 +53,11 @@ async function main(): Promise<Report> {
 	// Others (the postgres user in queue mode) must be able to reach their folders inside it.
 	chmodSync(runRoot, 0o755);
 	let emulator: Emulator | undefined;
+	let eachLabsEmulator: Emulator | undefined;
 	installExitHandlers(async () => {
 		await stopProcesses();
 		await emulator?.close();
+		await eachLabsEmulator?.close();
 	});
 
 	try {
@@ -70,6 +72,8 @@ async function main(): Promise<Report> {
 		// Long enough that the webhook example's execution is waiting before the emulator calls back.
 		emulator = await startEmulator({ latencyMs: 2500 });
 		info(`emulator on ${emulator.baseUrl} (CDN ${emulator.cdnBaseUrl})`);
+		eachLabsEmulator = await startEmulator({ dialect: 'eachlabs', latencyMs: 2500 });
+		info(`each::labs emulator on ${eachLabsEmulator.baseUrl}`);
 		const filesDir = path.join(runRoot, 'single-files');
 		mkdirSync(filesDir, { recursive: true });
 		const main = await phase('n8n start (single)', () =>
@@ -78,6 +82,7 @@ async function main(): Promise<Report> {
 		const rest = await setupOwnerAndLogin(main.url);
 		const credential = await createAndTestCredential(rest, emulator);
 		report.credential = { testOk: credential.testOk, testWrongKey: credential.testWrongKey };
+		const eachLabsCredential = await createAndTestEachLabsCredential(rest, eachLabsEmulator);
 
 		step('single mode: every example in examples/');
 		const names = exampleNames();
@@ -85,8 +90,18 @@ async function main(): Promise<Report> {
 		const single: ExampleRun[] = [];
 		await phase('examples (single)', async () => {
 			for (const name of names) {
+				// Each example runs against its provider's emulator, with that provider's credential.
+				const onEachLabs = expectationFor(name).provider === 'eachlabs';
 				single.push(
-					await runAnyExample(name, { rest, n8nDir: path.dirname(path.dirname(toolchain.n8nBin)), emulator: emulator!, credential, inputDir, outputRoot: path.join(filesDir, 'out'), webhookBase: `${main.url}/` }),
+					await runAnyExample(name, {
+						rest,
+						n8nDir: path.dirname(path.dirname(toolchain.n8nBin)),
+						emulator: onEachLabs ? eachLabsEmulator! : emulator!,
+						credential: onEachLabs ? eachLabsCredential : credential,
+						inputDir,
+						outputRoot: path.join(filesDir, 'out'),
+						webhookBase: `${main.url}/`,
+					}),
 				);
 			}
 		});
@@ -107,6 +122,7 @@ async function main(): Promise<Report> {
 	} finally {
 		await stopProcesses();
 		await emulator?.close();
+		await eachLabsEmulator?.close();
 		report.phases.total = Date.now() - t0;
 		if (!args.has('--keep')) rmSync(runRoot, { recursive: true, force: true });
 		else info(`kept ${runRoot}`);

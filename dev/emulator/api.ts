@@ -7,7 +7,7 @@ import { pricingHandler } from './pricing';
 import { Reply } from './reply';
 import type { Exchange } from './server';
 import type { EmulatorState } from './state';
-import type { FaultRule, ModelId } from './types';
+import type { FaultRule, ModelId, OutputFormat, RenderSpec, Resolution } from './types';
 import { checkWebhook, validateSubmit } from './validation';
 
 type Handler = (state: EmulatorState, exchange: Exchange, reply: Reply, match: RegExpExecArray) => Promise<void> | void;
@@ -23,6 +23,18 @@ const MODEL_PATHS: Record<string, ModelId> = {
 	'/api/v3/openai/gpt-image-2/edit': 'openai/gpt-image-2/edit',
 	'/api/v3/openai/gpt-image-2/text-to-image': 'openai/gpt-image-2/text-to-image',
 };
+
+/** What WaveSpeed's documented fields ask the engine to draw. */
+export function renderSpecOf(model: ModelId, input: Record<string, unknown>): RenderSpec {
+	return {
+		prompt: String(input.prompt),
+		imageUrls: model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [],
+		aspectRatio: input.aspect_ratio as string | undefined,
+		resolution: (input.resolution as Resolution | undefined) ?? '1k',
+		format: (input.output_format as OutputFormat | undefined) ?? 'png',
+		base64: input.enable_base64_output === true,
+	};
+}
 
 /** `Authorization: Bearer <key>` with exactly the configured key. */
 function authorized(state: EmulatorState, exchange: Exchange): boolean {
@@ -65,6 +77,7 @@ async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 		model,
 		input: validated.input,
 		dropped: validated.dropped,
+		render: renderSpecOf(model, validated.input),
 		webhook: webhook.url,
 		failWithCode: fault?.kind === 'task-failed' ? (fault.taskErrorCode ?? 1403) : undefined,
 		failWithMessage: fault?.kind === 'task-failed' ? fault.taskError : undefined,

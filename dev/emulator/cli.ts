@@ -1,9 +1,11 @@
 /**
- * `npm run emulator -- [options]`: runs the WaveSpeed emulator until Ctrl-C.
- * Options: --port N --cdn-port N --latency MS --queue MS --concurrency N --rate-limit N --sync-timeout MS
- *          --balance USD --api-key KEY --seed N --max-upload-bytes N --legacy-upload-only --nsfw --quiet
- *          --pricing-endpoint quote|absent|odd
+ * `npm run emulator -- [options]`: runs the emulator (WaveSpeed's API, or each::labs' with --provider eachlabs) until Ctrl-C.
+ * Options: --provider wavespeed|eachlabs --port N --cdn-port N --latency MS --queue MS --concurrency N --rate-limit N
+ *          --sync-timeout MS --balance USD --api-key KEY --seed N --max-upload-bytes N --legacy-upload-only --nsfw --quiet
+ *          --pricing-endpoint quote|absent|odd (WaveSpeed)
  *          --latency-sigma S --latency-floor MS (per-task latency from a lognormal with median --latency, seeded by --seed)
+ * each::labs: --schema array|single|unavailable --status-words docs|openapi --output-shape string|array|object
+ *          --in-flight-cap N --reservation USD --cost USD
  */
 import { startEmulator } from './index';
 import { parseArgs } from './cliArgs';
@@ -17,7 +19,7 @@ const logLine = (r: RecordedRequest): string =>
 async function main(): Promise<void> {
 	const { options, quiet } = parseArgs(process.argv.slice(2));
 	const emulator = await startEmulator({ ...options, onRequest: quiet ? undefined : (r) => console.log(logLine(r)) });
-	console.log('WaveSpeed emulator running');
+	console.log(`${emulator.dialect === 'eachlabs' ? 'each::labs' : 'WaveSpeed'} emulator running`);
 	console.log(`  Base URL: ${emulator.baseUrl}`);
 	console.log(`  CDN URL:  ${emulator.cdnBaseUrl}`);
 	console.log(`  API key:  ${emulator.apiKey}`);

@@ -12,6 +12,17 @@ const NUMBER_FLAGS: Record<string, keyof StartOptions> = {
 	'--balance': 'balance',
 	'--seed': 'seed',
 	'--max-upload-bytes': 'maxUploadBytes',
+	'--in-flight-cap': 'inFlightCap',
+	'--reservation': 'reservationUsd',
+	'--cost': 'costUsd',
+};
+
+/** each::labs knobs that take one of a few words. */
+const WORD_FLAGS: Record<string, { key: keyof StartOptions; values: readonly string[] }> = {
+	'--provider': { key: 'dialect', values: ['wavespeed', 'eachlabs'] },
+	'--schema': { key: 'eachlabsSchema', values: ['array', 'single', 'unavailable'] },
+	'--status-words': { key: 'eachlabsStatusWords', values: ['docs', 'openapi'] },
+	'--output-shape': { key: 'eachlabsOutputShape', values: ['string', 'array', 'object'] },
 };
 
 /** Parses argv into start options; throws with a usage hint on anything unknown. */
@@ -34,8 +45,12 @@ export function parseArgs(argv: string[]): { options: StartOptions; quiet: boole
 			if (!Number.isFinite(value)) throw new Error(`${flag} needs a number`);
 			const spread = options.latencySpread ?? { sigma: 0.6, seed: 1 };
 			options.latencySpread = flag === '--latency-sigma' ? { ...spread, sigma: value } : { ...spread, floorMs: value };
-		}
-		else if (flag in NUMBER_FLAGS) {
+		} else if (flag in WORD_FLAGS) {
+			const { key, values } = WORD_FLAGS[flag];
+			const value = argv[++i];
+			if (!values.includes(value)) throw new Error(`${flag} takes one of: ${values.join(', ')}`);
+			Object.assign(options, { [key]: value });
+		} else if (flag in NUMBER_FLAGS) {
 			const value = Number(argv[++i]);
 			if (!Number.isFinite(value) && argv[i] !== 'Infinity') throw new Error(`${flag} needs a number`);
 			Object.assign(options, { [NUMBER_FLAGS[flag]]: value });

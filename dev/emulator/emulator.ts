@@ -1,9 +1,7 @@
 /** startEmulator: wires listeners, stores, task runner and webhooks into one Emulator object. */
 import { setMaxListeners } from 'node:events';
-import { routeApi } from './api';
 import { routeCdn } from './cdn';
 import { FaultBook } from './faults';
-import { toPrediction } from './prediction';
 import { Billing } from './billing';
 import { byteSource, newWebhookSecret } from './random';
 import { RateLimiter } from './rateLimit';
@@ -20,7 +18,7 @@ import {
 	type StartOptions,
 } from './types';
 import { UploadStore } from './uploads';
-import { deliverWebhook } from './webhooks';
+import { DIALECTS } from './dialects';
 
 const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof EmulatorConfig)[];
 
@@ -44,12 +42,13 @@ async function listenLoopback(preferredHost: string, port: number, state: () => 
 
 export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
 	const config: EmulatorConfig = { ...DEFAULT_CONFIG, ...pickConfig(options) };
+	const dialect = DIALECTS[options.dialect ?? 'wavespeed'];
 	const bytes = byteSource(options.seed);
 	// The listeners need the state before it can be built (it holds their URLs): they reach it through this holder.
 	const holder: { state?: EmulatorState } = {};
 	const getState = (): EmulatorState => holder.state as EmulatorState;
 
-	const api = await listen('127.0.0.1', options.port ?? 0, getState, (exchange) => routeApi(getState(), exchange), options.onRequest);
+	const api = await listen('127.0.0.1', options.port ?? 0, getState, (exchange) => dialect.routeApi(getState(), exchange), options.onRequest);
 	// The CDN is a different origin (another loopback address), like WaveSpeed's public CDN host.
 	const cdn = await listenLoopback('127.0.0.2', options.cdnPort ?? 0, getState, (exchange) => routeCdn(getState(), exchange, false), options);
 	const mirror = await listenLoopback('127.0.0.3', 0, getState, (exchange) => routeCdn(getState(), exchange, true), options);
@@ -65,9 +64,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 
 	const onFinished = (task: EmulatedTask): void => {
 		const current = getState();
+		dialect.onFinished?.(current, task);
 		if (!task.webhook) return;
-		const payload = { ...toPrediction(task, current.baseUrl), input: task.input };
-		void deliverWebhook(task.webhook, task.id, payload, current.webhookSecret, dispatcher, deliveries.signal, config.webhookTamper).then((delivery) => {
+		void dialect.deliverWebhook(current, task, deliveries.signal).then((delivery) => {
 			if (current.runner.get(task.id) === task) current.webhookDeliveries.push(delivery);
 		});
 	};
@@ -100,11 +99,13 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		outputs,
 		requests: [],
 		webhookDeliveries: [],
+		spentUsd: 0,
 		billing: new Billing(),
 	};
 	const shared = holder.state;
 
 	return {
+		dialect: dialect.name,
 		baseUrl: shared.baseUrl,
 		cdnBaseUrl: shared.cdnBaseUrl,
 		cdnMirrorBaseUrl: shared.cdnMirrorBaseUrl,
@@ -116,6 +117,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		tasks: runner.tasks,
 		uploads: shared.uploads.uploads,
 		webhookDeliveries: shared.webhookDeliveries,
+		get spentUsd() {
+			return shared.spentUsd;
+		},
 		get balanceUsd() {
 			return shared.billing.balanceUsd(config.balance);
 		},
@@ -140,6 +144,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 			outputs.clear();
 			faults.clear();
 			shared.rateLimiter.clear();
+			shared.spentUsd = 0;
 			shared.billing.reset();
 		},
 		waitForTask(id, timeoutMs = 30_000) {

@@ -6,6 +6,7 @@ export { expectedSize, sizeForRatio, ASPECT_RATIOS, MAX_EDGE, type AspectRatio }
 export { verifyWebhookSignature, signWebhook, tamperedRequest, WEBHOOK_TOLERANCE_SECONDS } from './webhooks';
 export { TASK_ERROR_MESSAGES } from './errors';
 export { DEFAULT_CONFIG } from './types';
+export { EACHLABS_MODELS, requestSchema, ARRAY_SIZES, SINGLE_SIZES } from './eachlabs';
 export type {
 	EmulatorConfig,
 	FaultRule,
@@ -14,6 +15,8 @@ export type {
 	RandomFaultOptions,
 	RecordedRequest,
 	EmulatedTask,
+	DialectName,
+	RenderSpec,
 	Emulator,
 	StartOptions,
 	UploadRecord,

@@ -29,5 +29,7 @@ export interface EmulatorState {
 	outputs: Map<string, StoredOutput>;
 	requests: RecordedRequest[];
 	webhookDeliveries: WebhookDelivery[];
+	/** each::labs: USD charged by finished predictions since the last reset. */
+	spentUsd: number;
 	billing: Billing;
 }

@@ -9,7 +9,7 @@ import { taskLatencyMs } from './latency';
 import { fetchReference, ReferenceError } from './references';
 import { expectedSize, sizeForRatio } from './sizes';
 import type { Timers } from './timers';
-import type { EmulatedTask, EmulatorConfig, ModelId, OutputFormat, Resolution } from './types';
+import type { EmulatedTask, EmulatorConfig, OutputFormat, RenderSpec } from './types';
 
 export interface TaskEnvironment {
 	config: () => EmulatorConfig;
@@ -24,10 +24,14 @@ export interface TaskEnvironment {
 }
 
 export interface NewTask {
-	model: ModelId;
+	model: string;
 	input: Record<string, unknown>;
 	dropped: string[];
+	/** What to draw, in the engine's words: each dialect reads its own wire fields into this. */
+	render: RenderSpec;
 	webhook?: string;
+	/** each::labs: sent verbatim as X-Webhook-Secret. */
+	webhookSecret?: string;
 	/** Make the task fail with this code (the 'task-failed' fault). */
 	failWithCode?: number;
 	/** ...and this error text instead of the standard one. */
@@ -77,7 +81,9 @@ export class TaskRunner {
 			model: spec.model,
 			input: spec.input,
 			dropped: spec.dropped,
+			render: spec.render,
 			webhook: spec.webhook,
+			webhookSecret: spec.webhookSecret,
 			status: 'created',
 			createdAt: Date.now(),
 			latencyMs: taskLatencyMs(this.env.config().latencyMs, this.env.config().latencySpread, this.tasks.length),
@@ -155,21 +161,18 @@ export class TaskRunner {
 		failWithMessage?: string,
 	): Promise<{ image: Buffer; width: number; height: number; format: OutputFormat }> {
 		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, failWithMessage ?? taskErrorMessage(failWithCode));
-		const input = task.input;
-		const prompt = String(input.prompt);
-		const resolution = (input.resolution as Resolution | undefined) ?? '1k';
-		const format = (input.output_format as OutputFormat | undefined) ?? 'png';
-		const urls = task.model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [];
-		const references = await Promise.all(urls.map((url) => this.fetchWithFaults(url, signal)));
-		const aspect = input.aspect_ratio as string | undefined;
+		const { prompt, resolution, format, imageUrls, aspectRatio } = task.render;
+		const references = await Promise.all(imageUrls.map((url) => this.fetchWithFaults(url, signal)));
 		if (this.env.config().echoFirstReference && references.length > 0) {
-			return { image: references[0], ...expectedSize(aspect ?? '1:1', resolution), format };
+			return { image: references[0], ...(task.render.size ?? expectedSize(aspectRatio ?? '1:1', resolution)), format };
 		}
-		const size = aspect
-			? expectedSize(aspect, resolution)
-			: references.length > 0
-				? sizeForRatio(await displayRatio(references[0]), resolution)
-				: expectedSize('1:1', resolution);
+		const size = task.render.size
+			? task.render.size
+			: aspectRatio
+				? expectedSize(aspectRatio, resolution)
+				: references.length > 0
+					? sizeForRatio(await displayRatio(references[0]), resolution)
+					: expectedSize('1:1', resolution);
 		try {
 			const image = await renderOutput({ references, prompt, ...size, format });
 			return { image, ...size, format };
@@ -192,7 +195,7 @@ export class TaskRunner {
 	}
 
 	private complete(task: EmulatedTask, output: { image: Buffer; width: number; height: number; format: OutputFormat }): void {
-		const base64 = task.input.enable_base64_output === true;
+		const base64 = task.render.base64;
 		task.outputs = [base64 ? output.image.toString('base64') : this.env.publishOutput(task.id, output.format, output.image)];
 		task.width = output.width;
 		task.height = output.height;

@@ -31,6 +31,20 @@ export interface EmulatorConfig {
 	nsfw: boolean;
 	/** Deliver webhooks tampered with in this way (see WebhookTamper); 'none': genuine deliveries. */
 	webhookTamper: WebhookTamper | 'none';
+	/** each::labs: the input schema GET /v1/model answers (see eachlabs/schema.ts); 'unavailable' answers 500. */
+	eachlabsSchema: 'array' | 'single' | 'unavailable';
+	/** each::labs: failure word of the docs page ('error') or of the OpenAPI enum ('failed'). */
+	eachlabsStatusWords: 'docs' | 'openapi';
+	/** each::labs: `output` as a URL string, an array of URLs, or `{ url }`. */
+	eachlabsOutputShape: 'string' | 'array' | 'object';
+	/** each::labs: where a failed prediction carries its reason. */
+	eachlabsFailureIn: 'logs' | 'error' | 'output';
+	/** each::labs: the estimated cost every in-flight prediction reserves against `balance` (402 beyond it). */
+	reservationUsd: number;
+	/** each::labs: the real charge of one finished prediction (metrics.cost), taken from `balance`. */
+	costUsd: number;
+	/** each::labs: predictions in flight at once; beyond, create answers 429 and creates nothing. */
+	inFlightCap: number;
 	/** POST /api/v3/model/pricing: answers a quote from the price table (pricing.ts), is absent (404), or answers oddly. */
 	pricingEndpoint: 'quote' | 'absent' | 'odd';
 }
@@ -46,6 +60,8 @@ export type FaultEndpoint =
 	| 'cdn'
 	| 'webhook-secret'
 	| 'reference-fetch'
+	| 'model'
+	| 'executions'
 	| 'any';
 
 export type FaultKind =
@@ -132,12 +148,31 @@ export type TaskStatus = 'created' | 'processing' | 'completed' | 'failed';
 export type OutputFormat = 'png' | 'jpeg';
 export type Resolution = '1k' | '2k' | '4k';
 
+/** What the engine draws for a task; each dialect reads its own wire fields into this. */
+export interface RenderSpec {
+	prompt: string;
+	/** Reference images to fetch, in order (empty for text to image). */
+	imageUrls: string[];
+	/** An exact pixel size (each::labs 'WxH'); otherwise aspect ratio and resolution, or the first image's shape. */
+	size?: { width: number; height: number };
+	aspectRatio?: string;
+	resolution: Resolution;
+	format: OutputFormat;
+	/** The output goes inline as base64 instead of to the CDN (WaveSpeed's enable_base64_output). */
+	base64: boolean;
+}
+
 export interface EmulatedTask {
 	id: string;
-	model: ModelId;
+	/** The dialect's model name (WaveSpeed path or each::labs slug). */
+	model: string;
 	input: Record<string, unknown>;
 	dropped: string[];
+	render: RenderSpec;
 	webhook?: string;
+	webhookSecret?: string;
+	/** each::labs: what the finished prediction was charged (metrics.cost). */
+	costUsd?: number;
 	status: TaskStatus;
 	createdAt: number;
 	/** The processing time this task was given (drawn when latencySpread is set). */
@@ -161,7 +196,7 @@ export interface UploadRecord {
 	bytes: number;
 	contentType: string;
 	url: string;
-	flow: 'current' | 'legacy';
+	flow: 'current' | 'legacy' | 'presign';
 }
 
 /**
@@ -194,6 +229,7 @@ export interface RandomFaultOptions {
 }
 
 export interface Emulator {
+	readonly dialect: DialectName;
 	readonly baseUrl: string;
 	readonly cdnBaseUrl: string;
 	/** A second CDN origin serving the same files; the 'cdn-redirect' fault points here. */
@@ -204,6 +240,8 @@ export interface Emulator {
 	readonly tasks: EmulatedTask[];
 	readonly uploads: UploadRecord[];
 	readonly webhookDeliveries: WebhookDelivery[];
+	/** each::labs: USD charged so far (metrics.cost of finished predictions); `balance` minus this is what is left. */
+	readonly spentUsd: number;
 	/** The balance GET /api/v3/balance reports: `balance` minus the price of every task accepted since the last reset. */
 	readonly balanceUsd: number;
 	configure(patch: Partial<EmulatorConfig>): void;
@@ -217,7 +255,12 @@ export interface Emulator {
 	close(): Promise<void>;
 }
 
+/** Which API the emulator speaks: one engine, one wire dialect per provider. */
+export type DialectName = 'wavespeed' | 'eachlabs';
+
 export interface StartOptions extends Partial<EmulatorConfig> {
+	/** Default 'wavespeed'. */
+	dialect?: DialectName;
 	port?: number;
 	cdnPort?: number;
 	/** Seeds ids and the webhook secret so runs are reproducible. */
@@ -240,5 +283,12 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	maxUploadBytes: 20 * 1024 * 1024,
 	nsfw: false,
 	webhookTamper: 'none',
+	eachlabsSchema: 'array',
+	eachlabsStatusWords: 'docs',
+	eachlabsOutputShape: 'string',
+	eachlabsFailureIn: 'error',
+	reservationUsd: 0.25,
+	costUsd: 0.17,
+	inFlightCap: Infinity,
 	pricingEndpoint: 'quote',
 };

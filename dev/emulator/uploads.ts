@@ -12,8 +12,10 @@ export interface StoredMedia {
 interface Ticket {
 	id: string;
 	filename: string;
-	size: number;
+	/** Exact byte count the PUT must carry; each::labs' presign does not ask for one. */
+	size?: number;
 	contentType: string;
+	flow: 'current' | 'presign';
 }
 
 const TYPES_BY_EXTENSION: Record<string, string> = {
@@ -61,7 +63,7 @@ export class UploadStore {
 		const contentType = (fields.content_type as string | undefined) ?? contentTypeForName(filename);
 		const id = this.bytes(12).toString('hex');
 		const token = this.bytes(16).toString('hex');
-		const ticket: Ticket = { id, filename: safeName(filename), size, contentType };
+		const ticket: Ticket = { id, filename: safeName(filename), size, contentType, flow: 'current' };
 		this.tickets.set(token, ticket);
 		return {
 			ok: true,
@@ -70,6 +72,30 @@ export class UploadStore {
 				download_url: this.mediaUrl(ticket.id, ticket.filename),
 				expires_at: new Date(Date.now() + 3600_000).toISOString(),
 				upload: { method: 'PUT', url: `${this.cdnBaseUrl}/upload/${token}`, headers: { 'Content-Type': contentType } },
+			},
+		};
+	}
+
+	/** each::labs' POST /v1/upload/presign: {content_type} gives a PUT URL (15 min) and the public URL to use. */
+	createPresign(body: unknown): TicketResult {
+		const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+		const contentType = fields.content_type;
+		if (typeof contentType !== 'string' || !/^[a-z]+\/[a-z0-9.+-]+$/i.test(contentType)) {
+			return { ok: false, status: 400, message: 'content_type is required, e.g. image/png' };
+		}
+		const id = this.bytes(12).toString('hex');
+		const token = this.bytes(16).toString('hex');
+		const extension = Object.entries(TYPES_BY_EXTENSION).find(([, type]) => type === contentType)?.[0] ?? '.bin';
+		const ticket: Ticket = { id, filename: `${id}${extension}`, contentType, flow: 'presign' };
+		this.tickets.set(token, ticket);
+		return {
+			ok: true,
+			data: {
+				id,
+				presigned_url: `${this.cdnBaseUrl}/upload/${token}`,
+				public_url: this.mediaUrl(ticket.id, ticket.filename),
+				expires_at: new Date(Date.now() + 15 * 60_000).toISOString(),
+				required_headers: { 'Content-Type': contentType },
 			},
 		};
 	}
@@ -85,10 +111,10 @@ export class UploadStore {
 		if ((headers['content-type'] ?? '') !== ticket.contentType) {
 			return { ok: false, status: 403, message: `SignatureDoesNotMatch: Content-Type must be ${ticket.contentType}` };
 		}
-		if (totalBytes !== ticket.size) {
+		if (ticket.size !== undefined && totalBytes !== ticket.size) {
 			return { ok: false, status: 400, message: `BadDigest: got ${totalBytes} bytes, the ticket says ${ticket.size}` };
 		}
-		this.store(ticket.id, ticket.filename, ticket.contentType, body, 'current');
+		this.store(ticket.id, ticket.filename, ticket.contentType, body, ticket.flow);
 		return { ok: true };
 	}
 

@@ -7,6 +7,21 @@ export const PACKAGE = 'n8n-nodes-gpt-image-2';
 export const EDIT_TYPE = `${PACKAGE}.gptImage2Edit`;
 export const GENERATE_TYPE = `${PACKAGE}.gptImage2Generate`;
 export const CREDENTIALS = { waveSpeedApi: { id: 'wavespeed-test', name: 'WaveSpeed account' } };
+export const EACHLABS_CREDENTIALS = { eachLabsApi: { id: 'eachlabs-test', name: 'each::labs account' } };
+
+/**
+ * The same workflow on each::labs: every node of this package gets Provider each::labs and the each::labs credential.
+ * WaveSpeed workflows are left as they are (no Provider parameter), as saved before the parameter existed.
+ */
+export function onProvider(workflow: WorkflowJson, provider: 'wavespeed' | 'eachlabs'): WorkflowJson {
+	if (provider === 'wavespeed') return workflow;
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			node.type.startsWith(PACKAGE) ? { ...node, parameters: { provider: 'eachlabs', ...node.parameters }, credentials: EACHLABS_CREDENTIALS } : node,
+		),
+	};
+}
 
 export interface NodeSpec {
 	name: string;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { executeNode } from '../shared/execute';
-import { nodeProperties } from '../shared/properties';
+import { NODE_CREDENTIALS, nodeProperties } from '../shared/properties';
 
 export class GptImage2Generate implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,12 +12,12 @@ export class GptImage2Generate implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : $parameter["operation"] === "estimateCost" ? "Estimate Cost" : "Generate Image" }}',
-		description: 'Create images from text with OpenAI GPT Image 2 on WaveSpeedAI',
+		description: 'Create images from text with OpenAI GPT Image 2 on WaveSpeedAI or each::labs',
 		defaults: { name: 'GPT Image 2 Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'waveSpeedApi', required: true }],
+		credentials: NODE_CREDENTIALS,
 		properties: nodeProperties('generate'),
 	};
 

@@ -13,6 +13,7 @@ import { classifyOutput, outputFieldName, outputFileName, storeOutput } from './
 import type { Job } from './providers/provider';
 import { settle } from './settle';
 import type { TriggerOptions } from './triggerProperties';
+import type { ProviderId } from './providers/provider';
 
 export type SucceededCallbackJson = FinishedItemJson & { query: IDataObject };
 
@@ -51,6 +52,7 @@ export function failedItem(failure: Failure, query: IDataObject, job?: Pick<Job,
 }
 
 export interface FinishContext {
+	provider: ProviderId;
 	fx: OutputContext;
 	label: string;
 	options: TriggerOptions;
@@ -70,7 +72,7 @@ export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promis
 		return fail('malformed', 'The prediction completed without any output image', 'Fetch it with Get Result in a moment; if it stays empty, run the submitting workflow again.');
 	}
 	if (ctx.options.output === 'url') {
-		const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl), queuedMs: NOT_WATCHED, query };
+		const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, { provider: ctx.provider }), queuedMs: NOT_WATCHED, query };
 		return { output: 'succeeded', item: { json } };
 	}
 	const stored = await settle(storeImages(ctx, job));
@@ -78,7 +80,7 @@ export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promis
 		const failure = asFailure(stored.error);
 		return failedItem({ ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
 	}
-	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, stored.value.images), queuedMs: NOT_WATCHED, query };
+	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, { provider: ctx.provider }, stored.value.images), queuedMs: NOT_WATCHED, query };
 	return { output: 'succeeded', item: { json, binary: stored.value.binary } };
 }
 

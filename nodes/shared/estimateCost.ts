@@ -63,7 +63,7 @@ export async function estimateCostItems(batch: EstimateBatch): Promise<INodeExec
 	const byIndex = new Map(priced.map((row) => [row.index, row]));
 	return plans.map((plan, index) => {
 		const row = byIndex.get(index);
-		const json = row && isEstimatePlan(plan) ? estimateJson(row, plan, run) : errorJson(plan as Failure, index);
+		const json = row && isEstimatePlan(plan) ? estimateJson(row, plan, run) : errorJson(plan as Failure, index, provider.id);
 		return { json, pairedItem: { item: index } };
 	});
 }

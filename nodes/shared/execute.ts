@@ -10,7 +10,7 @@ import type { ReferenceIdentity } from './fingerprint';
 import { requestFingerprint } from './fingerprint';
 import type { PreparedReference } from './images';
 import { checkBinaryHead, readReferenceImages, uploadReferences } from './images';
-import type { CostJson, ImageJson, OriginName } from './items';
+import type { CostJson, ImageJson, ItemSource, OriginName } from './items';
 import { costJson, errorJson, finishedJson, imageJson, pendingJson } from './items';
 import type { NodeKind } from './kinds';
 import { localTargetProblem } from './netPolicy';
@@ -20,18 +20,19 @@ import { PaidWork } from './paidWork';
 import type { GetResultPlan, ItemPlan, SubmitPlan } from './params';
 import { readItemPlan } from './params';
 import { BalanceGuard, estimatesByIndex, priceRows, recoveredFromMemory, refuseOverLimits, rowsToPrice } from './pricing';
-import { DEFAULT_PROVIDER, providerFor } from './providers';
+import { providerFor, readProviderId } from './providers';
 import type { Sighting, TaskKind } from './pollSchedule';
 import { queuedMsAtLeast, workTimesFor } from './pollSchedule';
-import type { Job, JobRequest, Provider } from './providers/provider';
+import type { Job, JobRequest, PlannedRequest, PreparedProvider } from './providers/provider';
 import { RecoveryMemory } from './recovery';
+import { FREE_REQUEST_RETRY } from './retry';
 import { secretsOf } from './redact';
 import { runItems } from './runItems';
 import { flightTimes, ServerSlots } from './serverSlots';
 import { settle, settleSync } from './settle';
 import { submitJob } from './submit';
 import type { ApiTarget } from './transport';
-import { cancelSignal, resolveApiTarget, throwIfCancelled } from './transport';
+import { apiClient, cancelSignal, resolveApiTarget, throwIfCancelled } from './transport';
 import { assertSucceeded, fetchJob, pollUntilDone } from './wait';
 
 const isPlan = (value: ItemPlan | Failure): value is ItemPlan => 'operation' in value;
@@ -41,7 +42,7 @@ const optionsOf = (plan: ItemPlan) => (plan.operation === 'estimateCost' ? plan.
 interface BatchContext {
 	fx: IExecuteFunctions;
 	kind: NodeKind;
-	provider: Provider;
+	provider: PreparedProvider;
 	api: ApiTarget;
 	asTool: boolean;
 	shouldStop: () => boolean;
@@ -62,6 +63,16 @@ interface BatchContext {
 export function isToolRun(fx: IExecuteFunctions): boolean {
 	const byContext = typeof fx.isToolExecution === 'function' && fx.isToolExecution();
 	return byContext || fx.getNode().type.endsWith('Tool');
+}
+
+function plannedRequest(kind: NodeKind, plan: SubmitPlan): PlannedRequest {
+	return { kind, settings: plan.settings, imageCount: plan.references.length };
+}
+
+/** An optional text field of the credential (e.g. a webhook secret); empty counts as unset. */
+function credentialText(api: ApiTarget, field: string): string | undefined {
+	const value = api.credentials.data?.[field];
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /** Sync mode POSTs stay open until the task ends; the server gives up at 90 s, so allow longer than that. */
@@ -111,10 +122,12 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	const started = Date.now();
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, itemIndex, plan.references) : [];
 	const syncMode = plan.settings.waitMode === 'sync';
-	const request = jobRequestOf(ctx.kind, plan, ctx.asTool);
+	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
+	const request: JobRequest = { ...jobRequestOf(ctx.kind, plan, ctx.asTool), webhookSecret };
+	const source: ItemSource = { provider: provider.id, notes: provider.notes(plannedRequest(ctx.kind, plan)) };
 	const fingerprint = fingerprintOf(ctx, request, references);
 
-	const earlier = await pickUpEarlier(ctx, itemIndex, plan, fingerprint, started, started + plan.options.timeout * 1000);
+	const earlier = await pickUpEarlier(ctx, itemIndex, plan, fingerprint, started, started + plan.options.timeout * 1000, source);
 	if (earlier) return earlier;
 
 	request.imageUrls = await uploadReferences(fx, provider, api, references);
@@ -145,10 +158,10 @@ async function runSubmit(ctx: BatchContext, itemIndex: number, plan: SubmitPlan)
 	ctx.paid.submitted(itemIndex, submitted.id);
 	const submittedAt = syncMode ? started : Date.now();
 	if (plan.settings.waitMode === 'none') {
-		return { json: { ...pendingJson(submitted, resultUrlOf(ctx, submitted)), ...costOf(ctx, itemIndex, submitted) }, pairedItem: { item: itemIndex } };
+		return { json: { ...pendingJson(submitted, resultUrlOf(ctx, submitted), source), ...costOf(ctx, itemIndex, submitted) }, pairedItem: { item: itemIndex } };
 	}
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
-	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline));
+	const finished = await settle(waitAndCollect(ctx, itemIndex, plan, submitted, submittedAt, deadline, source));
 	if (!finished.ok) {
 		if (isDeadPrediction(finished.error)) {
 			ctx.memory.forget(submitted.id);
@@ -171,6 +184,7 @@ async function pickUpEarlier(
 	fingerprint: string,
 	started: number,
 	deadline: number,
+	source: ItemSource,
 ): Promise<INodeExecutionData | undefined> {
 	const candidates: Array<{ origin: OriginName; id?: string }> = [{ origin: 'recovered', id: ctx.memory.claimPending(fingerprint)?.id }];
 	if (plan.options.reuseWithinHours) {
@@ -179,7 +193,7 @@ async function pickUpEarlier(
 	for (const { origin, id } of candidates) {
 		if (!id) continue;
 		ctx.paid.submitted(itemIndex, id);
-		const outcome = await settle(collectEarlier(ctx, itemIndex, plan, id, origin, started, deadline));
+		const outcome = await settle(collectEarlier(ctx, itemIndex, plan, id, origin, started, deadline, source));
 		if (outcome.ok) {
 			ctx.paid.ended(itemIndex, 'done');
 			return outcome.value;
@@ -199,12 +213,13 @@ async function collectEarlier(
 	origin: OriginName,
 	started: number,
 	deadline: number,
+	source: ItemSource,
 ): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
 	let job = await fetchJob(fx, provider, api, id, deadline);
 	if (job.state === 'failed') assertSucceeded(job);
 	if (job.state === 'running' && plan.settings.waitMode === 'none') {
-		return { json: { ...pendingJson(job, resultUrlOf(ctx, job)), [origin]: true }, pairedItem: { item: itemIndex } };
+		return { json: { ...pendingJson(job, resultUrlOf(ctx, job), source), [origin]: true }, pairedItem: { item: itemIndex } };
 	}
 	if (job.state === 'running') {
 		job = await pollUntilDone(fx, provider, api, id, {
@@ -215,7 +230,7 @@ async function collectEarlier(
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline, origin);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline, source, origin);
 }
 
 /** Waits until the run may submit one more task; a cancel while waiting reads as a cancel. */
@@ -238,6 +253,7 @@ async function waitAndCollect(
 	submitted: Job,
 	submittedAt: number,
 	deadline: number,
+	source: ItemSource,
 ): Promise<INodeExecutionData> {
 	let job = submitted;
 	let sighting: Sighting | undefined;
@@ -262,7 +278,7 @@ async function waitAndCollect(
 	} else {
 		ctx.slots.release(job.id);
 	}
-	const item = await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline);
+	const item = await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, deadline, source);
 	item.json.queuedMs = sighting ? queuedMsAtLeast(sighting) : null;
 	return item;
 }
@@ -278,7 +294,7 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 	const started = Date.now();
 	let job = await fetchJob(fx, provider, api, plan.predictionId, started + plan.options.timeout * 1000);
 	if (job.state === 'running') {
-		if (!plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job)), pairedItem: { item: itemIndex } };
+		if (!plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job), { provider: provider.id }), pairedItem: { item: itemIndex } };
 		job = await pollUntilDone(fx, provider, api, plan.predictionId, {
 			pollIntervalMs: plan.options.pollInterval * 1000,
 			deadline: started + plan.options.timeout * 1000,
@@ -287,7 +303,7 @@ async function fetchAndCollect(ctx: BatchContext, itemIndex: number, plan: GetRe
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, started + plan.options.timeout * 1000);
+	return await finishedItem(ctx, itemIndex, assertSucceeded(job), plan, started + plan.options.timeout * 1000, { provider: provider.id });
 }
 
 async function finishedItem(
@@ -296,6 +312,7 @@ async function finishedItem(
 	job: Job,
 	plan: SubmitPlan | GetResultPlan,
 	deadline: number,
+	source: ItemSource,
 	origin?: OriginName,
 ): Promise<INodeExecutionData> {
 	const { fx, provider } = ctx;
@@ -326,7 +343,7 @@ async function finishedItem(
 		if (!hasUrl && ctx.asTool) {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: { ...finishedJson(job, resultUrl), ...marked, ...costOf(ctx, itemIndex, job) }, pairedItem: { item: itemIndex } };
+		return { json: { ...finishedJson(job, resultUrl, source), ...marked, ...costOf(ctx, itemIndex, job) }, pairedItem: { item: itemIndex } };
 	}
 	const expectedKind = plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png';
 	const binary: IBinaryKeyData = {};
@@ -352,7 +369,7 @@ async function finishedItem(
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: { ...finishedJson(job, resultUrl, images), ...marked, ...costOf(ctx, itemIndex, job) }, binary, pairedItem: { item: itemIndex } };
+	return { json: { ...finishedJson(job, resultUrl, source, images), ...marked, ...costOf(ctx, itemIndex, job) }, binary, pairedItem: { item: itemIndex } };
 }
 
 /** Pre-flight: the first bytes of every binary reference, before the first submit of the run (Estimate Cost too). */
@@ -383,7 +400,10 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const items = fx.getInputData();
 	const continueOnFail = fx.continueOnFail();
 	const node = fx.getNode();
-	const provider = providerFor(DEFAULT_PROVIDER);
+	// Provider is a batch setting (one credential per execution): n8n resolves it per item, so the first item's value applies.
+	const providerId = settleSync(() => readProviderId(fx));
+	if (!providerId.ok) throw toNodeError(node, asFailure(providerId.error), 0);
+	const provider = providerFor(providerId.value);
 
 	// Every item is validated before anything is sent: a bad row never costs the good ones a second run.
 	const plans: Array<ItemPlan | Failure> = items.map((_, index) => {
@@ -397,7 +417,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	if (!base.ok) {
 		const failure = asFailure(base.error);
 		if (!continueOnFail) throw toNodeError(node, failure, 0);
-		return [items.map((_, index) => ({ json: errorJson(failure, index), pairedItem: { item: index } }))];
+		return [items.map((_, index) => ({ json: errorJson(failure, index, provider.id), pairedItem: { item: index } }))];
 	}
 	const secrets = secretsOf(base.value.credentials.data);
 
@@ -406,24 +426,34 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const firstBadBytes = plans.findIndex((p) => !isPlan(p));
 	if (firstBadBytes >= 0 && !continueOnFail) throw toNodeError(node, plans[firstBadBytes] as Failure, firstBadBytes, secrets);
 
-	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider, api: base.value, plans })];
+	// The provider reads what its requests depend on (a model schema) once, then refuses what it cannot take, before any upload or submit.
+	const prepared = await provider.prepare(apiClient(fx, base.value, FREE_REQUEST_RETRY), kind);
+	for (const [index, plan] of plans.entries()) {
+		if (!isPlan(plan) || plan.operation === 'getResult' || plan.operation === 'estimateCost') continue;
+		const refusal = prepared.refuse(plannedRequest(kind, plan));
+		if (refusal) plans[index] = refusal;
+	}
+	const firstRefused = plans.findIndex((p) => !isPlan(p));
+	if (firstRefused >= 0 && !continueOnFail) throw toNodeError(node, plans[firstRefused] as Failure, firstRefused, secrets);
+
+	if (plans.some(isEstimatePlan)) return [await estimateCostItems({ fx, kind, provider: prepared, api: base.value, plans })];
 
 	// Priced before the first upload or submit; rows recovered from an earlier run cost nothing.
 	const memory = openMemory(fx);
 	const api = base.value;
 	const costsNothing = recoveredFromMemory(memory, async (index, plan) => {
 		const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references) : [];
-		return fingerprintOf({ provider, api }, jobRequestOf(kind, plan, isToolRun(fx)), references);
+		return fingerprintOf({ provider: prepared, api }, jobRequestOf(kind, plan, isToolRun(fx)), references);
 	});
 	const submitPlans = plans.map((plan) => (isPlan(plan) && plan.operation !== 'getResult' && plan.operation !== 'estimateCost' ? plan : undefined));
 	const toPrice = await rowsToPrice(submitPlans, costsNothing);
-	const priced = await priceRows(fx, provider, base.value, kind, toPrice);
+	const priced = await priceRows(fx, prepared, base.value, kind, toPrice);
 	// Max Cost Per Run is a batch setting: n8n resolves it per item, so it is read once, from the first valid row.
 	const limitUsd = submitPlans.find((plan) => plan !== undefined)?.options.maxCostPerRun;
-	const refusal = await refuseOverLimits(fx, provider, base.value, priced, limitUsd);
+	const refusal = await refuseOverLimits(fx, prepared, base.value, priced, limitUsd);
 	if (refusal) {
 		if (!continueOnFail) throw toNodeError(node, refusal.failure, refusal.index, secrets);
-		return [items.map((_, index) => ({ json: errorJson(isPlan(plans[index]) ? refusal.failure : (plans[index] as Failure), index, secrets), pairedItem: { item: index } }))];
+		return [items.map((_, index) => ({ json: errorJson(isPlan(plans[index]) ? refusal.failure : (plans[index] as Failure), index, provider.id, secrets), pairedItem: { item: index } }))];
 	}
 
 	let stopped = false;
@@ -435,7 +465,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 	const ctx: BatchContext = {
 		fx,
 		kind,
-		provider,
+		provider: prepared,
 		api: base.value,
 		asTool: isToolRun(fx),
 		shouldStop: () => stopped,
@@ -482,7 +512,7 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 		const failure = outcome ? asFailure(outcome.error, cancelled) : cancelledFailure('notRun').failure;
 		// Once a task exists, its error item says what it costs.
 		const estimate = failure.predictionId ? estimates[index] : undefined;
-		return { json: { ...errorJson(failure, index, secrets), ...(estimate ? costJson(estimate) : {}) }, pairedItem: { item: index } };
+		return { json: { ...errorJson(failure, index, provider.id, secrets), ...(estimate ? costJson(estimate) : {}) }, pairedItem: { item: index } };
 	});
 	// These results now reach the node's output: no longer for recovery (only for Reuse Earlier Results).
 	for (const item of output) {

@@ -7,10 +7,17 @@ import type { Failure } from './errors';
 import { describeFailureText, redactSecrets } from './errors';
 import type { OutputImage } from './outputs';
 import { classifyOutput } from './outputs';
-import type { Job } from './providers/provider';
+import type { Job, ProviderId, RequestNotes } from './providers/provider';
+
+/** Which provider an item came from (every item says it), and what that provider decided about the request. */
+export interface ItemSource {
+	provider: ProviderId;
+	notes?: RequestNotes;
+}
 
 /** Don't Wait, or Get Result without waiting: the id and where to fetch the result. */
-export type PendingItemJson = {
+export type PendingItemJson = RequestNotes & {
+	provider: ProviderId;
 	id: string;
 	model: string;
 	status: string;
@@ -33,7 +40,8 @@ export type ImageJson = {
 	fileSize: number;
 };
 
-export type FinishedItemJson = {
+export type FinishedItemJson = RequestNotes & {
+	provider: ProviderId;
 	id: string;
 	model: string;
 	status: string;
@@ -47,11 +55,14 @@ export type FinishedItemJson = {
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];
+	/** The real charge in USD, when the provider reported it. */
+	costUsd?: number;
 } & Origin &
 	Partial<CostJson>;
 
 /** Under Continue On Fail: every input yields one output, failures included. */
 export type ErrorItemJson = {
+	provider: ProviderId;
 	error: string;
 	description: string;
 	code: number | null;
@@ -61,8 +72,8 @@ export type ErrorItemJson = {
 	status: string | null;
 } & Partial<CostJson>;
 
-export function pendingJson(job: Job, resultUrl: string): PendingItemJson {
-	return { id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt };
+export function pendingJson(job: Job, resultUrl: string, source: ItemSource): PendingItemJson {
+	return { provider: source.provider, id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt, ...source.notes };
 }
 
 /** Only URL outputs are repeated in JSON; inline base64 would bloat every item. */
@@ -70,11 +81,12 @@ export function urlOutputs(job: Job): string[] {
 	return job.outputs.filter((o) => classifyOutput(o).type === 'url');
 }
 
-export function finishedJson(job: Job, resultUrl: string, images?: ImageJson[]): FinishedItemJson {
+export function finishedJson(job: Job, resultUrl: string, source: ItemSource, images?: ImageJson[]): FinishedItemJson {
 	const urls = urlOutputs(job);
 	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
 	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
 	const json: FinishedItemJson = {
+		provider: source.provider,
 		id: job.id,
 		model: job.model,
 		status: job.status,
@@ -83,7 +95,9 @@ export function finishedJson(job: Job, resultUrl: string, images?: ImageJson[]):
 		nsfw: job.nsfw,
 		inferenceMs: job.inferenceMs,
 		createdAt: job.createdAt,
+		...source.notes,
 	};
+	if (job.costUsd !== undefined) json.costUsd = job.costUsd;
 	if (images) json.images = images;
 	return json;
 }
@@ -99,8 +113,9 @@ export function imageJson(field: string, image: OutputImage): ImageJson {
 	};
 }
 
-export function errorJson(failure: Failure, itemIndex: number, secrets: readonly string[] = []): ErrorItemJson {
+export function errorJson(failure: Failure, itemIndex: number, provider: ProviderId, secrets: readonly string[] = []): ErrorItemJson {
 	return {
+		provider,
 		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),
 		description: redactSecrets(describeFailureText(failure), secrets),
 		code: failure.taskCode ?? null,

@@ -10,6 +10,29 @@ import { ESTIMATE_OPERATION, SUBMIT_OPERATION } from './kinds';
 import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from './schemas';
 import { ASPECT_RATIOS, BOUNDS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from './schemas';
 
+/** Sellers of GPT Image 2; the default keeps workflows saved before this parameter existed on WaveSpeed. */
+export const PROVIDER_PROPERTY: INodeProperties = {
+	displayName: 'Provider',
+	name: 'provider',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: 'WaveSpeedAI', value: 'wavespeed', description: 'Sync Mode, Inline Base64, up to 4K' },
+		{ name: 'each::labs', value: 'eachlabs', description: 'Billed per token; sizes and fields from the model\'s schema' },
+	],
+	default: 'wavespeed',
+	description: 'Who runs the model and bills it. Each provider needs its own credential.',
+};
+
+/** Credentials by provider, shown only for the selected one (as n8n's Airtable node does with Authentication). */
+export const NODE_CREDENTIALS = [
+	{ name: 'waveSpeedApi', required: true, displayOptions: { show: { provider: ['wavespeed'] } } },
+	{ name: 'eachLabsApi', required: true, displayOptions: { show: { provider: ['eachlabs'] } } },
+];
+
+/** Controls that only WaveSpeed offers are hidden for each::labs (params.ts also refuses them). */
+const WAVESPEED_ONLY = { '/provider': ['wavespeed'] };
+
 const GET_RESULT_DESCRIPTION = "Fetch a prediction submitted earlier, e.g. with Wait For Result: Don't Wait";
 const ESTIMATE_COST_DESCRIPTION = 'Check every row like a real run and price it, without creating any task (nothing is billed)';
 
@@ -89,7 +112,7 @@ const OUTPUT_FORMAT_LABELS: Record<OutputFormat, Omit<INodePropertyOptions, 'val
 };
 const WAIT_MODE_LABELS: Record<WaitMode, Omit<INodePropertyOptions, 'value'>> = {
 	poll: { name: 'Poll Until Done', description: 'Check the status until the image is ready' },
-	sync: { name: 'Sync Mode', description: 'WaveSpeed holds the request until the image is ready; falls back to polling after its 90 s limit' },
+	sync: { name: 'Sync Mode', description: 'WaveSpeedAI only: WaveSpeed holds the request until the image is ready; falls back to polling after its 90 s limit' },
 	none: { name: "Don't Wait", description: 'Return the prediction ID at once; fetch the image later with Get Result' },
 };
 
@@ -117,7 +140,7 @@ function referenceImagesProperty(show: { operation: string[] }): INodeProperties
 						name: 'source',
 						type: 'options',
 						options: [
-							{ name: 'Binary Field', value: 'binary', description: 'A file carried by the input item (uploaded to WaveSpeed for you)' },
+							{ name: 'Binary Field', value: 'binary', description: 'A file carried by the input item (uploaded to the provider for you)' },
 							{ name: 'URL', value: 'url', description: 'A public or pre-signed http(s) link' },
 						],
 						default: 'binary',
@@ -137,7 +160,7 @@ function referenceImagesProperty(show: { operation: string[] }): INodeProperties
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. https://example.com/product.png',
-						description: 'Link WaveSpeed can download the image from',
+						description: 'Link the provider can download the image from',
 						displayOptions: { show: { source: ['url'] } },
 					},
 				],
@@ -170,7 +193,8 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				type: 'number',
 				typeOptions: { minValue: BOUNDS.maxConcurrency.min, maxValue: BOUNDS.maxConcurrency.max },
 				default: 5,
-				description: 'How many items are processed at the same time. Keep it at or below your WaveSpeed account\'s concurrent task limit (Bronze: 2).',
+				description:
+					'How many items are processed at the same time. Keep it at or below your account\'s concurrent task limit (WaveSpeed Bronze: 2; each::labs GPT Image 2 on a balance up to $10: 2).',
 			},
 			{
 				displayName: 'Max Cost Per Run (USD)',
@@ -229,7 +253,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				displayName: 'Transfer',
 				name: 'transfer',
 				type: 'options',
-				displayOptions: { show: submitOnly },
+				displayOptions: { show: { ...submitOnly, ...WAVESPEED_ONLY } },
 				options: [
 					{ name: 'Download From URL', value: 'download', description: 'WaveSpeed returns a CDN link; the node downloads it' },
 					{ name: 'Inline Base64', value: 'base64', description: 'WaveSpeed returns the image inside the answer (no webhook possible)' },
@@ -243,7 +267,8 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				displayOptions: { show: submitOnly },
 				default: '',
 				placeholder: 'e.g. {{ $execution.resumeUrl }}',
-				description: 'WaveSpeed POSTs the finished prediction here, e.g. a GPT Image 2 Trigger\'s Production URL (add ?sku=… to match rows) or a Wait node\'s resume URL. Not possible with Inline Base64.',
+				description:
+					'The provider POSTs the finished prediction here, e.g. a GPT Image 2 Trigger\'s Production URL (add ?sku=… to match rows) or a Wait node\'s resume URL (each::labs also gets the credential\'s Webhook Secret). Not possible with Inline Base64.',
 			},
 		],
 	};
@@ -301,7 +326,16 @@ function submitProperties(kind: NodeKind): INodeProperties[] {
 			type: 'options',
 			options: optionsFrom(WAIT_MODES, WAIT_MODE_LABELS),
 			default: 'poll',
-			displayOptions: { show },
+			displayOptions: { show: { ...show, provider: ['wavespeed'] } },
+		},
+		// each::labs has no Sync Mode: the same parameter without it (params.ts still refuses a saved 'sync').
+		{
+			displayName: 'Wait For Result',
+			name: 'waitMode',
+			type: 'options',
+			options: optionsFrom(WAIT_MODES, WAIT_MODE_LABELS).filter((option) => option.value !== 'sync'),
+			default: 'poll',
+			displayOptions: { show: { ...show, provider: ['eachlabs'] } },
 		},
 	);
 	return properties;
@@ -332,5 +366,5 @@ function getResultProperties(): INodeProperties[] {
 }
 
 export function nodeProperties(kind: NodeKind): INodeProperties[] {
-	return [operationProperty(kind), ...submitProperties(kind), ...getResultProperties(), optionsProperty(kind)];
+	return [PROVIDER_PROPERTY, operationProperty(kind), ...submitProperties(kind), ...getResultProperties(), optionsProperty(kind)];
 }

@@ -162,6 +162,6 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 		const failure = job.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
 		return { noWebhookResponse: true, workflowData: outputs(failedItem({ ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl)) };
 	}
-	const outcome = await finishedCallbackItem({ fx: wx, label: dialect.label, options, query, resultUrl }, job);
+	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, options, query, resultUrl }, job);
 	return { noWebhookResponse: true, workflowData: outputs(outcome) };
 }

@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
+import { parseArgs } from '../../dev/emulator/cliArgs';
+
 const root = path.join(__dirname, '..', '..');
 
 it('starts, serves the API and exits 0 on SIGINT', async () => {
@@ -29,4 +31,19 @@ it('starts, serves the API and exits 0 on SIGINT', async () => {
 	}
 	expect(await exited).toBe(0);
 	expect(output).toContain('SIGINT: stopping the emulator');
+});
+
+describe('CLI options', () => {
+	it('picks the each::labs dialect and its knobs', () => {
+		expect(parseArgs(['--provider', 'eachlabs', '--schema', 'single', '--in-flight-cap', '2', '--output-shape', 'object']).options).toEqual({
+			dialect: 'eachlabs',
+			eachlabsSchema: 'single',
+			inFlightCap: 2,
+			eachlabsOutputShape: 'object',
+		});
+	});
+
+	it('refuses an unknown word with the values it takes', () => {
+		expect(() => parseArgs(['--provider', 'acme'])).toThrow('--provider takes one of: wavespeed, eachlabs');
+	});
 });

@@ -128,8 +128,9 @@ describe('installed like n8n installs a community package', () => {
 			expect(node.credentials.length).toBeGreaterThan(0);
 			for (const credential of node.credentials) expect(credentialNames).toContain(credential);
 		}
-		const supported = report.credentials.flatMap(({ supportedNodes }) => supportedNodes);
-		expect(supported.sort()).toEqual(report.nodes.map(({ name }) => name).sort());
+		// One credential per provider, and both nodes offer every provider.
+		expect(credentialNames.sort()).toEqual(['eachLabsApi', 'waveSpeedApi']);
+		for (const { supportedNodes } of report.credentials) expect([...supportedNodes].sort()).toEqual(report.nodes.map(({ name }) => name).sort());
 	});
 
 	// The editor hides a node in category AI from the main nodes panel (and its search) unless it is a root node:

@@ -7,8 +7,8 @@ import { runInThisContext } from 'node:vm';
 
 import type { FaultKind, RecordedRequest } from '../../dev/emulator';
 import type { BinaryMode, RunResult, WorkflowJson } from '../../dev/harness';
-import type { NodeSpec } from '../workflows/helpers';
-import { chain, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, readFile, rows, useTestBed } from '../workflows/helpers';
+import type { NodeSpec, ProviderCase, TestBed } from '../workflows/helpers';
+import { chain, EACHLABS, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, readFile, rows, useTestBed, WAVESPEED } from '../workflows/helpers';
 
 const RUNS = 32;
 /** The Node process itself (jest's `process` is a sandbox copy whose listeners never fire). */
@@ -41,6 +41,7 @@ const TASK_CODES = [1200, 1400, 1401, 1402, 1403, 1405, 5000, 5003, 5004];
 
 interface Combo {
 	run: number;
+	provider: ProviderCase;
 	seed: number;
 	node: 'edit' | 'generate';
 	waitMode: 'poll' | 'sync' | 'none';
@@ -60,11 +61,15 @@ function comboFor(run: number): Combo {
 	const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
 	// The first runs cover every wait mode x transfer x COF once before the random part takes over.
 	const node = run % 2 === 0 ? 'edit' : 'generate';
-	const waitMode = (['poll', 'sync', 'none'] as const)[run % 3];
-	const transfer = (['download', 'base64'] as const)[Math.floor(run / 3) % 2];
+	// Every other pair of runs on each::labs, which has neither Sync Mode nor Inline Base64: those become Poll and Download.
+	const provider = Math.floor(run / 2) % 2 === 1 ? EACHLABS : WAVESPEED;
+	const waveSpeed = provider.id === 'wavespeed';
+	const waitMode = waveSpeed || run % 3 !== 1 ? (['poll', 'sync', 'none'] as const)[run % 3] : 'poll';
+	const transfer = waveSpeed ? (['download', 'base64'] as const)[Math.floor(run / 3) % 2] : 'download';
 	const continueOnFail = Math.floor(run / 6) % 2 === 0;
 	return {
 		run,
+		provider,
 		seed,
 		node,
 		waitMode,
@@ -82,7 +87,9 @@ function comboFor(run: number): Combo {
 const promptOf = (run: number, item: number) => `chaos run ${run} item ${item}`;
 
 describe('chaos: random faults on every endpoint', () => {
-	const bed = useTestBed({ latencyMs: 60 });
+	const beds = { wavespeed: useTestBed({ latencyMs: 60 }, WAVESPEED), eachlabs: useTestBed({ latencyMs: 60 }, EACHLABS) };
+	/** The bed of the run under way (set at its start). */
+	let bed: TestBed = beds.wavespeed;
 	let images: Awaited<ReturnType<typeof makeImages>>;
 	const figures = {
 		runs: 0,
@@ -202,7 +209,7 @@ describe('chaos: random faults on every endpoint', () => {
 	function idDelivered(prompt: string): { id: string } | undefined {
 		const task = bed.emulator.tasks.find((t) => t.input.prompt === prompt);
 		if (!task) return undefined;
-		const submits = bed.emulator.requests.filter((r) => r.endpoint === 'submit' && (r.json as { prompt?: string } | undefined)?.prompt === prompt);
+		const submits = bed.emulator.requests.filter((r) => r.endpoint === 'submit' && bed.provider.promptSent(r.json) === prompt);
 		const last = submits[submits.length - 1];
 		// The id reaches the node with a clean answer, and with the ambiguous ones that still carry it.
 		const carriesId: Array<FaultKind | undefined> = [undefined, 'slow', 'task-failed', 'string-code', 'code-in-200'];
@@ -235,7 +242,8 @@ describe('chaos: random faults on every endpoint', () => {
 				check(typeof json.id === 'string' && typeof json.resultUrl === 'string', `${node} item ${index}: pending item has id and result URL`);
 				continue;
 			}
-			check(json.status === 'completed', `${node} item ${index}: status completed (got ${String(json.status)})`);
+			check(json.status === combo.provider.done, `${node} item ${index}: status ${combo.provider.done} (got ${String(json.status)})`);
+			check(json.provider === combo.provider.id, `${node} item ${index}: says provider ${combo.provider.id}`);
 			const binary = item.binary?.data;
 			check(binary !== undefined, `${node} item ${index}: carries the image`);
 			const decoded = await imageOf(result, binary!);
@@ -244,12 +252,13 @@ describe('chaos: random faults on every endpoint', () => {
 		}
 	}
 
-	it.each(Array.from({ length: RUNS }, (_, run) => [run]))('run %i', async (run) => {
+	it.each(Array.from({ length: RUNS }, (_, run) => [run, comboFor(run).provider.label]))('run %i (%s)', async (run) => {
 		const combo = comboFor(run);
+		bed = beds[combo.provider.id];
 		const { workflow, finalNode, submitNode } = workflowFor(combo);
 		injectFaults(combo);
-		figures.byMode[`${combo.node}/${combo.waitMode}/${combo.transfer}/${combo.binaryMode}/${combo.continueOnFail ? 'cof' : 'stop'}`] =
-			(figures.byMode[`${combo.node}/${combo.waitMode}/${combo.transfer}/${combo.binaryMode}/${combo.continueOnFail ? 'cof' : 'stop'}`] ?? 0) + 1;
+		figures.byMode[`${combo.provider.id}/${combo.node}/${combo.waitMode}/${combo.transfer}/${combo.binaryMode}/${combo.continueOnFail ? 'cof' : 'stop'}`] =
+			(figures.byMode[`${combo.provider.id}/${combo.node}/${combo.waitMode}/${combo.transfer}/${combo.binaryMode}/${combo.continueOnFail ? 'cof' : 'stop'}`] ?? 0) + 1;
 		checks = 0;
 
 		const handle = bed.start(workflow, combo.binaryMode);

@@ -292,7 +292,8 @@ describe('toNodeError', () => {
 
 describe('errorJson', () => {
 	test('has exactly the Continue On Fail fields, with nulls for what is unknown', () => {
-		expect(errorJson(inputFailure('Prompt is empty', 'Write one').failure, 4)).toEqual({
+		expect(errorJson(inputFailure('Prompt is empty', 'Write one').failure, 4, 'wavespeed')).toEqual({
+			provider: 'wavespeed',
 			error: 'Prompt is empty [item 4]',
 			description: 'Write one',
 			code: null,
@@ -304,18 +305,18 @@ describe('errorJson', () => {
 	});
 
 	test('carries the task code, prediction id and status of a failed task', () => {
-		const json = errorJson(describeTaskFailure(1402, 'cannot fetch', 'pred-1', 'failed'), 0);
+		const json = errorJson(describeTaskFailure(1402, 'cannot fetch', 'pred-1', 'failed'), 0, 'wavespeed');
 		expect(json).toMatchObject({ code: 1402, kind: 'task', httpCode: null, predictionId: 'pred-1', status: 'failed' });
 		expect(json.error).toMatch(/\[item 0\]$/);
 		expect(json.description).toContain('pred-1');
 	});
 
 	test('carries the HTTP code of an API failure', () => {
-		expect(errorJson(describeHttpFailure(401, '', 'submit'), 1)).toMatchObject({ kind: 'auth', httpCode: 401, code: null });
+		expect(errorJson(describeHttpFailure(401, '', 'submit'), 1, 'wavespeed')).toMatchObject({ kind: 'auth', httpCode: 401, code: null });
 	});
 
 	test('redacts secrets', () => {
-		const json = errorJson({ kind: 'network', message: 'Bearer abcdefgh', hint: 'my-secret-key' }, 0, ['my-secret-key']);
+		const json = errorJson({ kind: 'network', message: 'Bearer abcdefgh', hint: 'my-secret-key' }, 0, 'wavespeed', ['my-secret-key']);
 		expect(JSON.stringify(json)).not.toMatch(/abcdefgh|my-secret-key/);
 	});
 });

@@ -94,6 +94,8 @@ describe('outputFieldName', () => {
 	});
 });
 
+const WS = { provider: 'wavespeed' } as const;
+
 describe('finishedJson', () => {
 	const prediction = toJob(predictionSchema.parse({
 		id: 'pred-1',
@@ -107,7 +109,8 @@ describe('finishedJson', () => {
 	}));
 
 	test('has the documented fields, with only URL outputs listed', () => {
-		expect(finishedJson(prediction, 'https://api.wavespeed.ai/api/v3/predictions/pred-1/result')).toEqual({
+		expect(finishedJson(prediction, 'https://api.wavespeed.ai/api/v3/predictions/pred-1/result', WS)).toEqual({
+			provider: 'wavespeed',
 			id: 'pred-1',
 			model: 'openai/gpt-image-2/edit',
 			status: 'completed',
@@ -121,24 +124,24 @@ describe('finishedJson', () => {
 
 	test('leaves outputs out when the images were stored and none of the outputs is a URL', () => {
 		const inline = { ...prediction, outputs: ['iVBORw0KGgoAAAANSUhEUg=='] };
-		expect(finishedJson(inline, 'r', [])).not.toHaveProperty('outputs');
-		expect(finishedJson(inline, 'r')).toHaveProperty('outputs', []);
+		expect(finishedJson(inline, 'r', WS, [])).not.toHaveProperty('outputs');
+		expect(finishedJson(inline, 'r', WS)).toHaveProperty('outputs', []);
 	});
 
 	test('with stored images keeps the URL outputs and appends the images', () => {
 		const images = [imageJson('data', { binary: { data: '', mimeType: 'image/png' }, kind: 'png', bytes: 10 })];
-		expect(finishedJson(prediction, 'r', images)).toMatchObject({ outputs: ['https://cdn.example.com/a.png'], images });
+		expect(finishedJson(prediction, 'r', WS, images)).toMatchObject({ outputs: ['https://cdn.example.com/a.png'], images });
 	});
 
 	test('falls back to executionTime, then to null, for the inference time; createdAt null when missing', () => {
 		const minimal = toJob(predictionSchema.parse({ id: 'p', status: 'completed', executionTime: 99 }));
-		expect(finishedJson(minimal, 'r')).toMatchObject({ inferenceMs: 99, createdAt: null, outputs: [], nsfw: [], model: '' });
+		expect(finishedJson(minimal, 'r', WS)).toMatchObject({ inferenceMs: 99, createdAt: null, outputs: [], nsfw: [], model: '' });
 		const bare = toJob(predictionSchema.parse({ id: 'p', status: 'completed', outputs: null, timings: null }));
-		expect(finishedJson(bare, 'r').inferenceMs).toBeNull();
+		expect(finishedJson(bare, 'r', WS).inferenceMs).toBeNull();
 	});
 
 	test('never contains base64 image data', () => {
-		expect(JSON.stringify(finishedJson(prediction, 'r'))).not.toContain('iVBORw0KGgo');
+		expect(JSON.stringify(finishedJson(prediction, 'r', WS))).not.toContain('iVBORw0KGgo');
 	});
 });
 

@@ -1,11 +1,11 @@
 /** Batches: Continue On Fail, stopping at the first error, bounded concurrency, order, and cancellation. */
 import type { EmulatedTask } from '../../dev/emulator';
-import { chain, everyText, generateNode, manualTrigger, rows, useTestBed } from './helpers';
+import { chain, everyText, generateNode, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('GPT Image 2: batches', () => {
-	const bed = useTestBed();
+describe.each(PROVIDER_CASES)('GPT Image 2 on $label: batches', (provider) => {
+	const bed = useTestBed({}, provider);
 
 	const prompts = (count: number) => Array.from({ length: count }, (_, i) => ({ prompt: `product shot number ${i}` }));
 
@@ -53,20 +53,21 @@ describe('GPT Image 2: batches', () => {
 		for (const [index, item] of items.entries()) {
 			if (index === failedIndex) {
 				expect(item.json).toEqual({
-					error: expect.stringMatching(new RegExp(`content moderation blocked this request \\(1200\\).*\\[item ${index}\\]$`)),
+					provider: provider.id,
+					error: expect.stringMatching(new RegExp(`content moderation.*\\[item ${index}\\]$`, 'i')),
 					description: expect.stringContaining(`Prediction ID: ${failedTask.id}`),
-					code: 1200,
+					code: provider.id === 'wavespeed' ? 1200 : null,
 					kind: 'task',
 					httpCode: null,
 					predictionId: failedTask.id,
-					status: 'failed',
-					// A task exists, so the item says what it cost (the emulator quotes 1k low at $0.06).
-					estimatedCostUsd: 0.06,
-					costSource: 'quote',
+					status: provider.failed,
+					// A task exists, so the item says what it cost (the WaveSpeed emulator quotes 1k low at $0.06).
+					...provider.failedCost,
 				});
 				expect(item.binary).toBeUndefined();
 			} else if (index === untaskedIndex) {
 				expect(item.json).toEqual({
+					provider: provider.id,
 					error: expect.stringMatching(new RegExp(`server error \\(500\\).*\\[item ${index}\\]$`)),
 					description: expect.stringMatching(/not submitted again/),
 					code: null,
@@ -78,7 +79,7 @@ describe('GPT Image 2: batches', () => {
 			} else {
 				// Each good item carries the image made from its own row.
 				const task = taskFor(`product shot number ${index}`)!;
-				expect(item.json).toMatchObject({ id: task.id, status: 'completed' });
+				expect(item.json).toMatchObject({ id: task.id, status: provider.done });
 				expect(item.binary?.data.mimeType).toBe('image/png');
 			}
 		}
@@ -92,7 +93,9 @@ describe('GPT Image 2: batches', () => {
 		expect(result.status).toBe('error');
 		const failedTask = bed.emulator.tasks[2];
 		expect(failedTask).toMatchObject({ status: 'failed', input: { prompt: 'product shot number 2' } });
-		expect(result.error!.message).toMatch(/task failed while running \(1403\).*\[item 2\]$/);
+		expect(result.error!.message).toMatch(
+			provider.id === 'wavespeed' ? /task failed while running \(1403\).*\[item 2\]$/ : /status "error": Task execution failed \(code 1403\) \[item 2\]$/,
+		);
 		expect(result.error!.description).toContain(`Prediction ID: ${failedTask.id}`);
 		expect(result.error!.node).toBe('Generate');
 		// Items 0-2 were sent; nothing after the failure.

@@ -99,3 +99,40 @@ describe('WaveSpeed API credential test', () => {
 		}
 	});
 });
+
+describe('each::labs API credential test', () => {
+	let emulator: Emulator;
+	beforeAll(async () => {
+		emulator = await startEmulator({ dialect: 'eachlabs' });
+	});
+	afterAll(async () => await emulator?.close());
+	beforeEach(() => emulator.reset());
+
+	const checks = () => emulator.requests.filter(({ method, path }) => method === 'GET' && path === '/v1/executions');
+
+	it('succeeds with the right key: one free GET /v1/executions?limit=1 with Bearer auth', async () => {
+		const result = await testCredential('eachLabsApi', { apiKey: emulator.apiKey, baseUrl: `${emulator.baseUrl}/` });
+
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(checks()).toHaveLength(1);
+		expect(checks()[0].query).toEqual({ limit: '1' });
+		expect(checks()[0].headers.authorization).toBe(`Bearer ${emulator.apiKey}`);
+		expect(emulator.tasks).toHaveLength(0);
+	});
+
+	it('fails clearly with a wrong key, without echoing it', async () => {
+		const result = await testCredential('eachLabsApi', { apiKey: 'smk_wrong_key_000', baseUrl: emulator.baseUrl });
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toBe('each::labs rejected the API key (401). Check the key at eachlabs.ai > API Keys.');
+		expect(result.message).not.toContain('smk_wrong_key_000');
+	});
+
+	it('refuses a plain http Base URL to a non-loopback host before sending anything', async () => {
+		const result = await testCredential('eachLabsApi', { apiKey: emulator.apiKey, baseUrl: 'http://example.com' });
+
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/plain http/i);
+		expect(emulator.requests).toHaveLength(0);
+	});
+});

@@ -5,10 +5,13 @@ import type { AddressInfo } from 'node:net';
 
 import { runWorkflow } from '../../dev/harness';
 import type { RunResult } from '../../dev/harness';
-import { chain, everyText, generateNode, manualTrigger, useTestBed } from './helpers';
+import { chain, everyText, generateNode, manualTrigger, onProvider, PROVIDER_CASES, useTestBed } from './helpers';
 
-describe('GPT Image 2: error messages', () => {
-	const bed = useTestBed();
+describe.each(PROVIDER_CASES)('GPT Image 2 on $label: error messages', (provider) => {
+	const bed = useTestBed({}, provider);
+	/** WaveSpeed's task codes, account answers and NSFW flags; each::labs' own are in eachlabs.test.ts. */
+	const waveSpeedOnly = provider.id === 'wavespeed' ? it : it.skip;
+	const describeWaveSpeedOnly = provider.id === 'wavespeed' ? describe : describe.skip;
 
 	const generate = (options: Record<string, unknown> = {}) =>
 		chain(
@@ -30,7 +33,7 @@ describe('GPT Image 2: error messages', () => {
 		expect(everyText(result)).not.toContain(key);
 	};
 
-	describe('failed tasks', () => {
+	describeWaveSpeedOnly('failed tasks', () => {
 		it.each([
 			[1200, /content moderation blocked this request \(1200\)/, /Change the prompt or the reference images/],
 			[1400, /missing or invalid parameter \(1400\)/, /Check the prompt, aspect ratio and reference images/],
@@ -68,7 +71,7 @@ describe('GPT Image 2: error messages', () => {
 			expect(result.status).toBe('error');
 			expect(result.error!.message).toMatch(/rejected the API key \(401\).*\[item 0\]$/);
 			expect(result.error!.description).toMatch(/Check the API key/);
-			expect(result.error!.description).toMatch(/topped up/);
+			if (provider.id === 'wavespeed') expect(result.error!.description).toMatch(/topped up/);
 			expect(result.error!.httpCode).toBe('401');
 			expect(bed.submits()).toHaveLength(1);
 			expect(bed.submits()[0].status).toBe(401);
@@ -81,7 +84,7 @@ describe('GPT Image 2: error messages', () => {
 		 * The emulator has no account states, so a small WaveSpeed-shaped server on loopback answers the submit
 		 * like WaveSpeed does for a suspended account or an empty balance.
 		 */
-		describe('answers the emulator cannot give', () => {
+		describeWaveSpeedOnly('answers the emulator cannot give', () => {
 			let server: Server;
 			let baseUrl: string;
 			let answer: { status: number; body: unknown };
@@ -153,7 +156,7 @@ describe('GPT Image 2: error messages', () => {
 		expectKeyKeptSafe(result);
 	});
 
-	it('an output flagged NSFW is reported with the prediction id', async () => {
+	waveSpeedOnly('an output flagged NSFW is reported with the prediction id', async () => {
 		bed.emulator.configure({ nsfw: true });
 		const result = await bed.run(generate());
 
@@ -170,11 +173,11 @@ describe('GPT Image 2: error messages', () => {
 
 	it('a plain-http Base URL to another host is refused before anything is sent', async () => {
 		const key = 'ws-secret-key-for-example-com';
-		const result = await runWorkflow(generate(), { credentials: { waveSpeedApi: { apiKey: key, baseUrl: 'http://example.com' } } }).promise;
+		const result = await runWorkflow(onProvider(generate(), provider.id), { credentials: { [provider.credentialType]: { apiKey: key, baseUrl: 'http://example.com' } } }).promise;
 
 		expect(result.status).toBe('error');
 		expect(result.error!.message).toMatch(/uses plain http, which would send your API key unencrypted.*\[item 0\]$/);
-		expect(result.error!.description).toMatch(/Edit the WaveSpeed API credential/);
+		expect(result.error!.description).toBe(`Edit the ${provider.label} API credential.`);
 		expect(bed.emulator.requests).toHaveLength(0);
 		expect(everyText(result)).not.toContain(key);
 	});

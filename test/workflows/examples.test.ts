@@ -6,7 +6,7 @@ import sharp from 'sharp';
 
 import { EXAMPLES, EXAMPLES_DIR, exampleNamed, loadExample } from '../../dev/demo/examples';
 import { PAIR_TRIGGER_WEBHOOK_ID, runExamplePair, TRIGGER_URL_PLACEHOLDER } from '../../dev/demo/pair';
-import { useTestBed } from './helpers';
+import { EACHLABS, useTestBed, WAVESPEED } from './helpers';
 
 /** What each example must write: file name, format and pixel size implied by its parameters. */
 const EXPECTED: Record<string, Array<{ file: string; format: 'png' | 'jpeg'; width: number; height: number }>> = {
@@ -30,13 +30,16 @@ const EXPECTED: Record<string, Array<{ file: string; format: 'png' | 'jpeg'; wid
 		{ file: 'MUG-014.png', format: 'png', width: 912, height: 1152 },
 		{ file: 'OIL-500.png', format: 'png', width: 832, height: 1248 },
 	],
+	// 3:2 at 1K: the nearest size each::labs lists.
+	'eachlabs-edit-product-photo': [{ file: 'mug-cafe.png', format: 'png', width: 1536, height: 1024 }],
 };
 
 /** Examples a user runs by hand (the trigger's workflow runs inside its pair). */
 const RUNNABLE = EXAMPLES.filter((e) => !e.startedByCallbacks && !e.pair);
 
 describe('example workflows', () => {
-	const bed = useTestBed();
+	const beds = { wavespeed: useTestBed({}, WAVESPEED), eachlabs: useTestBed({}, EACHLABS) };
+	const bed = beds.wavespeed;
 
 	it('covers every example file in examples/', () => {
 		const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json'));
@@ -45,6 +48,7 @@ describe('example workflows', () => {
 
 	it.each(RUNNABLE.map((e) => [e.name, e] as const))('%s writes its images', async (name, example) => {
 		const outputDir = mkdtempSync(path.join(tmpdir(), `example-${name}-`));
+		const bed = beds[example.provider ?? 'wavespeed'];
 		const result = await bed.run(loadExample(example, { outputDir }));
 
 		expect(result.error).toBeUndefined();
@@ -120,7 +124,7 @@ describe('example workflows', () => {
 		for (const example of EXAMPLES) {
 			const raw = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, example.file), 'utf8'));
 			const note = raw.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-base.stickyNote');
-			expect(note?.parameters.content).toMatch(/WaveSpeed API/);
+			expect(note?.parameters.content).toMatch(example.provider === 'eachlabs' ? /EachLabs API/ : /WaveSpeed API/);
 		}
 	});
 });

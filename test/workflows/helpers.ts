@@ -5,14 +5,75 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 
 import type { Emulator, RecordedRequest } from '../../dev/emulator';
-import { startEmulator } from '../../dev/emulator';
+import { DEFAULT_CONFIG, startEmulator } from '../../dev/emulator';
 import type { BinaryMode, RunResult, WorkflowJson, WorkflowRun } from '../../dev/harness';
 import { runWorkflow } from '../../dev/harness';
+import { onProvider } from '../../dev/workflows/build';
 
 export * from '../../dev/workflows/build';
 
+/** What a test needs to know about a provider to check what a user sees. */
+export interface ProviderCase {
+	id: 'wavespeed' | 'eachlabs';
+	/** Its name in messages. */
+	label: string;
+	credentialType: 'waveSpeedApi' | 'eachLabsApi';
+	/** The status word of a finished prediction. */
+	done: string;
+	/** The status word of a failed one (as the emulator's default vocabulary says it). */
+	failed: string;
+	/** The reference image URLs a submit request carried. */
+	imagesSent(json: unknown): string[] | undefined;
+	/** The prompt a submit request carried. */
+	promptSent(json: unknown): unknown;
+	models: { edit: string; generate: string };
+	/** Where an item says its prediction can be fetched. */
+	resultUrl(baseUrl: string, id: string): string;
+	/** Fields a pending item of a 1:1 1K Generate has beyond the common ones (each::labs: what it decided; no createdAt yet). */
+	pendingExtras: Record<string, unknown>;
+	/** The cost fields of an error item once a task exists (a 1K low Generate). */
+	failedCost: Record<string, unknown>;
+}
+
+const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+
+export const WAVESPEED: ProviderCase = {
+	id: 'wavespeed',
+	label: 'WaveSpeed',
+	credentialType: 'waveSpeedApi',
+	done: 'completed',
+	failed: 'failed',
+	imagesSent: (json) => record(json).images as string[] | undefined,
+	promptSent: (json) => record(json).prompt,
+	models: { edit: 'openai/gpt-image-2/edit', generate: 'openai/gpt-image-2/text-to-image' },
+	resultUrl: (baseUrl, id) => `${baseUrl}/api/v3/predictions/${id}/result`,
+	pendingExtras: { estimatedCostUsd: 0.06, costSource: 'quote' },
+	failedCost: { estimatedCostUsd: 0.06, costSource: 'quote' },
+};
+
+export const EACHLABS: ProviderCase = {
+	id: 'eachlabs',
+	label: 'each::labs',
+	credentialType: 'eachLabsApi',
+	done: 'success',
+	failed: 'error',
+	imagesSent: (json) => {
+		const input = record(record(json).input);
+		return (input.image_urls as string[] | undefined) ?? (typeof input.image_url === 'string' ? [input.image_url] : undefined);
+	},
+	promptSent: (json) => record(record(json).input).prompt,
+	models: { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' },
+	resultUrl: (baseUrl, id) => `${baseUrl}/v1/prediction/${id}`,
+	pendingExtras: { createdAt: null, size: '1024x1024', schemaSource: 'live', estimatedCostUsd: expect.any(Number), costSource: 'formula' },
+	failedCost: { estimatedCostUsd: expect.any(Number), costSource: 'formula' },
+};
+
+/** For describe.each: every workflow test whose behaviour applies to both providers runs on both. */
+export const PROVIDER_CASES: ProviderCase[] = [WAVESPEED, EACHLABS];
+
 export interface TestBed {
 	emulator: Emulator;
+	provider: ProviderCase;
 	run(workflow: WorkflowJson, binaryMode?: BinaryMode, apiKey?: string): Promise<RunResult>;
 	start(workflow: WorkflowJson, binaryMode?: BinaryMode): WorkflowRun;
 	/** Requests to the API origin (with the key), optionally only those to one endpoint. */
@@ -21,27 +82,28 @@ export interface TestBed {
 }
 
 /** Starts one emulator for the file (fast tasks), resets it before each test, closes it after. */
-export function useTestBed(config: Parameters<typeof startEmulator>[0] = {}): TestBed {
-	const bed = {} as TestBed;
+export function useTestBed(config: Parameters<typeof startEmulator>[0] = {}, provider: ProviderCase = WAVESPEED): TestBed {
+	const bed = { provider } as TestBed;
 	beforeAll(async () => {
-		bed.emulator = await startEmulator({ latencyMs: 150, ...config });
+		bed.emulator = await startEmulator({ latencyMs: 150, ...config, dialect: provider.id });
 	});
 	afterAll(async () => {
 		await bed.emulator?.close();
 	});
 	beforeEach(() => {
 		bed.emulator.reset();
-		bed.emulator.configure({ latencyMs: 150, ...config });
+		// Every knob back to its start value, so a test's configure() never leaks into the next.
+		bed.emulator.configure({ ...DEFAULT_CONFIG, latencyMs: 150, ...config });
 	});
 	bed.start = (workflow, binaryMode = 'default') =>
-		runWorkflow(workflow, {
+		runWorkflow(onProvider(workflow, provider.id), {
 			binaryMode,
-			credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
+			credentials: { [provider.credentialType]: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
 		});
 	bed.run = async (workflow, binaryMode = 'default', apiKey) =>
-		await runWorkflow(workflow, {
+		await runWorkflow(onProvider(workflow, provider.id), {
 			binaryMode,
-			credentials: { waveSpeedApi: { apiKey: apiKey ?? bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
+			credentials: { [provider.credentialType]: { apiKey: apiKey ?? bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } },
 		}).promise;
 	bed.apiRequests = (endpoint) =>
 		bed.emulator.requests.filter((r) => r.origin === bed.emulator.baseUrl && !r.internal && (!endpoint || r.endpoint === endpoint));

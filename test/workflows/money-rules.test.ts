@@ -1,10 +1,10 @@
 /** Money and safety rules: the submit is sent once (only a 429 is retried); free requests retry; the key stays home. */
 import type { FaultKind } from '../../dev/emulator';
 import type { RunResult } from '../../dev/harness';
-import { chain, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, readFile, useTestBed } from './helpers';
+import { chain, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, PROVIDER_CASES, readFile, useTestBed } from './helpers';
 
-describe('GPT Image 2: money and safety rules', () => {
-	const bed = useTestBed();
+describe.each(PROVIDER_CASES)('GPT Image 2 on $label: money and safety rules', (provider) => {
+	const bed = useTestBed({}, provider);
 	let images: Awaited<ReturnType<typeof makeImages>>;
 	beforeAll(async () => {
 		images = await makeImages();
@@ -45,7 +45,7 @@ describe('GPT Image 2: money and safety rules', () => {
 			expect(submits[2].at - submits[1].at).toBeGreaterThanOrEqual(950);
 			expect(bed.emulator.tasks).toHaveLength(1);
 			const [item] = result.output('Generate');
-			expect(item.json).toMatchObject({ id: bed.emulator.tasks[0].id, status: 'completed' });
+			expect(item.json).toMatchObject({ id: bed.emulator.tasks[0].id, status: provider.done });
 			expect((await imageOf(result, item.binary!.data)).format).toBe('png');
 			expectKeyKeptSafe(result);
 		});
@@ -76,7 +76,7 @@ describe('GPT Image 2: money and safety rules', () => {
 			const result = await bed.run(generate());
 
 			expect(result.status).toBe('error');
-			expect(result.error!.message).toMatch(/^Could not reach WaveSpeed.*\[item 0\]$/);
+			expect(result.error!.message).toMatch(new RegExp(`^Could not reach ${provider.label}.*\\[item 0\\]$`));
 			expect(result.error!.description).toMatch(/it was not submitted again \(that could bill twice\)/);
 			expect(bed.submits()).toHaveLength(1);
 			expect(bed.emulator.tasks).toHaveLength(1);
@@ -100,7 +100,7 @@ describe('GPT Image 2: money and safety rules', () => {
 
 			expect(result.error).toBeUndefined();
 			const [item] = result.output('Generate');
-			expect(item.json).toMatchObject({ id: bed.emulator.tasks[0].id, status: 'completed' });
+			expect(item.json).toMatchObject({ id: bed.emulator.tasks[0].id, status: provider.done });
 			expect((await imageOf(result, item.binary!.data)).format).toBe('png');
 			expect(bed.submits()).toHaveLength(1);
 			expect(bed.emulator.tasks).toHaveLength(1);
@@ -184,9 +184,9 @@ describe('GPT Image 2: money and safety rules', () => {
 			expect(puts[0].headers.authorization).toBeUndefined();
 			expect(bed.emulator.uploads).toHaveLength(1);
 			expect(bed.submits()).toHaveLength(1);
-			expect((bed.submits()[0].json as { images: string[] }).images).toEqual([bed.emulator.uploads[0].url]);
+			expect(provider.imagesSent(bed.submits()[0].json)).toEqual([bed.emulator.uploads[0].url]);
 			const [item] = result.output('Edit');
-			expect(item.json.status).toBe('completed');
+			expect(item.json.status).toBe(provider.done);
 			expectKeyKeptSafe(result);
 		});
 	});

@@ -7,10 +7,12 @@ import sharp from 'sharp';
 import type { RecordedRequest } from '../../dev/emulator';
 import { runWorkflow } from '../../dev/harness';
 import type { RunResult } from '../../dev/harness';
-import { chain, everyText, generateNode, imageOf, manualTrigger, rows, useTestBed } from './helpers';
+import { chain, everyText, generateNode, imageOf, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
 
-describe('GPT Image 2: waiting for the result', () => {
-	const bed = useTestBed();
+describe.each(PROVIDER_CASES)('GPT Image 2 on $label: waiting for the result', (provider) => {
+	const bed = useTestBed({}, provider);
+	/** Sync Mode, Inline Base64 and several outputs per prediction exist only on WaveSpeed. */
+	const waveSpeedOnly = provider.id === 'wavespeed' ? it : it.skip;
 
 	const generate = (parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
 		chain(
@@ -30,7 +32,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		chain(manualTrigger(), generateNode({ operation: 'getResult', predictionId, ...parameters, options: { pollInterval: 1, ...options } }));
 
 	const resultGets = (id?: string): RecordedRequest[] =>
-		bed.apiRequests('result').filter((r) => !id || r.path.includes(`/predictions/${id}`));
+		bed.apiRequests('result').filter((r) => !id || r.path.includes(`/${id}`));
 	const cdnRequests = (): RecordedRequest[] => bed.emulator.requests.filter((r) => r.endpoint === 'cdn' && !r.internal);
 
 	/** The key goes only to the Base URL and appears nowhere in what the run produced. */
@@ -47,11 +49,11 @@ describe('GPT Image 2: waiting for the result', () => {
 
 		expect(result.error).toBeUndefined();
 		const [item] = result.output('Generate');
-		expect(item.json).toMatchObject({ status: 'completed', model: 'openai/gpt-image-2/text-to-image', nsfw: [false] });
+		expect(item.json).toMatchObject({ status: provider.done, model: provider.models.generate, nsfw: [false] });
 		const [task] = bed.emulator.tasks;
 		expect(item.json.id).toBe(task.id);
 		expect(bed.submits()).toHaveLength(1);
-		expect(bed.submits()[0].json).toMatchObject({ enable_sync_mode: false, enable_base64_output: false });
+		if (provider.id === 'wavespeed') expect(bed.submits()[0].json).toMatchObject({ enable_sync_mode: false, enable_base64_output: false });
 
 		// Status progression: at least one look found it unfinished, the last found it completed.
 		const polls = resultGets(task.id);
@@ -70,12 +72,12 @@ describe('GPT Image 2: waiting for the result', () => {
 		expectKeyKeptSafe(result);
 	});
 
-	it('Sync Mode: the POST is held until the image exists, no polling needed', async () => {
+	waveSpeedOnly('Sync Mode: the POST is held until the image exists, no polling needed', async () => {
 		const result = await bed.run(generate({ waitMode: 'sync' }));
 
 		expect(result.error).toBeUndefined();
 		const [item] = result.output('Generate');
-		expect(item.json).toMatchObject({ status: 'completed', id: bed.emulator.tasks[0].id });
+		expect(item.json).toMatchObject({ status: provider.done, id: bed.emulator.tasks[0].id });
 		expect(bed.submits()).toHaveLength(1);
 		expect(bed.submits()[0].json).toMatchObject({ enable_sync_mode: true });
 		expect(resultGets()).toHaveLength(0);
@@ -83,14 +85,14 @@ describe('GPT Image 2: waiting for the result', () => {
 		expectKeyKeptSafe(result);
 	});
 
-	it('Sync Mode: the server-side sync timeout (5004) continues by polling, without a second submit', async () => {
+	waveSpeedOnly('Sync Mode: the server-side sync timeout (5004) continues by polling, without a second submit', async () => {
 		bed.emulator.configure({ syncTimeoutMs: 200, latencyMs: 1500 });
 		const result = await bed.run(generate({ waitMode: 'sync' }));
 
 		expect(result.error).toBeUndefined();
 		const [item] = result.output('Generate');
 		const [task] = bed.emulator.tasks;
-		expect(item.json).toMatchObject({ status: 'completed', id: task.id });
+		expect(item.json).toMatchObject({ status: provider.done, id: task.id });
 		expect(bed.submits()).toHaveLength(1);
 		expect(bed.emulator.tasks).toHaveLength(1);
 		const polls = resultGets(task.id);
@@ -100,7 +102,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		expectKeyKeptSafe(result);
 	});
 
-	it('Sync Mode: a gateway 504 on submit is reported (no prediction id came back) and never resubmitted', async () => {
+	waveSpeedOnly('Sync Mode: a gateway 504 on submit is reported (no prediction id came back) and never resubmitted', async () => {
 		bed.emulator.injectFault({ endpoint: 'submit', kind: 'gateway504', acceptTask: true });
 		const result = await bed.run(generate({ waitMode: 'sync' }));
 
@@ -123,14 +125,13 @@ describe('GPT Image 2: waiting for the result', () => {
 		const [pending] = first.output('Generate');
 		const [task] = bed.emulator.tasks;
 		expect(pending.json).toEqual({
+			provider: provider.id,
 			id: task.id,
-			model: 'openai/gpt-image-2/text-to-image',
+			model: provider.models.generate,
 			status: expect.stringMatching(/^(created|processing)$/),
-			resultUrl: `${bed.emulator.baseUrl}/api/v3/predictions/${task.id}/result`,
+			resultUrl: provider.resultUrl(bed.emulator.baseUrl, task.id),
 			createdAt: expect.any(String),
-			// What the task costs: the emulator's quote for these settings.
-			estimatedCostUsd: 0.06,
-			costSource: 'quote',
+			...provider.pendingExtras,
 		});
 		expect(pending.binary).toBeUndefined();
 		expect(resultGets()).toHaveLength(0);
@@ -142,7 +143,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		);
 		expect(second.error).toBeUndefined();
 		const [item] = second.output('Generate');
-		expect(item.json).toMatchObject({ id: task.id, status: 'completed' });
+		expect(item.json).toMatchObject({ id: task.id, status: provider.done });
 		expect(await imageOf(second, item.binary!.data)).toMatchObject({ format: 'png', width: 1024, height: 1024 });
 		expect(bed.submits()).toHaveLength(1);
 		expect(resultGets(task.id).length).toBeGreaterThanOrEqual(1);
@@ -158,7 +159,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		const result = await bed.run(getResult(id, { waitForCompletion: false }));
 		expect(result.error).toBeUndefined();
 		const [item] = result.output('Generate');
-		expect(item.json).toMatchObject({ id, status: 'processing', resultUrl: `${bed.emulator.baseUrl}/api/v3/predictions/${id}/result` });
+		expect(item.json).toMatchObject({ id, status: 'processing', resultUrl: provider.resultUrl(bed.emulator.baseUrl, id) });
 		expect(item.binary).toBeUndefined();
 		expect(resultGets(id)).toHaveLength(1);
 		expect(bed.submits()).toHaveLength(1);
@@ -178,7 +179,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		expectKeyKeptSafe(result);
 	});
 
-	it('Inline Base64: the image arrives in the answer, is decoded to binary, and is not repeated in JSON', async () => {
+	waveSpeedOnly('Inline Base64: the image arrives in the answer, is decoded to binary, and is not repeated in JSON', async () => {
 		const result = await bed.run(generate({ outputFormat: 'jpeg', aspectRatio: '16:9' }, { transfer: 'base64' }));
 
 		expect(result.error).toBeUndefined();
@@ -204,7 +205,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		const [item] = result.output('Generate');
 		const [task] = bed.emulator.tasks;
 		expect(item.binary).toBeUndefined();
-		expect(item.json).toMatchObject({ id: task.id, status: 'completed', outputs: task.outputs, nsfw: [false] });
+		expect(item.json).toMatchObject({ id: task.id, status: provider.done, outputs: task.outputs, nsfw: [false] });
 		expect((item.json.outputs as string[])[0]).toMatch(new RegExp(`^${bed.emulator.cdnBaseUrl}/outputs/`));
 		expect(cdnRequests()).toHaveLength(0);
 		expectKeyKeptSafe(result);
@@ -230,7 +231,7 @@ describe('GPT Image 2: waiting for the result', () => {
 		]);
 	});
 
-	it('several outputs on one prediction become data, data_1 on the same item', async () => {
+	waveSpeedOnly('several outputs on one prediction become data, data_1 on the same item', async () => {
 		// The emulator makes one output per task (as documented). A small WaveSpeed-shaped server on loopback
 		// answers with two outputs that point at the emulator's CDN, so the node downloads two real images.
 		const seed = await bed.run(generate({}, { output: 'url' }));
@@ -239,11 +240,11 @@ describe('GPT Image 2: waiting for the result', () => {
 		const secondUrl = (second.output('Generate')[0].json.outputs as string[])[0];
 		const prediction = {
 			id: 'multi0001',
-			model: 'openai/gpt-image-2/text-to-image',
+			model: provider.models.generate,
 			outputs: [firstUrl, secondUrl],
 			urls: { get: '' },
 			has_nsfw_contents: [false, false],
-			status: 'completed',
+			status: provider.done,
 			created_at: new Date().toISOString(),
 			error: '',
 			timings: { inference: 10 },

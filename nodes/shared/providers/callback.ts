@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { Failure } from '../errors';
 import type { RawResponse } from '../transport';
 import type { ApiCall, Job } from './provider';
+import type { ProviderId } from './provider';
 
 /** The parts of an incoming callback that authenticity depends on. */
 export interface CallbackRequest {
@@ -35,7 +36,7 @@ export type CallbackReading = { ok: true; job: Job } | { ok: false; detail: stri
 
 export interface CallbackDialect {
 	/** The Provider parameter's value. */
-	id: string;
+	id: ProviderId;
 	label: string;
 	credentialName: string;
 	defaultBaseUrl: string;

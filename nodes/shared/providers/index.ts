@@ -1,11 +1,25 @@
 /** The one place that picks a provider: every other module receives the Provider it should use. */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { inputFailure } from '../errors';
 import type { Provider, ProviderId } from './provider';
+import { PROVIDER_IDS } from './provider';
+import { eachLabs } from './eachlabs';
 import { waveSpeed } from './wavespeed';
 
-export const PROVIDERS: Record<ProviderId, Provider> = { wavespeed: waveSpeed };
+export const PROVIDERS: Record<ProviderId, Provider> = { wavespeed: waveSpeed, eachlabs: eachLabs };
 
 export const DEFAULT_PROVIDER: ProviderId = 'wavespeed';
 
 export function providerFor(id: ProviderId): Provider {
 	return PROVIDERS[id];
+}
+
+/** The Provider parameter of a run; workflows saved before it existed have none and keep WaveSpeed. */
+export function readProviderId(fx: IExecuteFunctions): ProviderId {
+	const raw = fx.getNodeParameter('provider', 0, DEFAULT_PROVIDER);
+	const parsed = z.enum(PROVIDER_IDS).safeParse(raw);
+	if (!parsed.success) throw inputFailure(`Provider "${String(raw)}" is not a supported value`, `Use one of: ${PROVIDER_IDS.join(', ')}.`);
+	return parsed.data;
 }

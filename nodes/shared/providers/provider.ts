@@ -13,7 +13,8 @@ import type { NodeKind } from '../kinds';
 import type { AspectRatio, ImageSettings, OutputFormat, Resolution } from '../schemas';
 import type { ApiClient, RawResponse } from '../transport';
 
-export type ProviderId = 'wavespeed';
+export const PROVIDER_IDS = ['wavespeed', 'eachlabs'] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 /** What a provider can do; the node refuses the rest before any request. */
 export interface ProviderCapabilities {
@@ -35,7 +36,27 @@ export interface JobRequest {
 	settings: ImageSettings;
 	inlineBase64: boolean;
 	webhookUrl?: string;
+	/** Sent with the webhook where the provider authenticates callbacks with a shared secret. */
+	webhookSecret?: string;
 }
+
+/** What a batch-level check needs to know about one row's request, before any image is uploaded. */
+export interface PlannedRequest {
+	kind: NodeKind;
+	settings: ImageSettings;
+	imageCount: number;
+}
+
+/** Facts about what was actually asked for, shown in the item JSON (only what the provider had to decide). */
+// A type, not an interface: item JSON types include it and must stay assignable to n8n's IDataObject.
+export type RequestNotes = {
+	/** The pixel size sent, when the provider takes sizes instead of ratio and resolution, e.g. "1536x1024". */
+	size?: string;
+	/** Where the request's field names came from: the model's live schema, or the documented one when it could not be read. */
+	schemaSource?: 'live' | 'documented';
+	/** Node settings the model's schema has no field for, so they were not sent. */
+	settingsNotSent?: string[];
+};
 
 /** One request to the provider's API, relative to the credential's Base URL. */
 export interface ApiCall {
@@ -118,4 +139,16 @@ export interface Provider {
 	pricing: ProviderPricing;
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
+	/**
+	 * Reads, once per batch, what this node's requests depend on (each::labs: the model's live input schema; WaveSpeed:
+	 * nothing) and returns the provider bound to it. Never fails: what cannot be read falls back and says so in `notes`.
+	 */
+	prepare(client: ApiClient, kind: NodeKind): Promise<PreparedProvider>;
+}
+
+/** A provider bound to one node kind and what it learned: it can refuse a row and explain its choices. */
+export interface PreparedProvider extends Provider {
+	/** Why this provider cannot take this row, or undefined; checked for every row before the first submit. */
+	refuse(request: PlannedRequest): Failure | undefined;
+	notes(request: PlannedRequest): RequestNotes;
 }

@@ -1,11 +1,12 @@
 /** WaveSpeedAI as a provider of GPT Image 2. */
-import type { Provider } from '../provider';
+import type { PreparedProvider, Provider } from '../provider';
 import { CLIENT_NAME, CLIENT_VERSION, readResult, readSubmit, resultCall, resultUrl, submitCall } from './api';
 import { WAVESPEED_BASE_URL, WAVESPEED_CAPABILITIES } from './capabilities';
 import { WAVESPEED_PRICING } from './pricing';
 import { uploadImage } from './upload';
 
-export const waveSpeed: Provider = {
+/** WaveSpeed's request shape is fixed: nothing to read, nothing beyond the capabilities to refuse. */
+const prepared: PreparedProvider = {
 	id: 'wavespeed',
 	label: 'WaveSpeed',
 	credentialName: 'waveSpeedApi',
@@ -19,4 +20,9 @@ export const waveSpeed: Provider = {
 	resultUrl,
 	pricing: WAVESPEED_PRICING,
 	upload: uploadImage,
+	prepare: async () => prepared,
+	refuse: () => undefined,
+	notes: () => ({}),
 };
+
+export const waveSpeed: Provider = prepared;

@@ -1,0 +1,90 @@
+/** each::labs as a provider of GPT Image 2: requests shaped by the model's live input schema, read once per process. */
+import type { NodeKind } from '../../kinds';
+import type { ImageSettings } from '../../schemas';
+import type { PixelSize } from '../../sizes';
+import type { ApiClient } from '../../transport';
+import { parseJsonBody } from '../../transport';
+import { settle } from '../../settle';
+import type { ApiCall, JobRequest, PreparedProvider, Provider } from '../provider';
+import { readResult, readSubmit, resultCall, resultUrl } from './api';
+import { EACHLABS_BASE_URL, EACHLABS_CAPABILITIES } from './capabilities';
+import type { InputShape } from './inputShape';
+import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
+import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
+import { EACHLABS_PRICING } from './pricing';
+import { uploadImage } from './upload';
+
+/** Schemas read from the API, by Base URL and slug; n8n is long-running, and a model's schema rarely changes. */
+const shapes = new Map<string, InputShape>();
+const SHAPES_REMEMBERED = 32;
+
+/** One free read of `GET /v1/model?slug=`; any failure falls back to the documented shape (not cached, so retried next batch). */
+export async function loadShape(client: ApiClient, kind: NodeKind): Promise<InputShape> {
+	const slug = MODELS[kind];
+	const key = `${client.api.baseUrl}|${slug}`;
+	const known = shapes.get(key);
+	if (known) return known;
+	const outcome = await settle(client.send({ method: 'GET', path: '/v1/model', qs: { slug }, phase: 'result', timeoutMs: 15_000 }));
+	if (outcome.ok && outcome.value.status >= 200 && outcome.value.status < 300) {
+		const answer = modelAnswerSchema.safeParse(parseJsonBody(outcome.value.body));
+		const shape = answer.success ? readShape(kind, slug, answer.data.request_schema) : undefined;
+		if (shape) {
+			if (shapes.size >= SHAPES_REMEMBERED) shapes.delete(shapes.keys().next().value as string);
+			shapes.set(key, shape);
+			return shape;
+		}
+	}
+	return documentedShape(kind, slug);
+}
+
+/** For tests: forget what was read. */
+export function forgetShapes(): void {
+	shapes.clear();
+}
+
+export function createBody(shape: InputShape, request: JobRequest): Record<string, unknown> {
+	const body: Record<string, unknown> = { model: shape.slug, version: MODEL_VERSION, input: buildInput(shape, request) };
+	if (request.webhookUrl) {
+		body.webhook_url = request.webhookUrl;
+		if (request.webhookSecret) body.webhook_secret = request.webhookSecret;
+	}
+	return body;
+}
+
+/** The listed size a row would get; 'auto' or no size field: priced as a square of its resolution (the formula's rule for match). */
+function pricedSizeOf(shape: InputShape, settings: ImageSettings): PixelSize | undefined {
+	const choice = chooseSize(shape, settings.aspectRatio, settings.resolution);
+	return choice.type === 'size' ? { width: choice.size.width, height: choice.size.height } : undefined;
+}
+
+function bound(shape: InputShape): PreparedProvider {
+	return {
+		...eachLabs,
+		submitCall: (request: JobRequest): ApiCall => ({ method: 'POST', path: '/v1/prediction', body: createBody(shape, request) }),
+		readSubmit: (response) => readSubmit(response, shape.slug),
+		readResult: (response) => readResult(response, shape.slug),
+		// The formula prices the size this schema would send (the real charge replaces it when the task reports one).
+		pricing: { ...EACHLABS_PRICING, pricedSize: (_kind, settings) => pricedSizeOf(shape, settings) },
+		refuse: (request) => refuseRequest(shape, request),
+		notes: (request) => describeChoices(shape, request),
+	};
+}
+
+export const eachLabs: Provider = {
+	id: 'eachlabs',
+	label: 'each::labs',
+	credentialName: 'eachLabsApi',
+	defaultBaseUrl: EACHLABS_BASE_URL,
+	capabilities: EACHLABS_CAPABILITIES,
+	// each::labs documents no attribution headers.
+	headers: {},
+	// Unbound, the documented shape applies (execute.ts always prepares first).
+	submitCall: (request) => bound(documentedShape(request.kind, MODELS[request.kind])).submitCall(request),
+	readSubmit: (response) => readSubmit(response, ''),
+	resultCall,
+	readResult: (response) => readResult(response, ''),
+	resultUrl,
+	pricing: EACHLABS_PRICING,
+	upload: uploadImage,
+	prepare: async (client, kind) => bound(await loadShape(client, kind)),
+};

@@ -1,0 +1,63 @@
+/** each::labs' wire shapes (docs/eachlabs-api.md), as zod schemas; lenient where the docs disagree. */
+import { z } from 'zod';
+
+export const MODELS = { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' } as const;
+export type Slug = (typeof MODELS)[keyof typeof MODELS];
+
+/** Deprecated and ignored by the current API; older docs require it, and it is harmless to send. */
+export const MODEL_VERSION = '0.0.1';
+
+export const createAnswerSchema = z.object({ predictionID: z.string().min(1) });
+
+/** Error bodies: `{error}`, `{status, error, details}` or `{message}`, depending on the endpoint. */
+export const errorBodySchema = z
+	.object({ error: z.unknown(), details: z.unknown(), message: z.unknown() })
+	.partial()
+	.passthrough();
+
+/** The error object some failed predictions carry inside `output`. */
+export const outputErrorSchema = z.object({
+	error_code: z.union([z.string(), z.number()]).optional(),
+	error_message: z.string().optional(),
+	classification: z.string().optional(),
+	retryable: z.boolean().optional(),
+});
+export type OutputError = z.infer<typeof outputErrorSchema>;
+
+export const predictionSchema = z.object({
+	id: z.string().min(1),
+	model: z.string().nullish(),
+	status: z.string().min(1),
+	output: z.unknown().optional(),
+	logs: z.string().nullish(),
+	error: z.unknown().optional(),
+	message: z.string().nullish(),
+	details: z.string().nullish(),
+	metrics: z.object({ predict_time: z.number().nullish(), cost: z.number().nullish() }).partial().nullish(),
+	urls: z.object({ get: z.string().nullish() }).partial().nullish(),
+	created_at: z.string().nullish(),
+});
+export type Prediction = z.infer<typeof predictionSchema>;
+
+/** One property of the model's `request_schema` (JSON Schema); only what the mapping reads. */
+export const schemaPropertySchema = z
+	.object({
+		type: z.union([z.string(), z.array(z.string())]).optional(),
+		enum: z.array(z.union([z.string(), z.number()])).optional(),
+		maxItems: z.number().int().positive().optional(),
+	})
+	.passthrough();
+
+export const modelAnswerSchema = z.object({
+	request_schema: z.object({
+		properties: z.record(schemaPropertySchema),
+		required: z.array(z.string()).optional().default([]),
+	}),
+});
+export type ModelRequestSchema = z.infer<typeof modelAnswerSchema>['request_schema'];
+
+export const presignAnswerSchema = z.object({
+	presigned_url: z.string().url(),
+	public_url: z.string().url(),
+	required_headers: z.record(z.string()).nullish().transform((v) => v ?? {}),
+});
