@@ -21,6 +21,7 @@ export type SucceededCallbackJson = FinishedItemJson & { query: IDataObject };
 const NOT_WATCHED = null;
 
 export type FailedCallbackJson = {
+	provider: ProviderId;
 	predictionId: string | null;
 	model: string | null;
 	status: string | null;
@@ -36,8 +37,15 @@ export type FailedCallbackJson = {
 /** What the trigger emits for one callback: one item on one of its two outputs. */
 export type CallbackOutcome = { output: 'succeeded'; item: INodeExecutionData } | { output: 'failed'; item: INodeExecutionData };
 
-export function failedItem(failure: Failure, query: IDataObject, job?: Pick<Job, 'id' | 'model' | 'status'>, resultUrl?: string): CallbackOutcome {
+export function failedItem(
+	provider: ProviderId,
+	failure: Failure,
+	query: IDataObject,
+	job?: Pick<Job, 'id' | 'model' | 'status'>,
+	resultUrl?: string,
+): CallbackOutcome {
 	const json: FailedCallbackJson = {
+		provider,
 		predictionId: failure.predictionId ?? job?.id ?? null,
 		model: job?.model || null,
 		status: failure.status ?? job?.status ?? null,
@@ -64,7 +72,7 @@ export interface FinishContext {
 export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promise<CallbackOutcome> {
 	const { label, query, resultUrl } = ctx;
 	const fail = (kind: FailureKind, message: string, hint: string) =>
-		failedItem({ kind, message, hint, predictionId: job.id, status: job.status }, query, job, resultUrl);
+		failedItem(ctx.provider, { kind, message, hint, predictionId: job.id, status: job.status }, query, job, resultUrl);
 	if (job.nsfw.some(Boolean)) {
 		return fail('nsfw', `${label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`, 'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.');
 	}
@@ -78,7 +86,7 @@ export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promis
 	const stored = await settle(storeImages(ctx, job));
 	if (!stored.ok) {
 		const failure = asFailure(stored.error);
-		return failedItem({ ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
+		return failedItem(ctx.provider, { ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
 	}
 	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, { provider: ctx.provider }, stored.value.images), queuedMs: NOT_WATCHED, query };
 	return { output: 'succeeded', item: { json, binary: stored.value.binary } };

@@ -50,6 +50,8 @@ export async function callbackSecret(
 	api: ApiTarget,
 	{ refresh = false, nowMs = Date.now() }: { refresh?: boolean; nowMs?: number } = {},
 ): Promise<SecretLookup> {
+	// A secret kept in the credential is read each time, so an edited credential applies to the next callback.
+	if (dialect.secret.from === 'credential') return { answer: dialect.secret.read(api.credentials.data ?? {}), canRefresh: false };
 	const key = secretCacheKey(dialect, api);
 	let entry = cache.get(key);
 	const expired = !entry || nowMs - entry.fetchedAt > SECRET_TTL_MS;

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { CallbackOutcome } from './callbackItems';
 import { failedItem, finishedCallbackItem } from './callbackItems';
 import { callbackSecret } from './callbackSecrets';
+import type { Failure } from './errors';
 import { asFailure, describeFailureText } from './errors';
 import type { CallbackDialect, CallbackRequest, Verdict } from './providers/callback';
 import { callbackDialectFor, DEFAULT_CALLBACK_PROVIDER, isCallbackProvider } from './providers/callbacks';
@@ -60,9 +61,9 @@ function lowerCaseHeaders(headers: IDataObject): Record<string, string | undefin
 }
 
 /** The secret check, fetching the secret again once if it may have rotated since it was cached. */
-async function verify(wx: IWebhookFunctions, dialect: CallbackDialect, api: ApiTarget, request: CallbackRequest): Promise<Verdict | 'noSecret'> {
+async function verify(wx: IWebhookFunctions, dialect: CallbackDialect, api: ApiTarget, request: CallbackRequest): Promise<Verdict | { noSecret: Failure }> {
 	const first = await callbackSecret(wx, dialect, api);
-	if (!first.answer.ok) return 'noSecret';
+	if (!first.answer.ok) return { noSecret: first.answer.failure };
 	const verdict = dialect.verify(first.answer.secret, request);
 	if (verdict.ok || verdict.reason !== 'forged' || !first.canRefresh) return verdict;
 	const fresh = await callbackSecret(wx, dialect, api, { refresh: true });
@@ -114,7 +115,7 @@ export async function checkCallbackSetup(hx: IHookFunctions): Promise<boolean> {
 	const lookup = await callbackSecret(hx, dialect, await apiTargetOf(hx, dialect));
 	if (!lookup.answer.ok) {
 		const failure = lookup.answer.failure;
-		throw new NodeOperationError(hx.getNode(), `Could not fetch the webhook secret from ${dialect.label}: ${failure.message}`, {
+		throw new NodeOperationError(hx.getNode(), `No webhook secret to check ${dialect.label}'s callbacks with: ${failure.message}`, {
 			description: `${describeFailureText(failure)} Without it no callback can be verified.`,
 		});
 	}
@@ -131,9 +132,9 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 	if (!rawBody) return refuse(res, { ok: false, reason: 'malformed', detail: 'The request has no body to check' });
 	const request: CallbackRequest = { headers: lowerCaseHeaders(wx.getHeaderData() as IDataObject), rawBody, nowSec: Math.floor(Date.now() / 1000) };
 	const verdict = await verify(wx, dialect, api, request);
-	if (verdict === 'noSecret') {
-		// Not a verdict on the sender: the provider may deliver again, and nothing runs meanwhile.
-		reply(res, 503, { message: `Could not fetch the webhook secret from ${dialect.label}; try again later` });
+	if ('noSecret' in verdict) {
+		// Not a verdict on the sender: the provider may deliver again once the secret is there, and nothing runs meanwhile.
+		reply(res, 503, { message: `No webhook secret to check ${dialect.label}'s callbacks with; try again later`, detail: verdict.noSecret.message });
 		return { noWebhookResponse: true };
 	}
 	if (!verdict.ok) return refuse(res, verdict);
@@ -152,7 +153,7 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 			hint: 'Fetch the result with the Get Result operation using the prediction ID.',
 			predictionId: reading.predictionId ?? undefined,
 		};
-		return { noWebhookResponse: true, workflowData: outputs(failedItem(failure, query)) };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, failure, query)) };
 	}
 	const job = reading.job;
 	// Only finished tasks are announced; anything else has nothing to hand on yet.
@@ -160,7 +161,7 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 	const resultUrl = job.resultUrl || dialect.resultUrl(api.baseUrl, job.id);
 	if (job.state === 'failed') {
 		const failure = job.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
-		return { noWebhookResponse: true, workflowData: outputs(failedItem({ ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl)) };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl)) };
 	}
 	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, options, query, resultUrl }, job);
 	return { noWebhookResponse: true, workflowData: outputs(outcome) };

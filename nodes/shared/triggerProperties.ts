@@ -9,8 +9,11 @@ import { outputOptionsSchema } from './schemas';
 export const triggerOptionsSchema = outputOptionsSchema.pick({ output: true, binaryPropertyName: true });
 export type TriggerOptions = z.infer<typeof triggerOptionsSchema>;
 
-/** Provider values and the credential each one needs; each::labs joins here with its credential. */
-export const TRIGGER_PROVIDERS = [{ name: 'WaveSpeedAI', value: 'wavespeed', credentialName: 'waveSpeedApi' }] as const;
+/** Provider values and the credential each one needs. */
+export const TRIGGER_PROVIDERS = [
+	{ name: 'WaveSpeedAI', value: 'wavespeed', credentialName: 'waveSpeedApi' },
+	{ name: 'each::labs', value: 'eachlabs', credentialName: 'eachLabsApi' },
+] as const;
 
 export const triggerCredentials = TRIGGER_PROVIDERS.map(({ value, credentialName }) => ({
 	name: credentialName,

@@ -4,9 +4,10 @@
  */
 import type { WebhookTamper } from '../../dev/emulator';
 import type { BinaryMode, RunResult, WebhookListener, WorkflowJson } from '../../dev/harness';
-import { listenForWebhooks } from '../../dev/harness';
+import { listenForWebhooks, runWorkflow } from '../../dev/harness';
 import { triggerWorkflow } from '../../dev/workflows/trigger';
-import { chain, generateNode, imageOf, manualTrigger, useTestBed } from './helpers';
+import { onProvider } from '../../dev/workflows/build';
+import { chain, EACHLABS, generateNode, imageOf, manualTrigger, useTestBed } from './helpers';
 
 describe('GPT Image 2 Trigger', () => {
 	const bed = useTestBed({ latencyMs: 100 });
@@ -124,6 +125,7 @@ describe('GPT Image 2 Trigger', () => {
 		expect(run.output('Trigger', 0)).toEqual([]);
 		expect(run.output('Failed Task')).toHaveLength(1);
 		expect(run.output('Trigger', 1)[0].json).toMatchObject({
+			provider: 'wavespeed',
 			predictionId: id,
 			status: 'failed',
 			code: 5003,
@@ -209,5 +211,104 @@ describe('GPT Image 2 Trigger', () => {
 		const [exchange] = await listener.waitForExchanges(1);
 		expect(exchange.status).toBe(503);
 		expect(exchange.run).toBeUndefined();
+	});
+});
+
+describe('GPT Image 2 Trigger on each::labs (X-Webhook-Secret)', () => {
+	const bed = useTestBed({ latencyMs: 100 }, EACHLABS);
+	const listeners: WebhookListener[] = [];
+	const SECRET = 'each-secret-1234';
+
+	afterEach(async () => {
+		await Promise.all(listeners.splice(0).map(async (l) => await l.close()));
+	});
+
+	const credential = (webhookSecret?: string) => ({ eachLabsApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl, ...(webhookSecret === undefined ? {} : { webhookSecret }) } });
+
+	const listen = async (webhookSecret: string | undefined = SECRET): Promise<WebhookListener> => {
+		const listener = await listenForWebhooks(onProvider(triggerWorkflow(), 'eachlabs'), { credentials: credential(webhookSecret) });
+		listeners.push(listener);
+		return listener;
+	};
+
+	/** The submitting node sends the credential's Webhook Secret; the emulator returns it in X-Webhook-Secret. */
+	const submit = async (webhookUrl: string, webhookSecret?: string): Promise<string> => {
+		const workflow = chain(
+			manualTrigger(),
+			generateNode({ operation: 'generateImage', prompt: 'a red sneaker', aspectRatio: '1:1', resolution: '1k', quality: 'low', waitMode: 'none', options: { webhookUrl } }),
+		);
+		const result = await runWorkflow(onProvider(workflow, 'eachlabs'), { credentials: credential(webhookSecret) }).promise;
+		expect(result.status).toBe('success');
+		return String(result.output('Generate')[0].json.id);
+	};
+
+	it('turns a genuine callback into the finished item, image included, with the query of its URL', async () => {
+		const listener = await listen();
+		const id = await submit(`${listener.productionUrl('Trigger')}?sku=EL-1`, SECRET);
+		const [run] = await listener.waitForRuns(1);
+		expect(listener.exchanges[0].status).toBe(200);
+		expect(run.output('Trigger', 1)).toEqual([]);
+		const [item] = run.output('Trigger', 0);
+		expect(item.json).toMatchObject({
+			provider: 'eachlabs',
+			id,
+			status: 'succeeded',
+			outputs: [expect.stringMatching(/^http/)],
+			resultUrl: `${bed.emulator.baseUrl}/v1/prediction/${id}`,
+			query: { sku: 'EL-1' },
+			images: [{ binaryField: 'data', mimeType: 'image/png', width: 1024, height: 1024 }],
+		});
+		expect((await imageOf(run, item.binary?.data as never)).format).toBe('png');
+	});
+
+	it.each([
+		['a wrong secret', 'someone-else-0000'],
+		['no secret header', undefined],
+	])('answers %s with 401 and starts no run', async (_case, sentSecret) => {
+		const listener = await listen();
+		await submit(listener.productionUrl('Trigger'), sentSecret);
+		const [exchange] = await listener.waitForExchanges(1);
+		expect(exchange.status).toBe(401);
+		expect(exchange.run).toBeUndefined();
+	});
+
+	it('refuses a forged request sent straight to the URL, and a replay of a genuine one', async () => {
+		const listener = await listen();
+		const body = JSON.stringify({ exec_id: 'forged-1', status: 'succeeded', output: 'https://evil.example/x.png', error: '' });
+		const post = async (secret: string) =>
+			await fetch(listener.productionUrl('Trigger'), { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': secret }, body });
+		expect((await post(`${SECRET}x`)).status).toBe(401);
+		expect((await post('x'.repeat(SECRET.length))).status).toBe(401);
+		expect((await post(SECRET)).status).toBe(200);
+		expect((await post(SECRET)).status).toBe(401);
+		const exchanges = await listener.waitForExchanges(4);
+		// Exchanges are recorded as they end, so the one that started a run may come last.
+		expect(exchanges.map((e) => e.status).sort()).toEqual([200, 401, 401, 401]);
+		expect(exchanges.filter((e) => e.run !== undefined).map((e) => e.status)).toEqual([200]);
+	});
+
+	it('answers 503 and starts no run while the credential has no Webhook Secret', async () => {
+		const listener = await listen('');
+		await submit(listener.productionUrl('Trigger'), SECRET);
+		const [exchange] = await listener.waitForExchanges(1);
+		expect(exchange.status).toBe(503);
+		expect(exchange.run).toBeUndefined();
+	});
+
+	it('routes a failed task to the Failed output with its status, reason and prediction id', async () => {
+		const listener = await listen();
+		bed.emulator.injectFault({ endpoint: 'submit', kind: 'task-failed', taskError: 'Your request was rejected by the safety system' });
+		const id = await submit(`${listener.productionUrl('Trigger')}?sku=EL-404`, SECRET);
+		const [run] = await listener.waitForRuns(1);
+		expect(run.output('Trigger', 0)).toEqual([]);
+		expect(run.output('Trigger', 1)[0].json).toMatchObject({
+			provider: 'eachlabs',
+			predictionId: id,
+			status: 'failed',
+			kind: 'task',
+			error: expect.stringContaining('rejected by the safety system'),
+			resultUrl: `${bed.emulator.baseUrl}/v1/prediction/${id}`,
+			query: { sku: 'EL-404' },
+		});
 	});
 });

@@ -1,8 +1,9 @@
 /** The one place that picks a callback dialect for the trigger's Provider parameter. */
 import type { CallbackDialect } from './callback';
+import { eachLabsCallbacks } from './eachlabs/webhook';
 import { waveSpeedCallbacks } from './wavespeed/webhook';
 
-export const CALLBACK_DIALECTS = { wavespeed: waveSpeedCallbacks } satisfies Record<string, CallbackDialect>;
+export const CALLBACK_DIALECTS = { wavespeed: waveSpeedCallbacks, eachlabs: eachLabsCallbacks } satisfies Record<string, CallbackDialect>;
 
 export type CallbackProviderId = keyof typeof CALLBACK_DIALECTS;
 
