@@ -53,6 +53,8 @@ describe('array schema variant (image_urls, image_size enum, quality, format)', 
 		});
 		const [item] = result.output('Edit');
 		expect(item.json).toMatchObject({ provider: 'eachlabs', status: 'success', size: '2048x1152', schemaSource: 'live', costUsd: 0.17, model: 'gpt-image-v2-edit' });
+		// The real charge each::labs reported (metrics.cost) replaces the estimate, and says so.
+		expect(item.json).toMatchObject({ estimatedCostUsd: 0.17, costSource: 'provider' });
 		expect(await imageOf(result, item.binary!.data)).toMatchObject({ width: 2048, height: 1152, format: 'png' });
 
 		await bed.run(generate());
