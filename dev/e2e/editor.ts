@@ -26,6 +26,8 @@ export interface EditorOptions {
 	outputDir: string;
 	rest: N8nRest;
 	credential: { id: string; name: string };
+	/** The each::labs credential, when one exists: n8n may preselect its provider for a new node. */
+	eachLabsCredential?: { id: string; name: string };
 	emulator: Emulator;
 	/** Workflow (already imported) to run from the editor, and the package node whose output to open. */
 	runWorkflow: { id: string; imageNode: string };
@@ -151,8 +153,16 @@ export async function checkEditor(options: EditorOptions): Promise<EditorResult>
 			if (shown !== value) wrongDefaults.push(`${name}: "${shown}" instead of "${value}"`);
 		}
 		check('the Edit node parameter panel shows the documented defaults', wrongDefaults.length === 0, wrongDefaults.join('; ') || Object.values(EDIT_DEFAULTS).join(', '));
+		// n8n shows the Provider parameter (it decides which credential applies) as the credential list itself: with
+		// credentials of both providers it offers both and preselects the most recent; picking one picks its provider.
 		const credentialShown = await page.locator('[data-test-id=node-credentials-select] input').first().inputValue().catch(() => '');
-		check('the new node picks the existing WaveSpeed credential', credentialShown === options.credential.name, `shows "${credentialShown}"`);
+		const known = [options.credential, ...(options.eachLabsCredential ? [options.eachLabsCredential] : [])];
+		const onEachLabs = credentialShown === options.eachLabsCredential?.name;
+		check(
+			'the new node picks an existing credential (its provider follows)',
+			known.some((c) => c.name === credentialShown),
+			`credential "${credentialShown}" of ${known.map((c) => `"${c.name}"`).join(', ')}`,
+		);
 		await shot('edit-node-parameters', 'parameter panel of a new GPT Image 2 Edit node with its defaults');
 
 		// The credential dialog, opened from the node as a user would.
@@ -161,9 +171,9 @@ export async function checkEditor(options: EditorOptions): Promise<EditorResult>
 		await modal.waitFor({ timeout: 15_000 }).catch(() => undefined);
 		await page.waitForTimeout(1000);
 		const modalText = (await modal.count()) ? await modal.innerText() : await page.locator('.el-dialog, [role=dialog]').first().innerText().catch(() => '');
-		const credentialLabels = ['WaveSpeed', 'API Key', 'Base URL'];
+		const credentialLabels = [onEachLabs ? 'EachLabs API' : 'WaveSpeed', 'API Key', 'Base URL'];
 		const missingCredential = credentialLabels.filter((label) => !modalText.includes(label));
-		check('the credential dialog renders the WaveSpeed API fields', missingCredential.length === 0, missingCredential.length ? `missing: ${missingCredential.join(', ')}; dialog text: ${modalText.slice(0, 200)}` : credentialLabels.join(', '));
+		check('the credential dialog renders the provider\'s credential fields', missingCredential.length === 0, missingCredential.length ? `missing: ${missingCredential.join(', ')}; dialog text: ${modalText.slice(0, 200)}` : credentialLabels.join(', '));
 		await shot('credential-dialog', 'WaveSpeed API credential dialog opened from the node');
 		await page.keyboard.press('Escape');
 		await page.waitForTimeout(500);

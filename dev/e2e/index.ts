@@ -111,7 +111,7 @@ async function main(): Promise<Report> {
 			step('editor: headless Chromium');
 			const run = single.find((e) => e.name === 'edit-one-product-photo') ?? single[0];
 			const runWorkflow = { id: run.workflowId, imageNode: expectationFor(run.name).imageNode };
-			report.editor = await phase('editor', () => checkEditor({ url: main.url, chromium: toolchain.chromium, outputDir: OUTPUT_DIR, rest, credential, emulator: emulator!, runWorkflow }));
+			report.editor = await phase('editor', () => checkEditor({ url: main.url, chromium: toolchain.chromium, outputDir: OUTPUT_DIR, rest, credential, eachLabsCredential, emulator: emulator!, runWorkflow }));
 		}
 		await stopProcesses([main.process]);
 

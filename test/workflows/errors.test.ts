@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 
 import { runWorkflow } from '../../dev/harness';
 import type { RunResult } from '../../dev/harness';
-import { chain, everyText, generateNode, manualTrigger, onProvider, PROVIDER_CASES, useTestBed } from './helpers';
+import { chain, everyText, generateNode, manualTrigger, onProvider, PROVIDER_CASES, useTestBed, waveSpeedOnlyFor } from './helpers';
 
 describe.each(PROVIDER_CASES)('GPT Image 2 on $label: error messages', (provider) => {
 	const bed = useTestBed({}, provider);
 	/** WaveSpeed's task codes, account answers and NSFW flags; each::labs' own are in eachlabs.test.ts. */
-	const waveSpeedOnly = provider.id === 'wavespeed' ? it : it.skip;
-	const describeWaveSpeedOnly = provider.id === 'wavespeed' ? describe : describe.skip;
+	const waveSpeedOnly = waveSpeedOnlyFor(provider).it;
+	const describeWaveSpeedOnly = waveSpeedOnlyFor(provider).describe;
 
 	const generate = (options: Record<string, unknown> = {}) =>
 		chain(

@@ -71,6 +71,16 @@ export const EACHLABS: ProviderCase = {
 /** For describe.each: every workflow test whose behaviour applies to both providers runs on both. */
 export const PROVIDER_CASES: ProviderCase[] = [WAVESPEED, EACHLABS];
 
+/**
+ * Tests of what only WaveSpeed offers (Sync Mode, Inline Base64, its task codes, ...) are registered for WaveSpeed
+ * alone: for each::labs they do not apply (its own refusals are tested in eachlabs.test.ts), so they are not
+ * reported as skipped.
+ */
+export function waveSpeedOnlyFor(provider: ProviderCase): { it: jest.It; describe: jest.Describe } {
+	const notApplicable = (() => undefined) as unknown;
+	return provider.id === 'wavespeed' ? { it, describe } : { it: notApplicable as jest.It, describe: notApplicable as jest.Describe };
+}
+
 export interface TestBed {
 	emulator: Emulator;
 	provider: ProviderCase;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 
 import type { NodeSpec, TestBed } from './helpers';
-import { chain, editNode, imageOf, makeImages, manualTrigger, PROVIDER_CASES, readFile, rows, useTestBed } from './helpers';
+import { chain, editNode, imageOf, makeImages, manualTrigger, PROVIDER_CASES, readFile, rows, useTestBed, waveSpeedOnlyFor } from './helpers';
 
 const fast = { pollInterval: 1 };
 const MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
@@ -58,7 +58,7 @@ function expectNoKeyOffApi(bed: TestBed) {
 describe.each(PROVIDER_CASES)('reference images on $label', (provider) => {
 	const bed = useTestBed({}, provider);
 	/** The legacy multipart upload is WaveSpeed's. */
-	const describeWaveSpeedOnly = provider.id === 'wavespeed' ? describe : describe.skip;
+	const describeWaveSpeedOnly = waveSpeedOnlyFor(provider).describe;
 	let images: Awaited<ReturnType<typeof makeImages>>;
 	let web: Awaited<ReturnType<typeof startImageServer>>;
 	beforeAll(async () => {

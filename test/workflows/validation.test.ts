@@ -2,7 +2,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../../dev/harness';
-import { chain, editNode, generateNode, makeImages, manualTrigger, PROVIDER_CASES, readFile, rows, useTestBed } from './helpers';
+import { chain, editNode, generateNode, makeImages, manualTrigger, PROVIDER_CASES, readFile, rows, useTestBed, waveSpeedOnlyFor } from './helpers';
 
 const fast = { pollInterval: 1 };
 const COF = { onError: 'continueRegularOutput' as const };
@@ -10,7 +10,7 @@ const COF = { onError: 'continueRegularOutput' as const };
 describe.each(PROVIDER_CASES)('validation on $label: refused before any request', (provider) => {
 	const bed = useTestBed({}, provider);
 	/** Transfer is hidden for each::labs, so n8n never hands the node a value for it there. */
-	const waveSpeedOnly = provider.id === 'wavespeed' ? it : it.skip;
+	const waveSpeedOnly = waveSpeedOnlyFor(provider).it;
 	let images: Awaited<ReturnType<typeof makeImages>>;
 	beforeAll(async () => {
 		images = await makeImages();

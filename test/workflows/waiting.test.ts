@@ -7,12 +7,12 @@ import sharp from 'sharp';
 import type { RecordedRequest } from '../../dev/emulator';
 import { runWorkflow } from '../../dev/harness';
 import type { RunResult } from '../../dev/harness';
-import { chain, everyText, generateNode, imageOf, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
+import { chain, everyText, generateNode, imageOf, manualTrigger, PROVIDER_CASES, rows, useTestBed, waveSpeedOnlyFor } from './helpers';
 
 describe.each(PROVIDER_CASES)('GPT Image 2 on $label: waiting for the result', (provider) => {
 	const bed = useTestBed({}, provider);
 	/** Sync Mode, Inline Base64 and several outputs per prediction exist only on WaveSpeed. */
-	const waveSpeedOnly = provider.id === 'wavespeed' ? it : it.skip;
+	const waveSpeedOnly = waveSpeedOnlyFor(provider).it;
 
 	const generate = (parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
 		chain(
