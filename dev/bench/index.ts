@@ -13,7 +13,7 @@ import type { Figure } from './figures';
 import { failedScenario } from './figures';
 import type { BenchMeta } from './report';
 import { allPassed, formatTable, writeJson } from './report';
-import { batchFigures, IDEAL_MS, runBatch, uploadFigures } from './scenarios/batch';
+import { BATCH_ITEMS, batchFigures, IDEAL_MS, PARALLEL, runBatch, TASK_MS, uploadFigures } from './scenarios/batch';
 import { detectionFigures, runLongTasks } from './scenarios/detection';
 import { memoryFigures, runMemory } from './scenarios/memory';
 import { overheadFigures, runOverhead } from './scenarios/overhead';
@@ -68,7 +68,7 @@ interface Results {
 	notes: string[];
 }
 
-const CONSTANT_3S: Setup = { items: 50, concurrency: 10, serverCap: Infinity, medianMs: 3000, spread: null };
+const CONSTANT_3S: Setup = { items: BATCH_ITEMS, concurrency: PARALLEL, serverCap: Infinity, medianMs: TASK_MS, spread: null };
 const CONSTANT_30S: Setup = { items: 20, concurrency: 10, serverCap: Infinity, medianMs: 30_000, spread: null };
 
 /** Resolves once the background sequential batch is in (and its figures added). */
@@ -80,9 +80,12 @@ async function batchAndDetection(only: Set<ScenarioName>, results: Results): Pro
 		step('sequential batch (conc 1) started in the background');
 		const sequential = settled(runBatch(1, 'medium'));
 		step('batch, conc 10, cold, with the plain 2 s and 1 s pollers beside it (the first batch of its kind: nothing learned yet)');
-		const [cold, plain2, plain1] = await Promise.all([settled(runBatch(10, 'low')), settled(runBaseline(CONSTANT_3S, 2000)), settled(runBaseline(CONSTANT_3S, 1000))]);
-		step('batch, conc 10, warm (same kind again, as in a long-running n8n)');
-		const parallel = await settled(runBatch(10, 'low'));
+		// Cold and warm share one emulator: the same Base URL, hence the same kind of task for the node.
+		const emulator = await startEmulator({ latencyMs: TASK_MS });
+		const [cold, plain2, plain1] = await Promise.all([settled(runBatch(10, 'low', emulator)), settled(runBaseline(CONSTANT_3S, 2000)), settled(runBaseline(CONSTANT_3S, 1000))]);
+		step('batch, conc 10, warm (same kind again on the same Base URL, as in a long-running n8n)');
+		const parallel = await settled(runBatch(10, 'low', emulator));
+		await emulator.close();
 		results.figures.push(...(cold instanceof Error ? [failedScenario('detection 3 s', cold)] : detectionFigures('detection 3 s (the cold conc 10 batch)', cold.traces)));
 		const scenario = 'constant 3 s, 50 rows, conc 10';
 		if (!(cold instanceof Error)) results.rows.push(rowOf(scenario, { contender: 'node', intervalMs: 2000, wallMs: cold.editNodeMs, idealMs: IDEAL_MS, traces: cold.traces, timeouts: 0 }));

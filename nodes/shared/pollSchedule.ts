@@ -3,8 +3,9 @@
  * (provider, base URL, model, quality, resolution) and from what the answers said (queued or working).
  *
  * The shape: while the task waits in the server's queue, look every interval (less often deep in the queue);
- * once it works, the first look comes near the low end of the learned spread and the next ones every Poll
- * Interval, the grid placed so that one of them lands just after the high end; past the spread the gaps widen.
+ * once it works, the first look comes at the low end of the learned spread and the next ones every Poll Interval:
+ * a narrow spread gets a grid placed so that one look lands just after its high end, a wide one the plain grid
+ * from the start of work; past the spread the gaps widen.
  * Two looks at one prediction are never closer than the interval.
  */
 
@@ -92,15 +93,17 @@ export const NARROW_STEPS = 2;
 
 /**
  * When the first look goes, counted from the moment work started.
- * Blind (nothing learned): one interval, the plain grid. A wide spread: at its low end, so that almost no task
- * finishes unseen for long. A narrow one (a few intervals at most): on the grid of interval steps whose last step
- * is just after the high end, at its first step at or above the low end; all within one interval: a single look.
+ * Blind (nothing learned): one interval, the plain grid. A wide spread: on that same plain grid, at its first step
+ * at or above the low end; no grid can be aimed at a wide spread, and a task finishes at a random point between two
+ * looks whatever their phase, so the looks are exactly a plain poller's minus the early ones that find nothing.
+ * A narrow spread (a few intervals at most): on the grid of interval steps whose last step is just after the high
+ * end, at its first step at or above the low end; all within one interval: a single look.
  */
 export function firstLookAfterStartMs(spread: Spread | undefined, pollIntervalMs: number): number {
 	if (!spread) return pollIntervalMs;
 	const top = spread.highMs + finishMarginMs(spread.highMs);
 	const steps = Math.floor(Math.max(0, top - spread.lowMs) / pollIntervalMs);
-	if (steps > NARROW_STEPS) return spread.lowMs;
+	if (steps > NARROW_STEPS) return Math.max(1, Math.ceil(spread.lowMs / pollIntervalMs)) * pollIntervalMs;
 	return Math.max(0, top - steps * pollIntervalMs);
 }
 

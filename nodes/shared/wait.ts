@@ -57,6 +57,13 @@ export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: A
 	);
 }
 
+/** Sleeps until the clock reads at least `at`: a timer may wake a millisecond early by the clock, and a look may never come early. */
+async function sleepUntil(fx: IExecuteFunctions, at: number): Promise<void> {
+	for (let left = at - Date.now(); left > 0 && !cancelSignal(fx)?.aborted; left = at - Date.now()) {
+		await sleep(left, cancelSignal(fx));
+	}
+}
+
 /** Polls until the prediction ends or the deadline passes; transient errors are retried, not fatal. */
 export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, options: PollOptions): Promise<Job> {
 	const since = (at: number) => at - options.submittedAt;
@@ -76,7 +83,7 @@ export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, a
 		if (!forgiven && Date.now() + delay > options.deadline + creditMs) {
 			throw new FailureError(describeTimeout(id, last?.status ?? 'processing', options.timeoutSeconds));
 		}
-		if (delay > 0) await sleep(delay, cancelSignal(fx));
+		await sleepUntil(fx, options.submittedAt + elapsedMs + delay);
 		throwIfCancelled(fx);
 		if (options.shouldStop?.()) throw cancelledFailure('stoppedWaiting', id, last?.status);
 		const lookedAt = since(Date.now());

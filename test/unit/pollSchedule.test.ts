@@ -143,9 +143,24 @@ describe('firstLookAfterStartMs: where the first look goes', () => {
 		expect(firstLookAfterStartMs({ lowMs: 2200, highMs: 6000, count: 50 }, INTERVAL)).toBe(4150);
 	});
 
-	test('a wide spread: at its low end', () => {
+	test('a wide spread: the first step of the plain grid at or above its low end', () => {
 		expect(firstLookAfterStartMs({ lowMs: 6000, highMs: 30_000, count: 100 }, INTERVAL)).toBe(6000);
-		expect(firstLookAfterStartMs({ lowMs: 6000, highMs: 30_000, count: 100 }, 1000)).toBe(6000);
+		expect(firstLookAfterStartMs({ lowMs: 6300, highMs: 30_000, count: 100 }, INTERVAL)).toBe(8000);
+		expect(firstLookAfterStartMs({ lowMs: 6300, highMs: 30_000, count: 100 }, 1000)).toBe(7000);
+		// A wide spread starting at zero still waits one step: there is nothing to see at once.
+		expect(firstLookAfterStartMs({ lowMs: 0, highMs: 30_000, count: 100 }, INTERVAL)).toBe(INTERVAL);
+	});
+
+	test("a wide spread's looks are the plain poller's grid without its early looks: never a later detection", () => {
+		const next = random(11);
+		for (let trial = 0; trial < 200; trial++) {
+			const interval = 1000 * (1 + Math.floor(next() * 3));
+			const low = 3 * interval + Math.floor(next() * 10_000);
+			const spread = { lowMs: low, highMs: low + 20_000 + Math.floor(next() * 20_000), count: 100 };
+			const looks = looksUntil(spread.highMs, { queuedUntilMs: 0, queued: false, pollIntervalMs: interval, spread });
+			expect(looks.every((at) => at % interval === 0)).toBe(true);
+			expect(looks[0]).toBe(Math.ceil(low / interval) * interval);
+		}
 	});
 
 	test('the finish margin is 5% of the high end, at most 150 ms', () => {
@@ -289,9 +304,18 @@ describe('the schedule on a lognormal spread (median 12 s, about 6 to 40 s)', ()
 	const lags = tasks.map((t) => lagOf(t, looks)).sort((a, b) => a - b);
 	const polls = tasks.map((t) => looks.filter((at) => at < t).length + 1);
 
-	test('the first look is near the low end of the spread', () => {
+	test('the first look is the first step of the plain grid at or above the low end of the spread', () => {
+		expect(looks[0]).toBe(Math.ceil(learned.lowMs / INTERVAL) * INTERVAL);
+		expect(looks[0] - learned.lowMs).toBeLessThan(INTERVAL);
 		expect(looks[0]).toBeGreaterThan(5000);
-		expect(looks[0]).toBeLessThan(8000);
+	});
+
+	test('every task is seen no later than a plain 2 s poller sees it', () => {
+		const plainLook = (t: number) => Math.max(1, Math.ceil(t / INTERVAL)) * INTERVAL;
+		// Only a task done before the first look (rarer than 1 in 100) is seen later: at that first look.
+		const later = tasks.filter((t) => lagOf(t, looks) + t > plainLook(t));
+		expect(later.every((t) => t < looks[0])).toBe(true);
+		expect(later.length / tasks.length).toBeLessThan(0.01);
 	});
 
 	test('lag: median about half an interval, p95 within one interval', () => {

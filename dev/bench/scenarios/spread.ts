@@ -10,6 +10,7 @@ import { startEmulator, taskLatencyMs } from '../../emulator';
 import { runWorkflow } from '../../harness';
 import type { Figure } from '../figures';
 import { figure, seconds, times } from '../figures';
+import { gridBound, packLanes } from '../gridBound';
 import type { PredictionTrace } from '../polls';
 import { tracePredictions } from '../polls';
 import { runPoller } from '../referencePoller';
@@ -45,17 +46,16 @@ export interface ContenderRun {
 
 /** Perfect scheduler: rows start in order on the first free lane the moment it frees, zero detection lag. */
 export function idealMs(durations: number[], lanes: number): number {
-	const free = new Array<number>(Math.max(1, Math.min(lanes, durations.length))).fill(0);
-	for (const duration of durations) {
-		const lane = free.indexOf(Math.min(...free));
-		free[lane] += duration;
-	}
-	return Math.max(...free);
+	return packLanes(durations, lanes, (duration) => duration);
+}
+
+/** The seeded task times of a setup, in creation order. */
+export function setupDurations(setup: Setup): number[] {
+	return Array.from({ length: setup.items }, (_, index) => taskLatencyMs(setup.medianMs, setup.spread, index));
 }
 
 export function setupIdealMs(setup: Setup): number {
-	const durations = Array.from({ length: setup.items }, (_, index) => taskLatencyMs(setup.medianMs, setup.spread, index));
-	return idealMs(durations, Math.min(setup.concurrency, setup.serverCap));
+	return idealMs(setupDurations(setup), Math.min(setup.concurrency, setup.serverCap));
 }
 
 async function emulatorFor(setup: Setup) {
@@ -177,6 +177,7 @@ const settled = <T>(promise: Promise<T>): Promise<T | Error> => promise.catch(fa
 
 export interface Comparison {
 	scenario: string;
+	setup: Setup;
 	node: Array<ContenderRun | Error>;
 	baselines: Array<ContenderRun | Error>;
 }
@@ -187,7 +188,7 @@ export async function compare(scenario: string, setup: Setup, nodeIntervalsMs: n
 		Promise.all(nodeIntervalsMs.map((interval) => settled(runNode(setup, interval)))),
 		Promise.all([2000, 1000].map((interval) => settled(runBaseline(setup, interval)))),
 	]);
-	return { scenario, node, baselines };
+	return { scenario, setup, node, baselines };
 }
 
 export function comparisonRows(comparison: Comparison): Row[] {
@@ -199,6 +200,30 @@ const runFailed = (scenario: string, what: string, error: Error): Figure => ({
 	target: 'runs',
 	pass: false,
 });
+
+/**
+ * Row by row (the n-th task created has the same drawn time under every poller): how much later the node saw each
+ * task than the plain poller did. Its median says which one is ahead on a typical row; the spread shows the noise.
+ */
+function pairedLagFigure(scenario: string, vs: string, node: ContenderRun, baseline: ContenderRun): Figure {
+	const inOrder = (run: ContenderRun) => [...run.traces].sort((a, b) => a.task.createdAt - b.task.createdAt);
+	const theirs = inOrder(baseline);
+	const differences = inOrder(node)
+		.slice(0, theirs.length)
+		.map((trace, index) => trace.lagMs - theirs[index].lagMs);
+	const shown = `${seconds(median(differences), 3)} (p5 ${seconds(percentile(differences, 5), 3)}, p95 ${seconds(percentile(differences, 95), 3)})`;
+	return figure(scenario, `per row: node lag - ${vs} lag, median`, median(differences), 'ms', shown);
+}
+
+/** What a zero-overhead poller at this interval reaches on the same task times, over every phase of its grid. */
+function boundFigures(scenario: string, setup: Setup, intervalMs: number): Figure[] {
+	const bound = gridBound(setupDurations(setup), Math.min(setup.concurrency, setup.serverCap), intervalMs);
+	const what = `bound: any ${seconds(intervalMs, 0)} poller, no overhead`;
+	return [
+		figure(scenario, `${what}, wall / ideal`, bound.wallRatio.best, 'ratio', `${times(bound.wallRatio.best, 3)} - ${times(bound.wallRatio.worst, 3)}`),
+		figure(scenario, `${what}, lag median`, bound.lagMedianMs.best, 'ms', `${seconds(bound.lagMedianMs.best)} - ${seconds(bound.lagMedianMs.worst)}`),
+	];
+}
 
 /** The issue's targets on lognormal: against the baseline of the same interval, and absolute. */
 export function lognormalFigures(comparison: Comparison): Figure[] {
@@ -222,8 +247,10 @@ export function lognormalFigures(comparison: Comparison): Figure[] {
 					text: `< ${theirs.pollsPerPrediction.toFixed(1)}`,
 					check: { atMost: theirs.pollsPerPrediction - 1e-9 },
 				}),
+				pairedLagFigure(scenario, vs, node, baseline),
 			);
 		}
+		figures.push(...boundFigures(scenario, comparison.setup, node.intervalMs));
 		const wallTarget = node.intervalMs >= 2000 ? 1.08 : 1.05;
 		figures.push(figure(scenario, `wall time / ideal (${seconds(node.idealMs, 1)})`, mine.wallRatio, 'ratio', times(mine.wallRatio), { text: `<= ${wallTarget.toFixed(2)}x`, check: { atMost: wallTarget } }));
 		if (node.intervalMs >= 2000) {
