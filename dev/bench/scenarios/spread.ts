@@ -240,9 +240,10 @@ export function lognormalFigures(comparison: Comparison): Figure[] {
 			const theirs = rowOf(name, baseline);
 			const vs = `plain ${at} poller`;
 			figures.push(
-				figure(scenario, `wall time vs ${vs}`, mine.wallRatio, 'ratio', `${times(mine.wallRatio)} vs ${times(theirs.wallRatio)}`, { text: `<= ${times(theirs.wallRatio)}`, check: { atMost: theirs.wallRatio } }),
-				figure(scenario, `lag median vs ${vs}`, mine.lagP50, 'ms', `${seconds(mine.lagP50)} vs ${seconds(theirs.lagP50)}`, { text: `<= ${seconds(theirs.lagP50)}`, check: { atMost: theirs.lagP50 } }),
-				figure(scenario, `lag p95 vs ${vs}`, mine.lagP95, 'ms', `${seconds(mine.lagP95)} vs ${seconds(theirs.lagP95)}`, { text: `<= ${seconds(theirs.lagP95)}`, check: { atMost: theirs.lagP95 } }),
+				// Three decimals: the two sides usually differ by milliseconds, which two decimals would hide.
+				figure(scenario, `wall time vs ${vs}`, mine.wallRatio, 'ratio', `${times(mine.wallRatio, 3)} vs ${times(theirs.wallRatio, 3)}`, { text: `<= ${times(theirs.wallRatio, 3)}`, check: { atMost: theirs.wallRatio } }),
+				figure(scenario, `lag median vs ${vs}`, mine.lagP50, 'ms', `${seconds(mine.lagP50, 3)} vs ${seconds(theirs.lagP50, 3)}`, { text: `<= ${seconds(theirs.lagP50, 3)}`, check: { atMost: theirs.lagP50 } }),
+				figure(scenario, `lag p95 vs ${vs}`, mine.lagP95, 'ms', `${seconds(mine.lagP95, 3)} vs ${seconds(theirs.lagP95, 3)}`, { text: `<= ${seconds(theirs.lagP95, 3)}`, check: { atMost: theirs.lagP95 } }),
 				figure(scenario, `polls/prediction vs ${vs}`, mine.pollsPerPrediction, 'polls', `${mine.pollsPerPrediction.toFixed(1)} vs ${theirs.pollsPerPrediction.toFixed(1)}`, {
 					text: `< ${theirs.pollsPerPrediction.toFixed(1)}`,
 					check: { atMost: theirs.pollsPerPrediction - 1e-9 },
@@ -252,10 +253,10 @@ export function lognormalFigures(comparison: Comparison): Figure[] {
 		}
 		figures.push(...boundFigures(scenario, comparison.setup, node.intervalMs));
 		const wallTarget = node.intervalMs >= 2000 ? 1.08 : 1.05;
-		figures.push(figure(scenario, `wall time / ideal (${seconds(node.idealMs, 1)})`, mine.wallRatio, 'ratio', times(mine.wallRatio), { text: `<= ${wallTarget.toFixed(2)}x`, check: { atMost: wallTarget } }));
+		figures.push(figure(scenario, `wall time / ideal (${seconds(node.idealMs, 1)})`, mine.wallRatio, 'ratio', times(mine.wallRatio, 3), { text: `<= ${wallTarget.toFixed(2)}x`, check: { atMost: wallTarget } }));
 		if (node.intervalMs >= 2000) {
 			figures.push(
-				figure(scenario, 'lag median', mine.lagP50, 'ms', seconds(mine.lagP50), { text: '<= 1.00 s', check: { atMost: 1000 } }),
+				figure(scenario, 'lag median', mine.lagP50, 'ms', seconds(mine.lagP50, 3), { text: '<= 1.00 s', check: { atMost: 1000 } }),
 				figure(scenario, 'lag p95', mine.lagP95, 'ms', seconds(mine.lagP95), { text: '<= 2.00 s', check: { atMost: 2000 } }),
 			);
 		}
