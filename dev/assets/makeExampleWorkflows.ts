@@ -37,6 +37,29 @@ const read = (name: string, file: string, position: [number, number], dataProper
 	parameters: { operation: 'read', fileSelector: file, options: dataPropertyName === 'data' ? {} : { dataPropertyName } },
 	position,
 });
+/** products.csv, one item per row, each with its photo read into `data`: the start of both batch examples. */
+const productRows = (): Spec[] => [
+	read('Read products.csv', `${INPUT_DIR}products.csv`, [220, 0]),
+	{ name: 'Extract products', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, parameters: { operation: 'csv', options: {} }, position: [440, 0] },
+	read('Read each photo', `={{ '${INPUT_DIR}' + $json.file }}`, [660, 0]),
+];
+/** The Edit node of the batch examples: each row's photo with the row's prompt and aspect ratio. */
+const editEachProduct = (name: string, waitMode: string, options: INodeParameters): Spec => ({
+	name,
+	type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+	typeVersion: 1,
+	parameters: {
+		prompt: "={{ $('Extract products').item.json.prompt }}",
+		referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
+		aspectRatio: "={{ $('Extract products').item.json.aspect_ratio }}",
+		resolution: '1k',
+		quality: 'medium',
+		outputFormat: 'png',
+		waitMode,
+		options,
+	},
+	position: [880, 0],
+});
 const save = (position: [number, number], name = 'Save image'): Spec => ({
 	name,
 	type: 'n8n-nodes-base.readWriteFile',
@@ -134,25 +157,8 @@ write(
 	[
 		note(`## Batch from a spreadsheet\n**products.csv** has one row per product: \`sku\`, \`file\`, \`prompt\`, \`aspect_ratio\`. Each row's photo is read, edited with its own prompt and ratio (5 at a time), and saved as \`<sku>.png\`.\n\n${common}\n\n**Change:** the CSV path (or replace the first two nodes with Google Sheets), Max Concurrent Requests to your account's limit (Bronze: 2).`, 480),
 		trigger(),
-		read('Read products.csv', `${INPUT_DIR}products.csv`, [220, 0]),
-		{ name: 'Extract products', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, parameters: { operation: 'csv', options: {} }, position: [440, 0] },
-		read('Read each photo', `={{ '${INPUT_DIR}' + $json.file }}`, [660, 0]),
-		{
-			name: 'Edit each photo',
-			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
-			typeVersion: 1,
-			parameters: {
-				prompt: "={{ $('Extract products').item.json.prompt }}",
-				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
-				aspectRatio: "={{ $('Extract products').item.json.aspect_ratio }}",
-				resolution: '1k',
-				quality: 'medium',
-				outputFormat: 'png',
-				waitMode: 'poll',
-				options: { fileName: "={{ $('Extract products').item.json.sku }}", maxConcurrency: 5 },
-			},
-			position: [880, 0],
-		},
+		...productRows(),
+		editEachProduct('Edit each photo', 'poll', { fileName: "={{ $('Extract products').item.json.sku }}", maxConcurrency: 5 }),
 		save([1100, 0]),
 	],
 	link('Run it', 'Read products.csv', 'Extract products', 'Read each photo', 'Edit each photo', 'Save image'),
@@ -310,28 +316,11 @@ write(
 			560,
 		),
 		trigger(),
-		read('Read products.csv', `${INPUT_DIR}products.csv`, [220, 0]),
-		{ name: 'Extract products', type: 'n8n-nodes-base.extractFromFile', typeVersion: 1.1, parameters: { operation: 'csv', options: {} }, position: [440, 0] },
-		read('Read each photo', `={{ '${INPUT_DIR}' + $json.file }}`, [660, 0]),
-		{
-			name: 'Submit each photo',
-			type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
-			typeVersion: 1,
-			parameters: {
-				prompt: "={{ $('Extract products').item.json.prompt }}",
-				referenceImages: { image: [{ source: 'binary', binaryField: 'data' }] },
-				aspectRatio: "={{ $('Extract products').item.json.aspect_ratio }}",
-				resolution: '1k',
-				quality: 'medium',
-				outputFormat: 'png',
-				waitMode: 'none',
-				options: {
-					webhookUrl: `={{ '${TRIGGER_URL_PLACEHOLDER}${PAIR_TRIGGER_WEBHOOK_ID}/gpt-image-2?sku=' + encodeURIComponent($('Extract products').item.json.sku) }}`,
-					maxConcurrency: 5,
-				},
-			},
-			position: [880, 0],
-		},
+		...productRows(),
+		editEachProduct('Submit each photo', 'none', {
+			webhookUrl: `={{ '${TRIGGER_URL_PLACEHOLDER}${PAIR_TRIGGER_WEBHOOK_ID}/gpt-image-2?sku=' + encodeURIComponent($('Extract products').item.json.sku) }}`,
+			maxConcurrency: 5,
+		}),
 	],
 	link('Run it', 'Read products.csv', 'Extract products', 'Read each photo', 'Submit each photo'),
 	['gpt-image-2', 'webhook', 'batch'],

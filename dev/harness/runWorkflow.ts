@@ -17,12 +17,13 @@ const MODE = 'manual';
 let executionCounter = 0;
 
 /** The IWorkflowBase n8n's hooks carry, from the exported JSON. */
-function toWorkflowBase(json: WorkflowJson, id: string): IWorkflowBase {
+/** The stored form of a workflow, as n8n's database would hand it to the engine. */
+export function toWorkflowBase(json: WorkflowJson, id: string, stored: { name: string; active: boolean } = { name: 'Harness workflow', active: false }): IWorkflowBase {
 	const now = new Date();
 	return {
 		id,
-		name: json.name ?? 'Harness workflow',
-		active: false,
+		name: json.name ?? stored.name,
+		active: stored.active,
 		isArchived: false,
 		activeVersionId: null,
 		createdAt: now,

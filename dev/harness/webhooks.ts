@@ -18,6 +18,7 @@ import { HarnessCredentialsHelper } from './credentialsHelper';
 import { loadPackages } from './loaders';
 import { nodeTypesFrom } from './nodeTypes';
 import { toRunResult } from './runResult';
+import { toWorkflowBase } from './runWorkflow';
 import type { HarnessOptions, RunResult, WorkflowJson } from './types';
 
 /** One request to a webhook URL and what became of it. */
@@ -77,19 +78,7 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 	const nodeTypes = nodeTypesFrom(loaders);
 	const credentialTypes = credentialTypesFrom(loaders);
 	const workflowId = json.id ?? `harness-webhooks-${++listenerCounter}`;
-	const now = new Date();
-	const workflowData: IWorkflowBase = {
-		id: workflowId,
-		name: json.name ?? 'Harness webhook workflow',
-		active: true,
-		isArchived: false,
-		activeVersionId: null,
-		createdAt: now,
-		updatedAt: now,
-		nodes: json.nodes,
-		connections: json.connections,
-		settings: json.settings,
-	};
+	const workflowData: IWorkflowBase = toWorkflowBase(json, workflowId, { name: 'Harness webhook workflow', active: true });
 	const makeWorkflow = () =>
 		new Workflow({ id: workflowId, name: workflowData.name, nodes: json.nodes, connections: json.connections, settings: json.settings, active: true, nodeTypes });
 

@@ -169,6 +169,26 @@ function referenceImagesProperty(show: { operation: string[] }): INodeProperties
 	};
 }
 
+/** How a finished image is handed on: shared by the nodes' Options and the trigger's. */
+export const OUTPUT_OPTION: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{ name: 'Binary File', value: 'binary', description: 'Download the image into the item as a file' },
+		{ name: 'URL Only', value: 'url', description: 'Return the output URLs in JSON (they expire after 7 days)' },
+	],
+	default: 'binary',
+};
+
+export const OUTPUT_FIELD_OPTION: INodeProperties = {
+	displayName: 'Put Output In Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
+};
+
 function optionsProperty(kind: NodeKind): INodeProperties {
 	// Inside a collection, displayOptions paths are relative to the collection: '/operation' is the node's operation.
 	const submitOnly = { '/operation': [SUBMIT_OPERATION[kind], ESTIMATE_OPERATION] };
@@ -206,16 +226,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				description:
 					'Refuse to start a run whose estimated total is above this, before anything is sent. Applies to the whole run (read from the first item).',
 			},
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{ name: 'Binary File', value: 'binary', description: 'Download the image into the item as a file' },
-					{ name: 'URL Only', value: 'url', description: 'Return the output URLs in JSON (they expire after 7 days)' },
-				],
-				default: 'binary',
-			},
+			OUTPUT_OPTION,
 			{
 				displayName: 'Poll Interval (Seconds)',
 				name: 'pollInterval',
@@ -224,13 +235,7 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 				default: 2,
 				description: 'Minimum time between two status checks of one prediction',
 			},
-			{
-				displayName: 'Put Output In Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
-			},
+			OUTPUT_FIELD_OPTION,
 			{
 				displayName: 'Reuse Earlier Results (Hours)',
 				name: 'reuseWithinHours',

@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { OUTPUT_FIELD_OPTION, OUTPUT_OPTION } from './properties';
 import { DEFAULT_CALLBACK_PROVIDER } from './providers/callbacks';
 import { outputOptionsSchema } from './schemas';
 
@@ -45,23 +46,8 @@ export const triggerProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Output',
-				name: 'output',
-				type: 'options',
-				options: [
-					{ name: 'Binary File', value: 'binary', description: 'Download the image into the item as a file' },
-					{ name: 'URL Only', value: 'url', description: 'Return the output URLs in JSON (they expire after 7 days)' },
-				],
-				default: 'binary',
-			},
-			{
-				displayName: 'Put Output In Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Binary field that receives the image. Extra images go to data_1, data_2, ….',
-			},
+			OUTPUT_OPTION,
+			OUTPUT_FIELD_OPTION,
 		],
 	},
 ];

@@ -1,5 +1,6 @@
 /** Batches: Continue On Fail, stopping at the first error, bounded concurrency, order, and cancellation. */
 import type { EmulatedTask } from '../../dev/emulator';
+import { maxOverlap } from '../../nodes/shared/serverSlots';
 import { chain, everyText, generateNode, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,18 +116,7 @@ describe.each(PROVIDER_CASES)('GPT Image 2 on $label: batches', (provider) => {
 		expect(result.output('Generate')).toHaveLength(12);
 		expect(bed.submits()).toHaveLength(12);
 		// Each item is busy at least from its task's creation until the node saw it completed.
-		const spans = bed.emulator.tasks.map((t) => ({ start: t.createdAt, end: detectedAt(t) }));
-		const events = spans.flatMap((s) => [
-			{ at: s.start, delta: 1 },
-			{ at: s.end, delta: -1 },
-		]);
-		events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-		let running = 0;
-		let most = 0;
-		for (const event of events) {
-			running += event.delta;
-			most = Math.max(most, running);
-		}
+		const most = maxOverlap(bed.emulator.tasks.map((t) => ({ from: t.createdAt, to: detectedAt(t) })));
 		expect(most).toBeLessThanOrEqual(3);
 		expect(most).toBeGreaterThanOrEqual(2);
 	});

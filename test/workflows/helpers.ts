@@ -2,17 +2,34 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import type { Emulator, RecordedRequest } from '../../dev/emulator';
 import { DEFAULT_CONFIG, startEmulator } from '../../dev/emulator';
 import type { BinaryMode, RunResult, WorkflowJson, WorkflowRun } from '../../dev/harness';
 import { runWorkflow } from '../../dev/harness';
-import { onProvider } from '../../dev/workflows/build';
+import { chain, generateNode, manualTrigger, onProvider } from '../../dev/workflows/build';
 
 export * from '../../dev/workflows/build';
 
 /** What a test needs to know about a provider to check what a user sees. */
+/** A manual run that generates one small image of a sneaker; parameters and options override the defaults. */
+export function generateSneaker(parameters: INodeParameters = {}, options: INodeParameters = {}): WorkflowJson {
+	return chain(
+		manualTrigger(),
+		generateNode({
+			operation: 'generateImage',
+			prompt: 'a red sneaker on a marble counter',
+			aspectRatio: '1:1',
+			resolution: '1k',
+			quality: 'low',
+			...parameters,
+			options,
+		}),
+	);
+}
+
 export interface ProviderCase {
 	id: 'wavespeed' | 'eachlabs';
 	/** Its name in messages. */

@@ -7,7 +7,7 @@ import type { BinaryMode, RunResult, WebhookListener, WorkflowJson } from '../..
 import { listenForWebhooks, runWorkflow } from '../../dev/harness';
 import { triggerWorkflow } from '../../dev/workflows/trigger';
 import { onProvider } from '../../dev/workflows/build';
-import { chain, EACHLABS, generateNode, imageOf, manualTrigger, useTestBed } from './helpers';
+import { chain, EACHLABS, generateNode, generateSneaker, imageOf, manualTrigger, useTestBed } from './helpers';
 
 describe('GPT Image 2 Trigger', () => {
 	const bed = useTestBed({ latencyMs: 100 });
@@ -35,21 +35,7 @@ describe('GPT Image 2 Trigger', () => {
 
 	// The binary mode is process-wide in the harness: the submitting run must use the listener's.
 	const submit = async (webhookUrl: string, options: Record<string, unknown> = {}, binaryMode: BinaryMode = 'default'): Promise<RunResult> =>
-		await bed.run(
-			chain(
-				manualTrigger(),
-				generateNode({
-					operation: 'generateImage',
-					prompt: 'a red sneaker on a marble counter',
-					aspectRatio: '1:1',
-					resolution: '1k',
-					quality: 'low',
-					waitMode: 'none',
-					options: { webhookUrl, ...options },
-				}),
-			),
-			binaryMode,
-		);
+		await bed.run(generateSneaker({ waitMode: 'none' }, { webhookUrl, ...options }), binaryMode);
 
 	const submittedId = (result: RunResult): string => {
 		expect(result.status).toBe('success');

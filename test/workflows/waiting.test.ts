@@ -2,31 +2,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { INodeParameters } from 'n8n-workflow';
 import sharp from 'sharp';
 
 import type { RecordedRequest } from '../../dev/emulator';
 import { runWorkflow } from '../../dev/harness';
 import type { RunResult } from '../../dev/harness';
-import { chain, everyText, generateNode, imageOf, manualTrigger, PROVIDER_CASES, rows, useTestBed, waveSpeedOnlyFor } from './helpers';
+import { chain, everyText, generateNode, generateSneaker, imageOf, manualTrigger, PROVIDER_CASES, rows, useTestBed, waveSpeedOnlyFor } from './helpers';
 
 describe.each(PROVIDER_CASES)('GPT Image 2 on $label: waiting for the result', (provider) => {
 	const bed = useTestBed({}, provider);
 	/** Sync Mode, Inline Base64 and several outputs per prediction exist only on WaveSpeed. */
 	const waveSpeedOnly = waveSpeedOnlyFor(provider).it;
 
-	const generate = (parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
-		chain(
-			manualTrigger(),
-			generateNode({
-				operation: 'generateImage',
-				prompt: 'a red sneaker on a marble counter',
-				aspectRatio: '1:1',
-				resolution: '1k',
-				quality: 'low',
-				...parameters,
-				options: { pollInterval: 1, ...options },
-			}),
-		);
+	const generate = (parameters: INodeParameters = {}, options: INodeParameters = {}) => generateSneaker(parameters, { pollInterval: 1, ...options });
 
 	const getResult = (predictionId: string, parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
 		chain(manualTrigger(), generateNode({ operation: 'getResult', predictionId, ...parameters, options: { pollInterval: 1, ...options } }));
