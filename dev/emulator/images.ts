@@ -210,7 +210,7 @@ async function applyMask(edited: Buffer, first: Buffer, mask: Buffer, width: num
 	const maskAlpha = await sharp(mask).ensureAlpha().resize(width, height, { fit: 'fill' }).extractChannel(3).raw().toBuffer();
 	// Keep-original alpha: mask pixels with any opacity keep the original, fully transparent ones take the edit.
 	const keep = Buffer.from(maskAlpha.map((alpha) => (alpha > 0 ? 255 : 0)));
-	const originalWithAlpha = await sharp(original).removeAlpha().joinChannel(keep, { raw: { width, height, channels: 1 } }).png().toBuffer();
+	const originalWithAlpha = await sharp(original).joinChannel(keep, { raw: { width, height, channels: 1 } }).png().toBuffer();
 	return sharp(edited).composite([{ input: originalWithAlpha }]);
 }
 
