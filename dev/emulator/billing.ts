@@ -30,7 +30,7 @@ const FAMILY_FACTORS = {
 	complexity: { low: 1, medium: 1.25, high: 1.5 } as Record<string, number>,
 };
 
-/** The price of one task of this model with these submit inputs (USD, rounded to the cent's tenth). */
+/** The price of one task of this model with these submit inputs (USD, to a hundredth of a cent). */
 export function priceOf(model: ModelId, input: Record<string, unknown>): number {
 	const family = familyOf(model);
 	if (family === 'gpt-image-2') {
@@ -41,7 +41,7 @@ export function priceOf(model: ModelId, input: Record<string, unknown>): number 
 	const factor = (table: Record<string, number>, value: unknown, fallback: string): number => table[String(value)] ?? table[fallback];
 	const complexity = family.startsWith('gpt-image-2.6') ? factor(FAMILY_FACTORS.complexity, input.complexity, 'medium') : 1;
 	const price = BASE_PRICE[family] * factor(FAMILY_FACTORS.resolution, input.resolution, '1k') * factor(FAMILY_FACTORS.quality, input.quality, 'medium') * complexity;
-	return Math.round(price * 1000) / 1000;
+	return Math.round(price * 10_000) / 10_000;
 }
 
 /** Money spent since the last reset; the balance shown is the configured one minus this. */
@@ -53,7 +53,7 @@ export class Billing {
 	}
 
 	balanceUsd(configured: number): number {
-		return Math.round(configured * 1000 - this.spentCents * 10) / 1000;
+		return Math.round(configured * 10_000 - this.spentCents * 100) / 10_000;
 	}
 
 	/** Takes the price of an accepted task, or says how much is missing (nothing is taken then). */

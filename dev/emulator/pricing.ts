@@ -44,6 +44,6 @@ export function priceHandler(state: EmulatorState, exchange: Exchange, reply: Re
 	const quoted = quote(state, exchange, true);
 	if ('error' in quoted) return reply.error(400, quoted.error);
 	const rate = state.config.discountRate;
-	const discounted = Math.round(quoted.price * (1 - rate) * 1000) / 1000;
+	const discounted = Math.round(quoted.price * (1 - rate) * 10_000) / 10_000;
 	reply.data({ model_id: quoted.model, price: quoted.price, discounted_price: discounted, discount_rate: rate, currency: 'USD' });
 }
