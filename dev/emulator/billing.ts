@@ -44,6 +44,9 @@ export function priceOf(model: ModelId, input: Record<string, unknown>): number 
 	return Math.round(price * 10_000) / 10_000;
 }
 
+/** Dollars with cents, or with the finer digits a 2.5/2.6 price has ($0.0675). */
+const usd = (amount: number): string => `$${amount.toFixed(Math.max(2, Math.min(4, (String(amount).split('.')[1] ?? '').length)))}`;
+
 /** Money spent since the last reset; the balance shown is the configured one minus this. */
 export class Billing {
 	private spentCents = 0;
@@ -60,7 +63,7 @@ export class Billing {
 	charge(configured: number, priceUsd: number): { ok: true } | { ok: false; message: string } {
 		const balance = this.balanceUsd(configured);
 		if (priceUsd > balance + 1e-9) {
-			return { ok: false, message: `Insufficient balance: this task costs $${priceUsd.toFixed(2)}, your balance is $${balance.toFixed(2)}. Please top up.` };
+			return { ok: false, message: `Insufficient balance: this task costs ${usd(priceUsd)}, your balance is ${usd(balance)}. Please top up.` };
 		}
 		this.spentCents += priceUsd * 100;
 		return { ok: true };

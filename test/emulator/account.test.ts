@@ -63,6 +63,14 @@ describe('POST /api/v3/model/price', () => {
 		expect((await api(emulator, 'POST', '/api/v3/model/pricing', body)).json.data.unit_price).toBe(figure);
 	});
 
+	it('a newer model is charged its own price at submit: 402 names it to the hundredth of a cent', async () => {
+		emulator.configure({ balance: 0.05 });
+		const refused = await api(emulator, 'POST', '/api/v3/openai/gpt-image-2.6-flare/text-to-image', { prompt: 'x', quality: 'low', complexity: 'high' });
+		expect(refused.json).toEqual({ code: 402, message: expect.stringMatching(/^Insufficient balance: this task costs \$0\.0675, your balance is \$0\.05\./), data: null });
+		expect((await api(emulator, 'POST', '/api/v3/openai/gpt-image-2.5-flare/text-to-image', { prompt: 'x', quality: 'low' })).status).toBe(200);
+		expect(emulator.balanceUsd).toBeCloseTo(0.04, 6);
+	});
+
 	it('refuses an unknown model_id with 400', async () => {
 		const answer = await api(emulator, 'POST', '/api/v3/model/price', quoteBody('openai/gpt-image-1/edit', { prompt: 'x' }));
 		expect(answer.status).toBe(400);
