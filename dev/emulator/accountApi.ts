@@ -61,10 +61,9 @@ export function billingsSearch(state: EmulatorState, exchange: Exchange, reply: 
 	const end = body.end_time === undefined ? Infinity : Number(body.end_time);
 	const now = Date.now();
 	// Every accepted task has one 'deduct' record; the emulator makes no refunds.
-	const items = state.runner.tasks
-		.filter((task) => task.priceUsd !== undefined)
+	const charged = body.billing_type === 'refund' ? [] : state.runner.tasks.filter((task) => task.priceUsd !== undefined);
+	const items = charged
 		.filter((task) => (ids === undefined ? true : (ids as string[]).includes(task.id)))
-		.filter((task) => body.billing_type !== 'refund')
 		.filter((task) => task.createdAt >= start && task.createdAt <= end)
 		.map((task) => ({
 			id: `bill_${task.id}`,
@@ -138,4 +137,3 @@ export function deletePredictions(state: EmulatorState, exchange: Exchange, repl
 	reply.data({ deleted });
 }
 
-export { DAY_MS };
