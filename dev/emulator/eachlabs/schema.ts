@@ -1,9 +1,9 @@
 import { checkAgainstSchema, type RequestSchema, type SchemaProperty } from '../jsonSchema';
 
 /**
- * The two input schemas each::labs' docs disagree on (docs/eachlabs-api.md), as GET /v1/model answers them.
- * 'array': `image_urls` + `image_size` (edit) / `size` (text to image) with quality and format;
- * 'single': one `image_url` and a size, nothing else.
+ * The input schemas the model endpoints answer (docs/eachlabs-api.md). For the v2 slugs the two variants each::labs'
+ * docs disagree on: 'array' (`image_urls` + `image_size` (edit) / `size` (text to image) with quality and format)
+ * and 'single' (one `image_url` and a size, nothing else). For the v2.5 slugs the schema the third party read live.
  */
 export const EACHLABS_MODELS = { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' } as const;
 
