@@ -1,5 +1,5 @@
 /** Output pixel sizes: the node's own rule (nodes/shared/sizes.ts), so estimates and rendered images agree. */
-import { MAX_EDGE, outputSize, parseAspectRatio, sizeForRatio } from '../../nodes/shared/sizes';
+import { MAX_EDGE, outputSize, parseAspectRatio, sizeForRatio } from '../../nodes/shared/core/sizes';
 import type { Resolution } from './types';
 
 export { MAX_EDGE, parseAspectRatio, sizeForRatio };

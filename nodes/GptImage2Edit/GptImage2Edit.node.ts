@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { executeNode } from '../shared/execute';
-import { NODE_CREDENTIALS, nodeProperties } from '../shared/properties';
+import { executeNode } from '../shared/operations/router';
+import { NODE_CREDENTIALS, nodeProperties } from '../shared/editor/properties';
 
 export class GptImage2Edit implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,8 +1,8 @@
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { checkCallbackSetup, receiveCallback } from '../shared/receive';
-import { triggerCredentials, triggerProperties } from '../shared/triggerProperties';
+import { checkCallbackSetup, receiveCallback } from '../shared/trigger/receive';
+import { triggerCredentials, triggerProperties } from '../shared/editor/triggerProperties';
 
 export class GptImage2Trigger implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,10 +1,10 @@
 /** Bugs found by review, pinned so they stay fixed. */
-import { readItemPlan } from '../../nodes/shared/params';
-import { outputFileName } from '../../nodes/shared/outputs';
-import { parseRetryAfterMs } from '../../nodes/shared/retry';
-import { describeUrlProblem } from '../../nodes/shared/urls';
-import { longTaskGapMs, nextLookDelayMs } from '../../nodes/shared/pollSchedule';
-import { FailureError } from '../../nodes/shared/errors';
+import { readItemPlan } from '../../nodes/shared/params/itemPlan';
+import { outputFileName } from '../../nodes/shared/item/outputs';
+import { parseRetryAfterMs } from '../../nodes/shared/http/retry';
+import { describeUrlProblem } from '../../nodes/shared/core/urls';
+import { longTaskGapMs, nextLookDelayMs } from '../../nodes/shared/schedule/pollSchedule';
+import { FailureError } from '../../nodes/shared/core/errors';
 import { waveSpeed } from '../../nodes/shared/providers/wavespeed';
 
 function fakeFx(parameters: Record<string, unknown>) {

@@ -1,13 +1,13 @@
 /** each::labs as a provider of GPT Image 2: requests shaped by the model's live input schema, read once per process. */
-import type { NodeKind } from '../../kinds';
-import type { ImageSettings } from '../../schemas';
-import type { PixelSize } from '../../sizes';
-import type { ApiClient } from '../../transport';
-import { parseJsonBody } from '../../transport';
-import { settle } from '../../settle';
+import type { NodeKind } from '../../core/kinds';
+import type { ImageSettings } from '../../core/schemas';
+import type { PixelSize } from '../../core/sizes';
+import type { ApiClient } from '../../http/transport';
+import { parseJsonBody } from '../../http/transport';
+import { settle } from '../../core/settle';
 import type { ApiCall, JobRequest, PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
-import { EACHLABS_BASE_URL, EACHLABS_CAPABILITIES } from './capabilities';
+import { EACHLABS } from './entry';
 import type { InputShape } from './inputShape';
 import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
@@ -71,13 +71,7 @@ function bound(shape: InputShape): PreparedProvider {
 }
 
 export const eachLabs: Provider = {
-	id: 'eachlabs',
-	label: 'each::labs',
-	credentialName: 'eachLabsApi',
-	defaultBaseUrl: EACHLABS_BASE_URL,
-	capabilities: EACHLABS_CAPABILITIES,
-	// each::labs documents no attribution headers.
-	headers: {},
+	...EACHLABS,
 	// Unbound, the documented shape applies (execute.ts always prepares first).
 	submitCall: (request) => bound(documentedShape(request.kind, MODELS[request.kind])).submitCall(request),
 	readSubmit: (response) => readSubmit(response, ''),

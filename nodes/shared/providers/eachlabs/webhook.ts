@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
 import { resultUrl, toJob } from './api';
-import { EACHLABS_BASE_URL } from './capabilities';
+import { EACHLABS } from './entry';
 import type { Prediction } from './schemas';
 
 /** each::labs retries a failed delivery up to 3 times about 10 s apart; a replay is refused well beyond that. */
@@ -91,11 +91,7 @@ export function readEachLabsCredentialSecret(credentials: ICredentialDataDecrypt
 }
 
 export const eachLabsCallbacks: CallbackDialect = {
-	id: 'eachlabs',
-	label: 'each::labs',
-	credentialName: 'eachLabsApi',
-	defaultBaseUrl: EACHLABS_BASE_URL,
-	headers: {},
+	...EACHLABS,
 	secret: { from: 'credential', read: readEachLabsCredentialSecret },
 	verify: verifyEachLabsSecret,
 	read: readEachLabsCallback,

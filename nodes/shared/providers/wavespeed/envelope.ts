@@ -1,11 +1,11 @@
 /** WaveSpeed's answer envelope `{ code, message, data }`: `code` mirrors the HTTP status, 200 = success. */
 import type { z } from 'zod';
 
-import type { Failure } from '../../errors';
-import { FailureError } from '../../errors';
-import { parseRetryAfterMs } from '../../retry';
-import type { ApiPhase, RawResponse } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
+import type { Failure } from '../../core/errors';
+import { FailureError } from '../../core/errors';
+import { parseRetryAfterMs } from '../../http/retry';
+import type { ApiPhase, RawResponse } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
 import { describeHttpFailure } from './errors';
 import { envelopeSchema } from './schemas';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import type { RawResponse } from '../../transport';
+import type { RawResponse } from '../../http/transport';
 import type { ApiCall, JobRequest, ProviderPricing } from '../provider';
 import { buildSubmitBody } from './api';
 import { parseEnvelope } from './envelope';

@@ -3,12 +3,12 @@
  * created, so sending again may be safe) or ambiguous (a task may exist: never sent again, never "try again", any id
  * it carried kept). api.ts turns the accepted prediction into a neutral Job.
  */
-import type { Failure } from '../../errors';
-import { parseRetryAfterMs } from '../../retry';
-import { isSafePredictionId } from '../../schemas';
-import type { RawResponse } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
-import { truncate } from '../../urls';
+import type { Failure } from '../../core/errors';
+import { parseRetryAfterMs } from '../../http/retry';
+import { isSafePredictionId } from '../../core/schemas';
+import type { RawResponse } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
+import { truncate } from '../../core/urls';
 import { describeHttpFailure } from './errors';
 import type { Prediction } from './schemas';
 import { envelopeSchema, predictionSchema } from './schemas';

@@ -5,10 +5,10 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 import { z } from 'zod';
 
-import type { RawResponse } from '../../transport';
+import type { RawResponse } from '../../http/transport';
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
-import { CLIENT_NAME, CLIENT_VERSION, resultUrl, toJob } from './api';
-import { WAVESPEED_BASE_URL } from './capabilities';
+import { resultUrl, toJob } from './api';
+import { WAVESPEED } from './entry';
 import { parseEnvelope } from './envelope';
 import { predictionSchema } from './schemas';
 
@@ -86,11 +86,7 @@ export function readWaveSpeedCallback(body: unknown): CallbackReading {
 }
 
 export const waveSpeedCallbacks: CallbackDialect = {
-	id: 'wavespeed',
-	label: 'WaveSpeed',
-	credentialName: 'waveSpeedApi',
-	defaultBaseUrl: WAVESPEED_BASE_URL,
-	headers: { 'X-Client-Name': CLIENT_NAME, 'X-Client-Version': CLIENT_VERSION },
+	...WAVESPEED,
 	secret: { from: 'api', call: { method: 'GET', path: '/api/v3/webhook/secret' }, read: readWebhookSecret },
 	verify: verifyWaveSpeedSignature,
 	read: readWaveSpeedCallback,
