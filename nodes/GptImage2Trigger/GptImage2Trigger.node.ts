@@ -8,7 +8,7 @@ export class GptImage2Trigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'GPT Image 2 Trigger',
 		name: 'gptImage2Trigger',
-		icon: { light: 'file:../../icons/wavespeed.svg', dark: 'file:../../icons/wavespeed.dark.svg' },
+		icon: { light: 'file:../../icons/gptImage2.svg', dark: 'file:../../icons/gptImage2.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On finished image" }}',

@@ -6,13 +6,8 @@ import { describeUrlProblem } from '../../nodes/shared/core/urls';
 import { longTaskGapMs, nextLookDelayMs } from '../../nodes/shared/schedule/pollSchedule';
 import { FailureError } from '../../nodes/shared/core/errors';
 import { waveSpeed } from '../../nodes/shared/providers/wavespeed';
+import { fakeFx } from './fakeContext';
 
-function fakeFx(parameters: Record<string, unknown>) {
-	return {
-		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getInputData: () => [{ json: {} }],
-	} as never;
-}
 
 const generate = { operation: 'generateImage', aspectRatio: '1:1', resolution: '1k', quality: 'low', outputFormat: 'png', waitMode: 'poll', options: {} };
 

@@ -1,12 +1,12 @@
 /**
  * The node's parameter values as zod schemas: the one place their allowed values, bounds and defaults live.
- * properties.ts builds the editor's option lists from these enums (a drift test ties the two).
+ * editor/properties.ts builds the editor's option lists from these enums (a drift test ties the two).
  */
 import { z } from 'zod';
 
 import { describeUrlProblem } from './urls';
 
-/** The ratios WaveSpeed's current model pages list (a ratio the server ignores would bill an image of the wrong shape). */
+/** The ratios the current GPT Image 2 model pages list (a ratio the server ignores would bill an image of the wrong shape). */
 export const ASPECT_RATIOS = ['1:1', '3:2', '2:3', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
 /** Offered by earlier versions from one older page only; saved workflows may still hold them. */
 export const REMOVED_ASPECT_RATIOS = ['1:2', '2:1', '1:3', '3:1', '9:21'] as const;
@@ -72,58 +72,6 @@ export const referenceImageSchema = z.discriminatedUnion('source', [
 	z.object({ source: z.literal('url'), url: httpUrl('reference image URL') }),
 ]);
 export type ReferenceImage = z.infer<typeof referenceImageSchema>;
-
-/** Number options' limits, shared with the editor's minValue/maxValue. */
-export const BOUNDS = {
-	pollInterval: { min: 1, max: 60 },
-	timeout: { min: 10, max: 86400 },
-	maxConcurrency: { min: 1, max: 100 },
-	/** Hours; the upper bound is how long WaveSpeed keeps predictions (7 days). */
-	reuseWithinHours: { min: 1, max: 168 },
-} as const;
-
-/**
- * The Options collection. n8n passes only the options a user added, so the defaults below are the real ones
- * (the editor's defaults in properties.ts only pre-fill a newly added option; a test keeps them equal).
- */
-export const outputOptionsSchema = z.object({
-	output: z.enum(OUTPUT_MODES).default('binary'),
-	transfer: z.enum(TRANSFER_MODES).default('download'),
-	binaryPropertyName: z
-		.string()
-		.trim()
-		.min(1, 'is empty. Use a field name such as data')
-		.regex(/^[A-Za-z0-9_\-.]+$/, 'may only contain letters, digits, _ - and .')
-		.refine((name) => !isReservedFieldName(name), (name) => ({ message: `"${name}" is a reserved name and cannot hold a file. Use a field name such as data` }))
-		.default('data'),
-	fileName: z.string().trim().max(200, 'is longer than 200 characters').optional(),
-	pollInterval: z
-		.number()
-		.min(BOUNDS.pollInterval.min, `must be at least ${BOUNDS.pollInterval.min} second`)
-		.max(BOUNDS.pollInterval.max, `must be at most ${BOUNDS.pollInterval.max} seconds`)
-		.default(2),
-	timeout: z
-		.number()
-		.min(BOUNDS.timeout.min, `must be at least ${BOUNDS.timeout.min} seconds`)
-		.max(BOUNDS.timeout.max, `must be at most ${BOUNDS.timeout.max.toLocaleString('en-US')} seconds (one day)`)
-		.default(600),
-	maxConcurrency: z
-		.number()
-		.int('must be a whole number')
-		.min(BOUNDS.maxConcurrency.min, `must be at least ${BOUNDS.maxConcurrency.min}`)
-		.max(BOUNDS.maxConcurrency.max, `must be at most ${BOUNDS.maxConcurrency.max}`)
-		.default(5),
-	webhookUrl: z.string().trim().optional(),
-	/** Reuse Earlier Results: absent = off. */
-	reuseWithinHours: z
-		.number()
-		.min(BOUNDS.reuseWithinHours.min, `must be at least ${BOUNDS.reuseWithinHours.min} hour`)
-		.max(BOUNDS.reuseWithinHours.max, `must be at most ${BOUNDS.reuseWithinHours.max} hours (7 days, how long WaveSpeed keeps results)`)
-		.optional(),
-	/** A batch setting: read once per run (pricing.ts), from the first valid row. */
-	maxCostPerRun: z.number().positive('must be more than 0. Remove the option for no limit').finite().optional(),
-});
-export type OutputOptions = z.infer<typeof outputOptionsSchema>;
 
 export const imageSettingsSchema = z.object({
 	aspectRatio: z.enum(['match', ...ASPECT_RATIOS]),

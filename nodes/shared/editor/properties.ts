@@ -1,6 +1,6 @@
 /**
- * The parameters as the editor shows them (README "Parameters"); both nodes build theirs from here.
- * Option values and bounds come from schemas.ts; defaults are literals because n8n's lint reads them statically,
+ * The parameters as the editor shows them (README "The nodes"); both nodes build theirs from here.
+ * Option values come from core/schemas.ts, bounds from params/options.ts; defaults are literals because n8n's lint reads them statically,
  * and test/unit/properties-drift.test.ts ties every one to the schemas.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
@@ -8,7 +8,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { NodeKind } from '../core/kinds';
 import { ESTIMATE_OPERATION, SUBMIT_OPERATION } from '../core/kinds';
 import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from '../core/schemas';
-import { ASPECT_RATIOS, BOUNDS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from '../core/schemas';
+import { ASPECT_RATIOS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from '../core/schemas';
+import { BOUNDS } from '../params/options';
 import type { ProviderId } from '../providers/catalog';
 import { CATALOG, PROVIDER_CHOICES, PROVIDER_IDS } from '../providers/catalog';
 import type { ProviderCapabilities } from '../providers/entry';

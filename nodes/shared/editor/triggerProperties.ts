@@ -1,14 +1,14 @@
-/** The GPT Image 2 Trigger's parameters and its options schema (values and defaults from schemas.ts). */
+/** The GPT Image 2 Trigger's parameters and its options schema (values and defaults from params/options.ts). */
 import type { INodeProperties } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { OUTPUT_FIELD_OPTION, OUTPUT_OPTION } from './properties';
 import { DEFAULT_CALLBACK_PROVIDER } from '../providers/callbacks';
 import { PROVIDER_CHOICES } from '../providers/catalog';
-import { outputOptionsSchema } from '../core/schemas';
+import { itemOptionsSchema } from '../params/options';
 
 /** The trigger's Options collection: how a finished image is handed on. */
-export const triggerOptionsSchema = outputOptionsSchema.pick({ output: true, binaryPropertyName: true });
+export const triggerOptionsSchema = itemOptionsSchema.pick({ output: true, binaryPropertyName: true });
 export type TriggerOptions = z.infer<typeof triggerOptionsSchema>;
 
 /** Provider values and the credential each one needs. */

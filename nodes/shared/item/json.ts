@@ -141,7 +141,7 @@ export function costJson(cost: CostEstimate): CostJson {
 	return { estimatedCostUsd: cost.usd, costSource: cost.source };
 }
 
-/** Estimate Cost: one item per row, nothing billable sent. README "Estimate Cost" documents it. */
+/** Estimate Cost: one item per row, nothing billable sent. README "What a run costs" documents it. */
 export type EstimateItemJson = CostJson & {
 	operation: 'estimateCost';
 	/** The settings this row would send. */

@@ -9,6 +9,7 @@ import { FREE_REQUEST_RETRY } from '../http/retry';
 import { settle } from '../core/settle';
 import { sendPlainRequest, withRetries } from '../http/transport';
 import { redactUrl } from '../core/urls';
+import { SHORTEST_RETENTION } from '../providers/catalog';
 
 /** A 4K PNG is about 25 MB; anything far beyond that is not an image we asked for. */
 export const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
@@ -210,7 +211,7 @@ async function downloadWatched(
 		body.destroy?.();
 		throw downloadFailure(
 			`Downloading the output image from ${where} failed (${response.status})`,
-			'Outputs are deleted after 7 days. Try again, or use Output: URL Only.',
+			`Outputs are deleted after ${SHORTEST_RETENTION.days} days. Try again, or use Output: URL Only.`,
 			response.status,
 		);
 	}

@@ -1,6 +1,6 @@
 /**
  * Money you can see and cap, as pure decisions: the token formula, a row's estimate, the run's total, and whether a
- * run fits under Max Cost Per Run and the balance. No requests here (pricing.ts asks for quotes and balances).
+ * run fits under Max Cost Per Run and the balance. No requests here (money/pricing.ts asks for quotes and balances).
  */
 import type { Failure } from '../core/errors';
 import type { NodeKind } from '../core/kinds';

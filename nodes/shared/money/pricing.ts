@@ -60,17 +60,6 @@ function quoteKey(provider: Provider, api: ApiTarget, kind: NodeKind, plan: Subm
 	return [provider.id, api.baseUrl, kind, aspectRatio, resolution, quality, outputFormat].join('|');
 }
 
-/** The request a row would submit, as far as it is known before uploads: URL references only. */
-export function quoteRequest(kind: NodeKind, plan: SubmitPlan): JobRequest {
-	return {
-		kind,
-		prompt: plan.prompt,
-		imageUrls: plan.references.flatMap((ref) => (ref.source === 'url' ? [ref.url] : [])),
-		settings: plan.settings,
-		inlineBase64: plan.options.transfer === 'base64' && plan.options.output === 'binary',
-	};
-}
-
 /** One free read; any failure but a cancel means "no answer" (the run goes on with what it has). */
 async function freeRead<T>(
 	fx: IExecuteFunctions,
@@ -113,13 +102,15 @@ export async function priceRows(
 	api: ApiTarget,
 	kind: NodeKind,
 	rows: readonly RowToPrice[],
+	/** The request a row's quote asks about (the same builder as its submit). */
+	quoteOf: (plan: SubmitPlan) => JobRequest,
 ): Promise<PricedRow[]> {
 	const noQuote = new Set<string>();
 	const priced: PricedRow[] = [];
 	for (const { index, plan } of rows) {
 		const key = quoteKey(provider, api, kind, plan);
 		if (!quoteCache.has(key) && !noQuote.has(key)) {
-			const quote = await askQuote(fx, provider, api, quoteRequest(kind, plan));
+			const quote = await askQuote(fx, provider, api, quoteOf(plan));
 			if (quote === undefined) noQuote.add(key);
 			else quoteCache.set(key, quote);
 		}

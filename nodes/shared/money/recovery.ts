@@ -5,10 +5,13 @@
  */
 import { z } from 'zod';
 
+import { SHORTEST_RETENTION } from '../providers/catalog';
+import { BoundedMap } from '../core/boundedMap';
+
 /** A prediction whose result never reached the output is picked up for this long (then it is too old to trust). */
 export const PENDING_TTL_MS = 24 * 60 * 60 * 1000;
-/** Delivered results can be reused at most this long: WaveSpeed deletes predictions after 7 days. */
-export const DELIVERED_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Delivered results can be reused at most as long as the seller that keeps them the shortest keeps them. */
+export const DELIVERED_TTL_MS = SHORTEST_RETENTION.days * 24 * 60 * 60 * 1000;
 /** Entries kept per node in static data (about 100 bytes each) and in process memory. */
 export const MAX_STORED_ENTRIES = 1000;
 const MAX_PROCESS_ENTRIES = 2000;
@@ -34,7 +37,7 @@ const storedSchema = z.object({ v: z.literal(1), entries: z.array(z.unknown()) }
 /** The part of n8n's static data object this module touches. */
 export type StaticBag = Record<string, unknown>;
 
-const processMemory = new Map<string, MemoryEntry[]>();
+const processMemory = new BoundedMap<string, MemoryEntry[]>(MAX_SCOPES);
 
 /** Drops entries past their age and keeps the newest ones within the bound. */
 export function pruneEntries(entries: MemoryEntry[], now: number, max: number): MemoryEntry[] {
@@ -79,7 +82,6 @@ export class RecoveryMemory {
 		this.now = options.now ?? Date.now;
 		let entries = processMemory.get(options.scope);
 		if (!entries) {
-			if (processMemory.size >= MAX_SCOPES) processMemory.delete(processMemory.keys().next().value as string);
 			entries = [];
 			processMemory.set(options.scope, entries);
 		}

@@ -8,31 +8,25 @@ import type { NodeKind, SubmitOperation } from '../core/kinds';
 import { ESTIMATE_OPERATION } from '../core/kinds';
 import type { Provider } from '../providers/provider';
 import { SUBMIT_OPERATION } from '../core/kinds';
-import type { ImageSettings, OutputOptions, ReferenceImage } from '../core/schemas';
-import {
-	ASPECT_RATIOS,
-	imageSettingsSchema,
-	MAX_REFERENCE_IMAGES,
-	outputOptionsSchema,
-	promptSchema,
-	referenceImageSchema,
-	REMOVED_ASPECT_RATIOS,
-} from '../core/schemas';
+import type { ImageSettings, ReferenceImage } from '../core/schemas';
+import { ASPECT_RATIOS, imageSettingsSchema, MAX_REFERENCE_IMAGES, promptSchema, referenceImageSchema, REMOVED_ASPECT_RATIOS } from '../core/schemas';
 import { describeUrlProblem } from '../core/urls';
+import type { ItemOptions } from './options';
+import { itemOptionsSchema } from './options';
 
 export interface SubmitPlan {
 	operation: SubmitOperation;
 	prompt: string;
 	references: ReferenceImage[];
 	settings: ImageSettings;
-	options: OutputOptions;
+	options: ItemOptions;
 }
 
 export interface GetResultPlan {
 	operation: 'getResult';
 	predictionId: string;
 	waitForCompletion: boolean;
-	options: OutputOptions;
+	options: ItemOptions;
 }
 
 /** Estimate Cost: the row is read and checked exactly as its submit would be, then only priced. */
@@ -66,8 +60,8 @@ const LABELS: Record<string, string> = {
 /** The values each choice parameter takes, read from the zod enums (the one place they are written). */
 const ALLOWED_VALUES: Record<string, readonly string[]> = {
 	...Object.fromEntries(Object.entries(imageSettingsSchema.shape).map(([key, schema]) => [key, schema.options])),
-	output: outputOptionsSchema.shape.output.removeDefault().options,
-	transfer: outputOptionsSchema.shape.transfer.removeDefault().options,
+	output: itemOptionsSchema.shape.output.removeDefault().options,
+	transfer: itemOptionsSchema.shape.transfer.removeDefault().options,
 };
 
 /** A zod failure in words: which parameter, what is wrong, and the values it takes. */
@@ -77,7 +71,7 @@ export function describeIssue(issue: z.ZodIssue, received?: unknown): { message:
 	if (key === 'aspectRatio' && (REMOVED_ASPECT_RATIOS as readonly unknown[]).includes(received)) {
 		return {
 			message: `Aspect Ratio "${String(received)}" is no longer offered`,
-			hint: `WaveSpeed's current model pages list only ${ASPECT_RATIOS.join(', ')}; a ratio the server ignores would bill an image of the wrong shape. Open the node and pick one of those (or Match First Image when editing).`,
+			hint: `GPT Image 2's current model pages list only ${ASPECT_RATIOS.join(', ')}; a ratio the server ignores would bill an image of the wrong shape. Open the node and pick one of those (or Match First Image when editing).`,
 		};
 	}
 	if (issue.code === 'invalid_enum_value' || (issue.code === 'invalid_type' && ALLOWED_VALUES[key])) {
@@ -111,9 +105,9 @@ function numeric(value: unknown): unknown {
 	return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
 }
 
-export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number, provider: Provider): OutputOptions {
+export function readItemOptions(fx: IExecuteFunctions, itemIndex: number, provider: Provider): ItemOptions {
 	const raw = fx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const options = parseOrFail(outputOptionsSchema, {
+	const options = parseOrFail(itemOptionsSchema, {
 		...raw,
 		fileName: typeof raw.fileName === 'string' && raw.fileName.trim() === '' ? undefined : raw.fileName,
 		webhookUrl: typeof raw.webhookUrl === 'string' && raw.webhookUrl.trim() === '' ? undefined : raw.webhookUrl,
@@ -126,7 +120,7 @@ export function readOutputOptions(fx: IExecuteFunctions, itemIndex: number, prov
 	if (options.webhookUrl) {
 		const problem = describeUrlProblem(options.webhookUrl);
 		if (problem) throw inputFailure(`Options > Webhook URL: ${problem}`, `Use the URL of a webhook that ${provider.label} can reach, e.g. the Wait node's resume URL.`);
-		if (options.transfer === 'base64') {
+		if (options.transfer === 'base64' && !provider.capabilities.webhookWithInlineBase64) {
 			throw inputFailure(
 				`Options > Webhook URL cannot be combined with Transfer: Inline Base64 (${provider.label} refuses that pair)`,
 				'Set Transfer to Download From URL, or remove the Webhook URL.',
@@ -167,7 +161,7 @@ function readReferences(fx: IExecuteFunctions, itemIndex: number): ReferenceImag
 /** Everything an item needs, validated: throws an 'input' failure that names the parameter and the fix. */
 export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: NodeKind, provider: Provider): ItemPlan {
 	const operation = fx.getNodeParameter('operation', itemIndex) as string;
-	const options = readOutputOptions(fx, itemIndex, provider);
+	const options = readItemOptions(fx, itemIndex, provider);
 	if (operation === 'getResult') {
 		const predictionId = String(fx.getNodeParameter('predictionId', itemIndex, '') ?? '').trim();
 		if (!/^[A-Za-z0-9_-]{1,128}$/.test(predictionId)) {

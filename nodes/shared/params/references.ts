@@ -1,15 +1,11 @@
-/** Reference images: binary fields and URLs in the order given, binaries uploaded once per execution. */
+/** Reference images: binary fields and URLs in the order given, read and checked (item/upload.ts uploads them). */
 import { createHash } from 'crypto';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputFailure } from '../core/errors';
 import type { ImageBytes, ImageKind } from '../core/imageFormat';
 import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, sniffImageKind } from '../core/imageFormat';
-import type { Provider } from '../providers/provider';
-import { FREE_REQUEST_RETRY } from '../http/retry';
 import type { ReferenceImage } from '../core/schemas';
-import type { ApiTarget } from '../http/transport';
-import { apiClient } from '../http/transport';
 
 /** The smallest per-image limit the providers document (20 MB). */
 export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -145,29 +141,6 @@ function safeUploadName(original: string | undefined, kind: ImageKind): string {
 	return `${base}.${extensionFor(kind)}`;
 }
 
-/** Uploads already done (or under way) in this process, per execution: the same bytes are uploaded once. */
-const uploadCache = new Map<string, Promise<string>>();
-const UPLOAD_CACHE_LIMIT = 2000;
-
-/** Per provider and Base URL too: an upload to one provider's storage means nothing to another. */
-export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, bytes: Buffer, sha256?: string): string {
-	return `${providerId}|${baseUrl}|${executionId}:${sha256 ?? createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-/** The URL the provider can fetch for these bytes, uploading them if this execution has not already. */
-export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), image.bytes, image.sha256);
-	let pending = uploadCache.get(key);
-	if (!pending) {
-		pending = provider.upload(apiClient(fx, api, FREE_REQUEST_RETRY), image);
-		if (uploadCache.size >= UPLOAD_CACHE_LIMIT) uploadCache.delete(uploadCache.keys().next().value as string);
-		uploadCache.set(key, pending);
-		// A failed upload must not poison later items.
-		pending.catch(() => uploadCache.delete(key));
-	}
-	return await pending;
-}
-
 /** A reference image read and checked, not yet uploaded. */
 export type PreparedReference = { url: string } | { image: ImageBytes };
 
@@ -180,20 +153,4 @@ export async function readReferenceImages(fx: IExecuteFunctions, itemIndex: numb
 		);
 	}
 	return prepared;
-}
-
-/** The URLs the provider fetches, in order: binaries uploaded (once per execution), URLs as given. */
-export async function uploadReferences(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, prepared: PreparedReference[]): Promise<string[]> {
-	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, provider, api, p.image))));
-}
-
-/** Turns the item's reference image entries into URLs, in order; every binary is read and checked before any upload. */
-export async function resolveReferenceImages(
-	fx: IExecuteFunctions,
-	provider: Provider,
-	api: ApiTarget,
-	itemIndex: number,
-	entries: ReferenceImage[],
-): Promise<string[]> {
-	return await uploadReferences(fx, provider, api, await readReferenceImages(fx, itemIndex, entries));
 }

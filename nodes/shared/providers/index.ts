@@ -16,7 +16,7 @@ export function providerFor(id: ProviderId): Provider {
 	return PROVIDERS[id];
 }
 
-/** The Provider parameter of a run; workflows saved before it existed have none and keep WaveSpeed. */
+/** The Provider parameter of a run; workflows saved before it existed have none and keep the catalog's first seller. */
 export function readProviderId(fx: IExecuteFunctions): ProviderId {
 	const raw = fx.getNodeParameter('provider', 0, DEFAULT_PROVIDER);
 	const parsed = z.enum(PROVIDER_IDS).safeParse(raw);

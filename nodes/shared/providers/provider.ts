@@ -107,7 +107,7 @@ export interface FormulaPricing {
  * and a balance are optional free reads: a provider without them still gets an estimate, labelled as one.
  */
 export interface ProviderPricing extends FormulaPricing {
-	/** A free price quote for one task with these settings; asked once per settings combination (pricing.ts caches). */
+	/** A free price quote for one task with these settings; asked once per settings combination (money/pricing.ts caches). */
 	quoteCall?(request: JobRequest): ApiCall;
 	/** The quoted USD price of one task, or undefined when there is no quote (404, odd answer, other currency). */
 	readQuote?(response: RawResponse): number | undefined;

@@ -8,6 +8,7 @@
  * from the start of work; past the spread the gaps widen.
  * Two looks at one prediction are never closer than the interval.
  */
+import { BoundedMap } from '../core/boundedMap';
 
 /** What a task's duration depends on; a second provider or another gateway never mixes with the first. */
 export interface TaskKind {
@@ -41,14 +42,13 @@ export class WorkTimes {
 }
 
 /** n8n is long-running: keep learning across executions, for a bounded number of kinds. */
-const workTimesByKind = new Map<string, WorkTimes>();
 const KINDS_REMEMBERED = 64;
+const workTimesByKind = new BoundedMap<string, WorkTimes>(KINDS_REMEMBERED);
 
 export function workTimesFor(kind: TaskKind): WorkTimes {
 	const key = kindKey(kind);
 	let times = workTimesByKind.get(key);
 	if (!times) {
-		if (workTimesByKind.size >= KINDS_REMEMBERED) workTimesByKind.delete(workTimesByKind.keys().next().value as string);
 		times = new WorkTimes();
 		workTimesByKind.set(key, times);
 	}

@@ -2,14 +2,13 @@
  * The items a verified callback becomes: a finished item exactly like the Edit/Generate node's (plus the callback
  * URL's query), or a failed item for the trigger's second output. README's trigger section documents both.
  */
-import type { IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { Failure, FailureKind } from '../core/errors';
-import { asFailure, describeFailureText, FailureError } from '../core/errors';
-import type { FinishedItemJson, ImageJson } from '../item/json';
-import { finishedJson, imageJson } from '../item/json';
+import { asFailure, describeFailureText } from '../core/errors';
+import { finishJob } from '../item/finish';
+import type { FinishedItemJson } from '../item/json';
 import type { OutputContext } from '../item/outputs';
-import { classifyOutput, outputFieldName, outputFileName, storeOutput } from '../item/outputs';
 import type { Job } from '../providers/provider';
 import { settle } from '../core/settle';
 import type { TriggerOptions } from '../editor/triggerProperties';
@@ -63,56 +62,36 @@ export interface FinishContext {
 	provider: ProviderId;
 	fx: OutputContext;
 	label: string;
+	/** The credential's Base URL: output URLs on local hosts are refused when it is public, as in the nodes. */
+	baseUrl: string;
 	options: TriggerOptions;
 	query: IDataObject;
 	resultUrl: string;
 }
 
-/** A finished job: the same checks and downloads as the nodes; anything that stops it becomes a failed item. */
+/** A finished job: the nodes' own finish step; anything that stops it becomes a failed item. */
 export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promise<CallbackOutcome> {
-	const { label, query, resultUrl } = ctx;
-	const fail = (kind: FailureKind, message: string, hint: string) =>
-		failedItem(ctx.provider, { kind, message, hint, predictionId: job.id, status: job.status }, query, job, resultUrl);
-	if (job.nsfw.some(Boolean)) {
-		return fail('nsfw', `${label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`, 'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.');
-	}
-	if (job.outputs.length === 0) {
-		return fail('malformed', 'The prediction completed without any output image', 'Fetch it with Get Result in a moment; if it stays empty, run the submitting workflow again.');
-	}
-	if (ctx.options.output === 'url') {
-		const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, { provider: ctx.provider }), queuedMs: NOT_WATCHED, query };
-		return { output: 'succeeded', item: { json } };
-	}
-	const stored = await settle(storeImages(ctx, job));
-	if (!stored.ok) {
-		const failure = asFailure(stored.error);
+	const { query, resultUrl } = ctx;
+	const finished = await settle(
+		finishJob(
+			{
+				fx: ctx.fx,
+				label: ctx.label,
+				source: { provider: ctx.provider },
+				baseUrl: ctx.baseUrl,
+				resultUrl,
+				output: ctx.options.output,
+				binaryPropertyName: ctx.options.binaryPropertyName,
+				// Callbacks do not say which format was asked for; the bytes decide (see storeOutput).
+				expectedKind: 'png',
+			},
+			job,
+		),
+	);
+	if (!finished.ok) {
+		const failure = asFailure(finished.error);
 		return failedItem(ctx.provider, { ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
 	}
-	const json: SucceededCallbackJson = { ...finishedJson(job, resultUrl, { provider: ctx.provider }, stored.value.images), queuedMs: NOT_WATCHED, query };
-	return { output: 'succeeded', item: { json, binary: stored.value.binary } };
-}
-
-async function storeImages(ctx: FinishContext, job: Job): Promise<{ binary: IBinaryKeyData; images: ImageJson[] }> {
-	const binary: IBinaryKeyData = {};
-	const images: ImageJson[] = [];
-	for (const [index, output] of job.outputs.entries()) {
-		const source = classifyOutput(output);
-		if (source.type === 'invalid') {
-			throw new FailureError({
-				kind: 'download',
-				message: `${ctx.label} returned an output that is ${source.reason}`,
-				hint: `It was not fetched. Use Output: URL Only to see it, and report it to ${ctx.label} if it persists.`,
-			});
-		}
-		const field = outputFieldName(ctx.options.binaryPropertyName, index);
-		const image = await storeOutput(ctx.fx, source, {
-			fileNameFor: (kind) => outputFileName(undefined, job.id, index, kind),
-			// Callbacks do not say which format was asked for; the bytes decide (see storeOutput).
-			expectedKind: 'png',
-			label: ctx.label,
-		});
-		binary[field] = image.binary;
-		images.push(imageJson(field, image));
-	}
-	return { binary, images };
+	const json: SucceededCallbackJson = { ...finished.value.json, queuedMs: NOT_WATCHED, query };
+	return { output: 'succeeded', item: finished.value.binary ? { json, binary: finished.value.binary } : { json } };
 }

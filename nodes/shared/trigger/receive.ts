@@ -163,6 +163,6 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 		const failure = job.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
 		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl)) };
 	}
-	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, options, query, resultUrl }, job);
+	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, baseUrl: api.baseUrl, options, query, resultUrl }, job);
 	return { noWebhookResponse: true, workflowData: outputs(outcome) };
 }

@@ -1,12 +1,15 @@
 /** Remembers recently accepted callback deliveries so a copy sent again inside its window is refused. */
+import { BoundedMap } from '../core/boundedMap';
 
 /** Bounds memory under a flood; the oldest keys go first (they are the closest to expiring). */
 const DEFAULT_MAX_KEYS = 50_000;
 
 export class ReplayGuard {
-	private readonly expiries = new Map<string, number>();
+	private readonly expiries: BoundedMap<string, number>;
 
-	constructor(private readonly maxKeys = DEFAULT_MAX_KEYS) {}
+	constructor(maxKeys = DEFAULT_MAX_KEYS) {
+		this.expiries = new BoundedMap(maxKeys);
+	}
 
 	/** True the first time a key is seen within its window; false for a replay. */
 	admit(key: string, windowMs: number, nowMs: number): boolean {
@@ -15,11 +18,6 @@ export class ReplayGuard {
 		if (expiry !== undefined && expiry > nowMs) return false;
 		this.expiries.delete(key);
 		this.expiries.set(key, nowMs + windowMs);
-		while (this.expiries.size > this.maxKeys) {
-			const oldest = this.expiries.keys().next().value;
-			if (oldest === undefined) break;
-			this.expiries.delete(oldest);
-		}
 		return true;
 	}
 

@@ -2,10 +2,10 @@ import { submitRequestSchema } from '../../../nodes/shared/providers/wavespeed/s
 import {
 	hasControlCharacters,
 	MAX_PROMPT_LENGTH,
-	outputOptionsSchema,
 	promptSchema,
 	referenceImageSchema,
 } from '../../../nodes/shared/core/schemas';
+import { itemOptionsSchema as outputOptionsSchema } from '../../../nodes/shared/params/options';
 import { describeUrlProblem } from '../../../nodes/shared/core/urls';
 
 const firstMessage = (result: { success: boolean; error?: { issues: Array<{ message: string }> } }) =>

@@ -3,7 +3,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { NODE_KINDS } from '../../../nodes/shared/core/kinds';
 import { nodeProperties } from '../../../nodes/shared/editor/properties';
-import { imageSettingsSchema, outputOptionsSchema } from '../../../nodes/shared/core/schemas';
+import { imageSettingsSchema } from '../../../nodes/shared/core/schemas';
+import { itemOptionsSchema as outputOptionsSchema } from '../../../nodes/shared/params/options';
 
 const byName = (properties: INodeProperties[], name: string): INodeProperties => {
 	const found = properties.find((p) => p.name === name);

@@ -1,10 +1,11 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { FailureError } from '../../../nodes/shared/core/errors';
-import { describeIssue, readItemPlan, readOutputOptions } from '../../../nodes/shared/params/itemPlan';
+import { describeIssue, readItemPlan, readItemOptions as readOutputOptions } from '../../../nodes/shared/params/itemPlan';
 import { waveSpeed } from '../../../nodes/shared/providers/wavespeed';
-import { imageSettingsSchema, outputOptionsSchema, promptSchema } from '../../../nodes/shared/core/schemas';
+import { fakeFx } from '../fakeContext';
+import { imageSettingsSchema, promptSchema } from '../../../nodes/shared/core/schemas';
+import { itemOptionsSchema as outputOptionsSchema } from '../../../nodes/shared/params/options';
 
 const firstIssue = (schema: z.ZodTypeAny, value: unknown) => {
 	const result = schema.safeParse(value);
@@ -75,13 +76,6 @@ describe('describeIssue', () => {
 	});
 });
 
-/** A stand-in for n8n's execute functions: only what readItemPlan reads. */
-function fakeFx(parameters: Record<string, unknown>, binary?: Record<string, unknown>): IExecuteFunctions {
-	return {
-		getNodeParameter: (name: string, _index: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getInputData: () => [{ json: {}, binary }],
-	} as unknown as IExecuteFunctions;
-}
 
 const catchFailure = (run: () => unknown) => {
 	try {

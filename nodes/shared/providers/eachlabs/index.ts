@@ -13,10 +13,11 @@ import { buildInput, chooseSize, describeChoices, documentedShape, readShape, re
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
 import { EACHLABS_PRICING } from './pricing';
 import { uploadImage } from './upload';
+import { BoundedMap } from '../../core/boundedMap';
 
 /** Schemas read from the API, by Base URL and slug; n8n is long-running, and a model's schema rarely changes. */
-const shapes = new Map<string, InputShape>();
 const SHAPES_REMEMBERED = 32;
+const shapes = new BoundedMap<string, InputShape>(SHAPES_REMEMBERED);
 
 /** One free read of `GET /v1/model?slug=`; any failure falls back to the documented shape (not cached, so retried next batch). */
 export async function loadShape(client: ApiClient, kind: NodeKind): Promise<InputShape> {
@@ -29,17 +30,11 @@ export async function loadShape(client: ApiClient, kind: NodeKind): Promise<Inpu
 		const answer = modelAnswerSchema.safeParse(parseJsonBody(outcome.value.body));
 		const shape = answer.success ? readShape(kind, slug, answer.data.request_schema) : undefined;
 		if (shape) {
-			if (shapes.size >= SHAPES_REMEMBERED) shapes.delete(shapes.keys().next().value as string);
 			shapes.set(key, shape);
 			return shape;
 		}
 	}
 	return documentedShape(kind, slug);
-}
-
-/** For tests: forget what was read. */
-export function forgetShapes(): void {
-	shapes.clear();
 }
 
 export function createBody(shape: InputShape, request: JobRequest): Record<string, unknown> {
@@ -72,7 +67,7 @@ function bound(shape: InputShape): PreparedProvider {
 
 export const eachLabs: Provider = {
 	...EACHLABS,
-	// Unbound, the documented shape applies (execute.ts always prepares first).
+	// Unbound, the documented shape applies (batch/preflight.ts always prepares first).
 	submitCall: (request) => bound(documentedShape(request.kind, MODELS[request.kind])).submitCall(request),
 	readSubmit: (response) => readSubmit(response, ''),
 	resultCall,

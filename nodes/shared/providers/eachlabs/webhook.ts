@@ -2,7 +2,7 @@
  * each::labs' completion callbacks: header `X-Webhook-Secret` carries the credential's Webhook Secret verbatim (no
  * HMAC of the body), and the body is `{exec_id, status: "succeeded" | "failed", output, error}`.
  */
-import { createHash, timingSafeEqual } from 'crypto';
+import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -10,6 +10,7 @@ import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, V
 import { resultUrl, toJob } from './api';
 import { EACHLABS } from './entry';
 import type { Prediction } from './schemas';
+import { sameSecret } from '../../core/sameSecret';
 
 /** each::labs retries a failed delivery up to 3 times about 10 s apart; a replay is refused well beyond that. */
 export const EACHLABS_REPLAY_WINDOW_SECONDS = 600;
@@ -25,12 +26,7 @@ export type EachLabsCallback = z.infer<typeof eachLabsCallbackSchema>;
 /** The reason some failed callbacks put in `output[0].error` (or `output.error`) instead of `error`. */
 const outputReasonSchema = z.object({ error: z.string().min(1) });
 
-/** Constant-time equality; different lengths are unequal without comparing, an empty secret never matches. */
-export function sameSecret(expected: string, given: string): boolean {
-	const a = Buffer.from(expected, 'utf8');
-	const b = Buffer.from(given, 'utf8');
-	return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
-}
+export { sameSecret };
 
 function parseJson(rawBody: Buffer): unknown {
 	try {

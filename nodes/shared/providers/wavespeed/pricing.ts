@@ -21,7 +21,6 @@ export const quoteSchema = z.object({
 	unit_price: z.number().nonnegative().finite(),
 	currency: z.string().optional(),
 });
-export type Quote = z.infer<typeof quoteSchema>;
 
 export const balanceSchema = z.object({ balance: z.number().finite() });
 

@@ -2,7 +2,7 @@
  * WaveSpeed's completion callbacks: the v3 signature (HMAC-SHA256 over `{id}.{timestamp}.{raw body}` with the
  * secret from `GET /api/v3/webhook/secret`, `whsec_` prefix stripped), the 300 s window, and the bare prediction body.
  */
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHmac } from 'crypto';
 import { z } from 'zod';
 
 import type { RawResponse } from '../../http/transport';
@@ -11,12 +11,12 @@ import { resultUrl, toJob } from './api';
 import { WAVESPEED } from './entry';
 import { parseEnvelope } from './envelope';
 import { predictionSchema } from './schemas';
+import { sameSecret } from '../../core/sameSecret';
 
 /** WaveSpeed documents callbacks older than this as to be rejected; the same bound applies to clocks running ahead. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export const webhookSecretSchema = z.object({ secret: z.string().min(1) });
-export type WebhookSecret = z.infer<typeof webhookSecretSchema>;
 
 /** The HMAC key is the secret without its `whsec_` prefix, used as text as-is (not base64-decoded). */
 export function hmacKey(secret: string): string {
@@ -42,9 +42,7 @@ export function v3Signatures(header: string): string[] | undefined {
 
 /** Constant-time equality of two hex strings; different lengths are unequal without comparing. */
 export function sameHex(expected: string, given: string): boolean {
-	const a = Buffer.from(expected, 'utf8');
-	const b = Buffer.from(given.toLowerCase(), 'utf8');
-	return a.length === b.length && timingSafeEqual(a, b);
+	return sameSecret(expected, given.toLowerCase());
 }
 
 const reject = (reason: Exclude<Verdict, { ok: true }>['reason'], detail: string): Verdict => ({ ok: false, reason, detail });

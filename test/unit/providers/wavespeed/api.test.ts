@@ -1,9 +1,6 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import { isToolRun } from '../../../nodes/shared/operations/router';
-import type { JobRequest } from '../../../nodes/shared/providers/provider';
-import { buildSubmitBody, resultUrl, toJob } from '../../../nodes/shared/providers/wavespeed/api';
-import { predictionSchema, submitRequestSchema } from '../../../nodes/shared/providers/wavespeed/schemas';
+import type { JobRequest } from '../../../../nodes/shared/providers/provider';
+import { buildSubmitBody, resultUrl, toJob } from '../../../../nodes/shared/providers/wavespeed/api';
+import { predictionSchema, submitRequestSchema } from '../../../../nodes/shared/providers/wavespeed/schemas';
 
 /** The body fields wavespeed-api.md documents for the two models; nothing else may ever be sent. */
 const DOCUMENTED_FIELDS = ['prompt', 'images', 'aspect_ratio', 'resolution', 'quality', 'output_format', 'enable_sync_mode', 'enable_base64_output'];
@@ -94,24 +91,5 @@ describe('resultUrlFor', () => {
 		expect(resultUrlFor('http://127.0.0.1:4010', { id: 'p2', urls: null })).toBe('http://127.0.0.1:4010/api/v3/predictions/p2/result');
 		expect(resultUrlFor('https://api.wavespeed.ai', { id: 'p3', urls: {} })).toBe('https://api.wavespeed.ai/api/v3/predictions/p3/result');
 		expect(resultUrlFor('https://api.wavespeed.ai', { id: 'p4', urls: { get: '' } })).toBe('https://api.wavespeed.ai/api/v3/predictions/p4/result');
-	});
-});
-
-describe('isToolRun', () => {
-	const fx = (type: string, isToolExecution?: () => boolean) =>
-		({ getNode: () => ({ type }), ...(isToolExecution ? { isToolExecution } : {}) }) as unknown as IExecuteFunctions;
-
-	test('is true when n8n says the node runs as a tool', () => {
-		expect(isToolRun(fx('n8n-nodes-gpt-image-2.gptImage2Edit', () => true))).toBe(true);
-	});
-
-	test("is true for the node's tool variant, whose type ends in Tool", () => {
-		expect(isToolRun(fx('n8n-nodes-gpt-image-2.gptImage2EditTool'))).toBe(true);
-		expect(isToolRun(fx('n8n-nodes-gpt-image-2.gptImage2GenerateTool', () => false))).toBe(true);
-	});
-
-	test('is false for an ordinary run', () => {
-		expect(isToolRun(fx('n8n-nodes-gpt-image-2.gptImage2Edit', () => false))).toBe(false);
-		expect(isToolRun(fx('n8n-nodes-gpt-image-2.gptImage2Generate'))).toBe(false);
 	});
 });
