@@ -35,6 +35,13 @@ export type SecretSource =
 /** A verified callback's body, read: the finished or failed task, or why it cannot be read. */
 export type CallbackReading = { ok: true; job: Job } | { ok: false; detail: string; predictionId: string | null };
 
+/** A callback body its schema refused: the first issue in words, and the prediction id when the body names one. */
+export function unreadableCallback(body: unknown, issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>, idField: string): CallbackReading {
+	const id = body && typeof body === 'object' ? (body as Record<string, unknown>)[idField] : undefined;
+	const issue = issues[0];
+	return { ok: false, detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unreadable'}`, predictionId: typeof id === 'string' ? id : null };
+}
+
 /** A seller's catalog entry (its headers go on the secret request too), and how its callbacks are checked and read. */
 export interface CallbackDialect extends ProviderEntry {
 	id: ProviderId;

@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
+import { unreadableCallback } from '../callback';
 import { resultUrl, toJob } from './api';
 import { EACHLABS } from './entry';
 import type { Prediction } from './schemas';
@@ -63,11 +64,7 @@ export function callbackPrediction({ exec_id, status, output, error }: EachLabsC
 
 export function readEachLabsCallback(body: unknown): CallbackReading {
 	const parsed = eachLabsCallbackSchema.safeParse(body);
-	if (!parsed.success) {
-		const id = body && typeof body === 'object' ? (body as Record<string, unknown>).exec_id : undefined;
-		const issue = parsed.error.issues[0];
-		return { ok: false, detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unreadable'}`, predictionId: typeof id === 'string' ? id : null };
-	}
+	if (!parsed.success) return unreadableCallback(body, parsed.error.issues, 'exec_id');
 	// Callbacks do not name the model; the item's model is then empty, as on a failed item.
 	return { ok: true, job: toJob(callbackPrediction(parsed.data), '') };
 }

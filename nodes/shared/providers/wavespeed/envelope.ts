@@ -46,7 +46,8 @@ export function parseEnvelope<T extends z.ZodTypeAny>(response: RawResponse, dat
 	return { ok: true, data: data.data };
 }
 
-function messageFromOddBody(body: unknown): string {
+/** The words of an answer that is not the documented envelope: a message field, or the text of an HTML page. */
+export function messageFromOddBody(body: unknown): string {
 	if (body && typeof body === 'object') {
 		const record = body as Record<string, unknown>;
 		for (const key of ['message', 'error', 'detail']) if (typeof record[key] === 'string') return record[key] as string;

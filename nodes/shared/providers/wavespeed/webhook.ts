@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import type { RawResponse } from '../../http/transport';
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
+import { unreadableCallback } from '../callback';
 import { resultUrl, toJob } from './api';
 import { WAVESPEED } from './entry';
 import { parseEnvelope } from './envelope';
@@ -75,11 +76,7 @@ export function readWebhookSecret(response: RawResponse): SecretAnswer {
 /** WaveSpeed posts the bare prediction (no envelope), with its input added. */
 export function readWaveSpeedCallback(body: unknown): CallbackReading {
 	const parsed = predictionSchema.safeParse(body);
-	if (!parsed.success) {
-		const id = body && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
-		const issue = parsed.error.issues[0];
-		return { ok: false, detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unreadable'}`, predictionId: typeof id === 'string' ? id : null };
-	}
+	if (!parsed.success) return unreadableCallback(body, parsed.error.issues, 'id');
 	return { ok: true, job: toJob(parsed.data) };
 }
 
