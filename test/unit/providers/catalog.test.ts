@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { EachLabsApi } from '../../../credentials/EachLabsApi.credentials';
+import { WaveSpeedApi } from '../../../credentials/WaveSpeedApi.credentials';
 import { GptImage2Edit } from '../../../nodes/GptImage2Edit/GptImage2Edit.node';
 import { GptImage2Generate } from '../../../nodes/GptImage2Generate/GptImage2Generate.node';
 import { GptImage2Trigger } from '../../../nodes/GptImage2Trigger/GptImage2Trigger.node';
@@ -21,6 +23,15 @@ test('each catalog key is its entry id, and every implementation and dialect car
 	}
 	expect(Object.keys(PROVIDERS)).toEqual(PROVIDER_IDS);
 	expect(Object.keys(CALLBACK_DIALECTS)).toEqual(PROVIDER_IDS);
+});
+
+test("each seller's credential class has the catalog's credential name and default Base URL", () => {
+	const credentials = [new WaveSpeedApi(), new EachLabsApi()];
+	for (const id of PROVIDER_IDS) {
+		const credential = credentials.find((c) => c.name === CATALOG[id].credentialName);
+		expect(credential?.properties.find((p) => p.name === 'baseUrl')?.default).toBe(CATALOG[id].defaultBaseUrl);
+	}
+	expect(credentials.map((c) => c.name).sort()).toEqual(PROVIDER_IDS.map((id) => CATALOG[id].credentialName).sort());
 });
 
 test("the Provider parameter's literal default is the catalog's first seller", () => {
