@@ -17,7 +17,7 @@ const IMAGES = ['https://cdn.example.com/product.png', 'https://cdn.example.com/
 const bodyOf = (request: Omit<JobRequest, 'imageUrls' | 'inlineBase64'>, imageUrls: string[], inlineBase64: boolean) =>
 	buildSubmitBody({ ...request, imageUrls, inlineBase64 });
 
-/** What execute.ts does: the prediction's own result URL, else the documented one built from the Base URL. */
+/** What batch/context.ts resultUrlOf does: the prediction's own result URL, else the documented one built from the Base URL. */
 const resultUrlFor = (baseUrl: string, prediction: { id: string; urls: { get?: string } | null }) =>
 	toJob(predictionSchema.parse({ ...prediction, status: 'completed' })).resultUrl || resultUrl(baseUrl, prediction.id);
 
