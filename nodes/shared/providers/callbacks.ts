@@ -1,18 +1,19 @@
 /** The one place that picks a callback dialect for the trigger's Provider parameter. */
 import type { CallbackDialect } from './callback';
+import type { ProviderId } from './catalog';
+import { DEFAULT_PROVIDER, PROVIDER_IDS } from './catalog';
 import { eachLabsCallbacks } from './eachlabs/webhook';
 import { waveSpeedCallbacks } from './wavespeed/webhook';
 
-export const CALLBACK_DIALECTS = { wavespeed: waveSpeedCallbacks, eachlabs: eachLabsCallbacks } satisfies Record<string, CallbackDialect>;
+/** One dialect per catalog entry (the type refuses a missing or extra one). */
+export const CALLBACK_DIALECTS: Record<ProviderId, CallbackDialect> = { wavespeed: waveSpeedCallbacks, eachlabs: eachLabsCallbacks };
 
-export type CallbackProviderId = keyof typeof CALLBACK_DIALECTS;
+export const DEFAULT_CALLBACK_PROVIDER: ProviderId = DEFAULT_PROVIDER;
 
-export const DEFAULT_CALLBACK_PROVIDER: CallbackProviderId = 'wavespeed';
-
-export function isCallbackProvider(value: unknown): value is CallbackProviderId {
-	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CALLBACK_DIALECTS, value);
+export function isCallbackProvider(value: unknown): value is ProviderId {
+	return (PROVIDER_IDS as readonly unknown[]).includes(value);
 }
 
-export function callbackDialectFor(id: CallbackProviderId): CallbackDialect {
+export function callbackDialectFor(id: ProviderId): CallbackDialect {
 	return CALLBACK_DIALECTS[id];
 }

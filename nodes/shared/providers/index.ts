@@ -2,21 +2,21 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { inputFailure } from '../errors';
-import type { Provider, ProviderId } from './provider';
-import { PROVIDER_IDS } from './provider';
+import { inputFailure } from '../core/errors';
+import type { ProviderId } from './catalog';
+import { DEFAULT_PROVIDER, PROVIDER_IDS } from './catalog';
+import type { Provider } from './provider';
 import { eachLabs } from './eachlabs';
 import { waveSpeed } from './wavespeed';
 
+/** One implementation per catalog entry (the type refuses a missing or extra one). */
 export const PROVIDERS: Record<ProviderId, Provider> = { wavespeed: waveSpeed, eachlabs: eachLabs };
-
-export const DEFAULT_PROVIDER: ProviderId = 'wavespeed';
 
 export function providerFor(id: ProviderId): Provider {
 	return PROVIDERS[id];
 }
 
-/** The Provider parameter of a run; workflows saved before it existed have none and keep WaveSpeed. */
+/** The Provider parameter of a run; workflows saved before it existed have none and keep the catalog's first seller. */
 export function readProviderId(fx: IExecuteFunctions): ProviderId {
 	const raw = fx.getNodeParameter('provider', 0, DEFAULT_PROVIDER);
 	const parsed = z.enum(PROVIDER_IDS).safeParse(raw);

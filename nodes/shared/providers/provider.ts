@@ -5,27 +5,14 @@
  */
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
-import type { FormulaPricing } from '../cost';
-import type { PixelSize } from '../sizes';
-import type { Failure } from '../errors';
-import type { ImageBytes } from '../imageFormat';
-import type { NodeKind } from '../kinds';
-import type { AspectRatio, ImageSettings, OutputFormat, Resolution } from '../schemas';
-import type { ApiClient, RawResponse } from '../transport';
-
-export const PROVIDER_IDS = ['wavespeed', 'eachlabs'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-/** What a provider can do; the node refuses the rest before any request. */
-export interface ProviderCapabilities {
-	syncMode: boolean;
-	inlineBase64: boolean;
-	webhooks: boolean;
-	maxReferenceImages: number;
-	outputFormats: readonly OutputFormat[];
-	aspectRatios: readonly AspectRatio[];
-	resolutions: readonly Resolution[];
-}
+import type { PixelSize } from '../core/sizes';
+import type { Failure } from '../core/errors';
+import type { ImageBytes } from '../core/imageFormat';
+import type { NodeKind } from '../core/kinds';
+import type { ImageSettings } from '../core/schemas';
+import type { ApiClient, RawResponse } from '../http/transport';
+import type { ProviderId } from './catalog';
+import type { ProviderEntry } from './entry';
 
 /** One task, in the node's words. */
 export interface JobRequest {
@@ -102,12 +89,25 @@ export type SubmitAnswer =
 
 export type ResultAnswer = { ok: true; job: Job } | { ok: false; failure: Failure };
 
+/** A provider's published token prices, in USD per million tokens; absent means not charged by token. */
+export interface TokenPrices {
+	imageOutputPerMillion: number;
+	textInputPerMillion?: number;
+	imageInputPerMillion?: number;
+}
+
+/** What the formula needs from a provider: its token prices and the lowest price it lists per task. */
+export interface FormulaPricing {
+	tokenPrices: TokenPrices;
+	floorUsd: number;
+}
+
 /**
  * What a provider says about money. Token prices and the listed floor feed the neutral formula (cost.ts); a quote
  * and a balance are optional free reads: a provider without them still gets an estimate, labelled as one.
  */
 export interface ProviderPricing extends FormulaPricing {
-	/** A free price quote for one task with these settings; asked once per settings combination (pricing.ts caches). */
+	/** A free price quote for one task with these settings; asked once per settings combination (money/pricing.ts caches). */
 	quoteCall?(request: JobRequest): ApiCall;
 	/** The quoted USD price of one task, or undefined when there is no quote (404, odd answer, other currency). */
 	readQuote?(response: RawResponse): number | undefined;
@@ -119,16 +119,9 @@ export interface ProviderPricing extends FormulaPricing {
 	pricedSize?(kind: NodeKind, settings: ImageSettings): PixelSize | undefined;
 }
 
-export interface Provider {
+/** A seller's catalog entry, and how it shapes one request and reads one answer. */
+export interface Provider extends ProviderEntry {
 	id: ProviderId;
-	/** The seller's name in messages and hints. */
-	label: string;
-	credentialName: string;
-	/** The credential's Base URL when the user left it empty. */
-	defaultBaseUrl: string;
-	capabilities: ProviderCapabilities;
-	/** Headers sent with every API request (attribution); never the key, which n8n adds. */
-	headers: Record<string, string>;
 
 	submitCall(request: JobRequest): ApiCall;
 	readSubmit(response: RawResponse): SubmitAnswer;

@@ -1,8 +1,8 @@
 /** each::labs' requests and answers for GPT Image 2: the create body, the prediction read, and what answers mean. */
-import type { Failure } from '../../errors';
-import { parseRetryAfterMs } from '../../retry';
-import type { RawResponse } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
+import type { Failure } from '../../core/errors';
+import { parseRetryAfterMs } from '../../http/retry';
+import type { RawResponse } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
 import type { ApiCall, Job, JobState, ResultAnswer, SubmitAnswer } from '../provider';
 import { describeHttpFailure, describeTaskFailure } from './errors';
 import type { OutputError, Prediction } from './schemas';

@@ -2,10 +2,10 @@
  * How the node's controls map onto the fields of each::labs' model schema: pure decisions, unit-tested.
  * The schema's field names are not settled in the docs, so the live `request_schema` decides and nothing it lacks is sent.
  */
-import type { Failure } from '../../errors';
-import type { NodeKind } from '../../kinds';
-import type { AspectRatio, ImageSettings, OutputFormat, Quality, Resolution } from '../../schemas';
-import { MAX_REFERENCE_IMAGES } from '../../schemas';
+import type { Failure } from '../../core/errors';
+import type { NodeKind } from '../../core/kinds';
+import type { AspectRatio, ImageSettings, OutputFormat, Quality, Resolution } from '../../core/schemas';
+import { MAX_REFERENCE_IMAGES } from '../../core/schemas';
 import type { JobRequest, PlannedRequest, RequestNotes } from '../provider';
 import type { ModelRequestSchema } from './schemas';
 

@@ -1,15 +1,11 @@
 /** WaveSpeed's requests and answers for GPT Image 2: what a submit and a result look like on the wire. */
-import type { RawResponse } from '../../transport';
+import type { RawResponse } from '../../http/transport';
 import type { ApiCall, Job, JobRequest, JobState, ResultAnswer, SubmitAnswer } from '../provider';
 import { describeTaskFailure } from './errors';
 import { parseEnvelope } from './envelope';
 import { classifySubmitAnswer } from './submitAnswer';
 import type { Prediction, SubmitRequest } from './schemas';
 import { MODELS, predictionSchema, submitRequestSchema } from './schemas';
-
-/** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
-export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
-export const CLIENT_VERSION = '0.1.0';
 
 const SUCCESS = new Set(['completed', 'succeeded']);
 const TERMINAL_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'timeout', 'deleted']);

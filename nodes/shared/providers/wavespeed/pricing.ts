@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-import type { RawResponse } from '../../transport';
+import type { RawResponse } from '../../http/transport';
 import type { ApiCall, JobRequest, ProviderPricing } from '../provider';
 import { buildSubmitBody } from './api';
 import { parseEnvelope } from './envelope';
@@ -21,7 +21,6 @@ export const quoteSchema = z.object({
 	unit_price: z.number().nonnegative().finite(),
 	currency: z.string().optional(),
 });
-export type Quote = z.infer<typeof quoteSchema>;
 
 export const balanceSchema = z.object({ balance: z.number().finite() });
 

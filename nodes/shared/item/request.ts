@@ -1,0 +1,102 @@
+/**
+ * One row's request, built once: what it submits, its reference images (read and hashed once) and its fingerprint.
+ * The same builder gives the request a quote prices, so a quote and a submit cannot disagree.
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { NodeKind } from '../core/kinds';
+import type { ApiTarget } from '../http/transport';
+import type { ReferenceIdentity } from '../money/fingerprint';
+import { requestFingerprint } from '../money/fingerprint';
+import type { SubmitPlan } from '../params/itemPlan';
+import type { PreparedReference } from '../params/references';
+import { readReferenceImages } from '../params/references';
+import type { JobRequest, Provider } from '../providers/provider';
+
+/** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
+export function isToolRun(fx: IExecuteFunctions): boolean {
+	const byContext = typeof fx.isToolExecution === 'function' && fx.isToolExecution();
+	return byContext || fx.getNode().type.endsWith('Tool');
+}
+
+/** The one builder of a row's request: image URLs join once the binaries are uploaded. */
+export function jobRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean, webhookSecret?: string): JobRequest {
+	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !asTool;
+	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
+}
+
+/** What a quote prices: the row's request with the URLs known before any upload, and no webhook (a price is per settings). */
+export function quoteRequestOf(request: JobRequest, plan: SubmitPlan): JobRequest {
+	return { ...request, imageUrls: plan.references.flatMap((ref) => (ref.source === 'url' ? [ref.url] : [])), webhookUrl: undefined, webhookSecret: undefined };
+}
+
+/** An optional text field of the credential (e.g. a webhook secret); empty counts as unset. */
+export function credentialText(api: ApiTarget, field: string): string | undefined {
+	const value = api.credentials.data?.[field];
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
+function fingerprintOf(provider: Provider, api: ApiTarget, request: JobRequest, references: PreparedReference[]): string {
+	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
+	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
+	const call = provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
+	return requestFingerprint({
+		provider: provider.id,
+		baseUrl: api.baseUrl,
+		credentialId: api.credentials.id,
+		model: call.path,
+		settings: { ...(call.body as Record<string, unknown>) },
+		references: identities,
+		query: call.qs,
+	});
+}
+
+/** A row's request, ready to upload and submit. */
+export interface RowRequest {
+	request: JobRequest;
+	references: PreparedReference[];
+	fingerprint: string;
+}
+
+export interface RequestBuilder {
+	fx: IExecuteFunctions;
+	kind: NodeKind;
+	provider: Provider;
+	api: ApiTarget;
+	asTool: boolean;
+}
+
+/** Reads the row's reference images (bytes and hash, once) and builds its request and fingerprint. */
+export async function buildRowRequest(builder: RequestBuilder, index: number, plan: SubmitPlan): Promise<RowRequest> {
+	const { fx, kind, provider, api, asTool } = builder;
+	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references) : [];
+	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
+	const request = jobRequestOf(kind, plan, asTool, webhookSecret);
+	return { request, references, fingerprint: fingerprintOf(provider, api, request, references) };
+}
+
+/**
+ * Each row's request, built the first time it is asked for (pricing, when it must look up the recovery memory, or the
+ * row's run) and handed over once: the run takes it, so its bytes are not kept after the upload.
+ */
+export class RowRequests {
+	private readonly built = new Map<number, Promise<RowRequest>>();
+
+	constructor(private readonly builder: RequestBuilder) {}
+
+	get(index: number, plan: SubmitPlan): Promise<RowRequest> {
+		let request = this.built.get(index);
+		if (!request) {
+			request = buildRowRequest(this.builder, index, plan);
+			this.built.set(index, request);
+		}
+		return request;
+	}
+
+	take(index: number, plan: SubmitPlan): Promise<RowRequest> {
+		const request = this.get(index, plan);
+		this.built.delete(index);
+		return request;
+	}
+}
