@@ -78,6 +78,8 @@ export const imageSettingsSchema = z.object({
 	resolution: z.enum(RESOLUTIONS),
 	quality: z.enum(QUALITIES),
 	outputFormat: z.enum(OUTPUT_FORMATS),
-	waitMode: z.enum(WAIT_MODES),
 });
 export type ImageSettings = z.infer<typeof imageSettingsSchema>;
+
+/** Wait For Result: how the row waits, not what the image is. */
+export const waitModeSchema = z.enum(WAIT_MODES);

@@ -7,18 +7,17 @@ import type { Failure } from '../core/errors';
 import { describeFailureText, redactSecrets } from '../core/errors';
 import type { OutputImage } from './outputs';
 import { classifyOutput } from './outputs';
-import type { ProviderId } from '../providers/catalog';
 import type { Job, RequestNotes } from '../providers/provider';
 
 /** Which provider an item came from (every item says it), and what that provider decided about the request. */
 export interface ItemSource {
-	provider: ProviderId;
+	provider: string;
 	notes?: RequestNotes;
 }
 
 /** Don't Wait, or Get Result without waiting: the id and where to fetch the result. */
 export type PendingItemJson = RequestNotes & {
-	provider: ProviderId;
+	provider: string;
 	id: string;
 	model: string;
 	status: string;
@@ -42,7 +41,7 @@ export type ImageJson = {
 };
 
 export type FinishedItemJson = RequestNotes & {
-	provider: ProviderId;
+	provider: string;
 	id: string;
 	model: string;
 	status: string;
@@ -63,7 +62,7 @@ export type FinishedItemJson = RequestNotes & {
 
 /** Under Continue On Fail: every input yields one output, failures included. */
 export type ErrorItemJson = {
-	provider: ProviderId;
+	provider: string;
 	error: string;
 	description: string;
 	code: number | null;
@@ -114,7 +113,7 @@ export function imageJson(field: string, image: OutputImage): ImageJson {
 	};
 }
 
-export function errorJson(failure: Failure, itemIndex: number, provider: ProviderId, secrets: readonly string[] = []): ErrorItemJson {
+export function errorJson(failure: Failure, itemIndex: number, provider: string, secrets: readonly string[] = []): ErrorItemJson {
 	return {
 		provider,
 		error: redactSecrets(`${failure.message} [item ${itemIndex}]`, secrets),

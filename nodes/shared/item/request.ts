@@ -22,7 +22,7 @@ export function isToolRun(fx: IExecuteFunctions): boolean {
 /** The one builder of a row's request: image URLs join once the binaries are uploaded. */
 export function jobRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean, webhookSecret?: string): JobRequest {
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !asTool;
-	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
+	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, waitMode: plan.waitMode, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
 }
 
 /** What a quote prices: the row's request with the URLs known before any upload, and no webhook (a price is per settings). */
@@ -38,7 +38,7 @@ export function credentialText(api: ApiTarget, field: string): string | undefine
 
 /** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
 function fingerprintOf(provider: Provider, api: ApiTarget, request: JobRequest, references: PreparedReference[]): string {
-	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.image.sha256 }));
+	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.sha256 }));
 	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
 	const call = provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
 	return requestFingerprint({
@@ -67,36 +67,39 @@ export interface RequestBuilder {
 	asTool: boolean;
 }
 
-/** Reads the row's reference images (bytes and hash, once) and builds its request and fingerprint. */
-export async function buildRowRequest(builder: RequestBuilder, index: number, plan: SubmitPlan): Promise<RowRequest> {
+/** Reads the row's reference images (hashed once; bytes kept only for a run that uploads next) and builds its request and fingerprint. */
+export async function buildRowRequest(builder: RequestBuilder, index: number, plan: SubmitPlan, keepBytes: boolean): Promise<RowRequest> {
 	const { fx, kind, provider, api, asTool } = builder;
-	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references) : [];
+	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references, keepBytes) : [];
 	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
 	const request = jobRequestOf(kind, plan, asTool, webhookSecret);
 	return { request, references, fingerprint: fingerprintOf(provider, api, request, references) };
 }
 
 /**
- * Each row's request, built the first time it is asked for (pricing, when it must look up the recovery memory, or the
- * row's run) and handed over once: the run takes it, so its bytes are not kept after the upload.
+ * Each row's request, built the first time it is asked for and handed over once. Pricing (when it must look up the
+ * recovery memory) keeps only the references' hashes, never their bytes; a row built by its own run keeps its bytes
+ * for the upload that follows.
  */
 export class RowRequests {
-	private readonly built = new Map<number, Promise<RowRequest>>();
+	private readonly priced = new Map<number, Promise<RowRequest>>();
 
 	constructor(private readonly builder: RequestBuilder) {}
 
+	/** Pricing's view: hashes only, kept until the row runs. */
 	get(index: number, plan: SubmitPlan): Promise<RowRequest> {
-		let request = this.built.get(index);
+		let request = this.priced.get(index);
 		if (!request) {
-			request = buildRowRequest(this.builder, index, plan);
-			this.built.set(index, request);
+			request = buildRowRequest(this.builder, index, plan, false);
+			this.priced.set(index, request);
 		}
 		return request;
 	}
 
+	/** The run's: what pricing built, or a build that keeps the bytes for the upload. */
 	take(index: number, plan: SubmitPlan): Promise<RowRequest> {
-		const request = this.get(index, plan);
-		this.built.delete(index);
+		const request = this.priced.get(index) ?? buildRowRequest(this.builder, index, plan, true);
+		this.priced.delete(index);
 		return request;
 	}
 }

@@ -1,5 +1,4 @@
 /** Reference images to URLs the provider can fetch: each distinct image uploaded once per execution. */
-import { createHash } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { BoundedMap } from '../core/boundedMap';
@@ -8,6 +7,7 @@ import { FREE_REQUEST_RETRY } from '../http/retry';
 import type { ApiTarget } from '../http/transport';
 import { apiClient } from '../http/transport';
 import type { PreparedReference } from '../params/references';
+import { readBinaryImage } from '../params/references';
 import type { Provider } from '../providers/provider';
 
 /** Uploads already done (or under way) in this process, per execution: the same bytes are uploaded once. */
@@ -15,16 +15,16 @@ const UPLOAD_CACHE_LIMIT = 2000;
 const uploadCache = new BoundedMap<string, Promise<string>>(UPLOAD_CACHE_LIMIT);
 
 /** Per provider and Base URL too: an upload to one provider's storage means nothing to another. */
-export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, bytes: Buffer, sha256?: string): string {
-	return `${providerId}|${baseUrl}|${executionId}:${sha256 ?? createHash('sha256').update(bytes).digest('hex')}`;
+export function uploadCacheKey(providerId: string, baseUrl: string, executionId: string, sha256: string): string {
+	return `${providerId}|${baseUrl}|${executionId}:${sha256}`;
 }
 
-/** The URL the provider can fetch for these bytes, uploading them if this execution has not already. */
-export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, image: ImageBytes): Promise<string> {
-	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), image.bytes, image.sha256);
+/** The URL the provider can fetch for the image with this hash, reading and uploading it only if this execution has not already. */
+export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, sha256: string, read: () => Promise<ImageBytes>): Promise<string> {
+	const key = uploadCacheKey(provider.id, api.baseUrl, fx.getExecutionId(), sha256);
 	let pending = uploadCache.get(key);
 	if (!pending) {
-		pending = provider.upload(apiClient(fx, api, FREE_REQUEST_RETRY), image);
+		pending = read().then(async (image) => await provider.upload(apiClient(fx, api, FREE_REQUEST_RETRY), image));
 		uploadCache.set(key, pending);
 		// A failed upload must not poison later items.
 		pending.catch(() => uploadCache.delete(key));
@@ -32,7 +32,13 @@ export async function uploadOnce(fx: IExecuteFunctions, provider: Provider, api:
 	return await pending;
 }
 
-/** The URLs the provider fetches, in order: binaries uploaded (once per execution), URLs as given. */
-export async function uploadReferences(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, prepared: PreparedReference[]): Promise<string[]> {
-	return await Promise.all(prepared.map(async (p) => ('url' in p ? p.url : await uploadOnce(fx, provider, api, p.image))));
+/** The URLs the provider fetches, in order: binaries uploaded (once per execution; read again only if not kept), URLs as given. */
+export async function uploadReferences(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, itemIndex: number, prepared: PreparedReference[]): Promise<string[]> {
+	return await Promise.all(
+		prepared.map(async (p) => {
+			if ('url' in p) return p.url;
+			const read = async () => p.image ?? (await readBinaryImage(fx, itemIndex, p.binaryField, p.position, p.sha256));
+			return await uploadOnce(fx, provider, api, p.sha256, read);
+		}),
+	);
 }

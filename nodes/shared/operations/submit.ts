@@ -27,7 +27,7 @@ function isDeadPrediction(error: unknown): boolean {
 
 /** Sync requests stay open until the task ends: allow a minute past the seller's own sync limit. */
 function submitTimeoutMs(ctx: BatchContext, row: SubmitRow): number {
-	if (row.plan.settings.waitMode !== 'sync') return 60_000;
+	if (row.plan.waitMode !== 'sync') return 60_000;
 	return Math.max(((ctx.provider.capabilities.syncLimitSeconds ?? 0) + 60) * 1000, row.timeoutSeconds * 1000);
 }
 
@@ -41,7 +41,7 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 	if (earlier) return earlier;
 
 	const { request, fingerprint } = row.request;
-	const imageUrls = await uploadReferences(ctx.fx, ctx.provider, ctx.api, row.request.references);
+	const imageUrls = await uploadReferences(ctx.fx, ctx.provider, ctx.api, index, row.request.references);
 	// A row waiting here for the server's queue to drain is not using its Timeout.
 	row.deadline += await waitForRoom(ctx);
 	const sent = await settle(
@@ -53,7 +53,7 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 			pacer: ctx.pacer,
 		}),
 	);
-	const waitMode = plan.settings.waitMode;
+	const { waitMode } = plan;
 	if (!sent.ok || waitMode === 'none') ctx.slots.release();
 	if (!sent.ok) {
 		// An ambiguous answer that named an id: the task may exist, so it is named and remembered like a paid one.
@@ -113,7 +113,7 @@ async function collectEarlier(ctx: BatchContext, row: SubmitRow, id: string, ori
 	const { fx, provider, api } = ctx;
 	let job = await fetchJob(fx, provider, api, id, row.deadline);
 	if (job.state === 'failed') assertSucceeded(job);
-	if (job.state === 'running' && row.plan.settings.waitMode === 'none') {
+	if (job.state === 'running' && row.plan.waitMode === 'none') {
 		return { json: { ...pendingJson(job, resultUrlOf(ctx, job), row.source), [origin]: true }, pairedItem: { item: row.index } };
 	}
 	if (job.state === 'running') {

@@ -8,8 +8,8 @@ import type { NodeKind, SubmitOperation } from '../core/kinds';
 import { ESTIMATE_OPERATION } from '../core/kinds';
 import type { Provider } from '../providers/provider';
 import { SUBMIT_OPERATION } from '../core/kinds';
-import type { ImageSettings, ReferenceImage } from '../core/schemas';
-import { ASPECT_RATIOS, imageSettingsSchema, MAX_REFERENCE_IMAGES, promptSchema, referenceImageSchema, REMOVED_ASPECT_RATIOS } from '../core/schemas';
+import type { ImageSettings, ReferenceImage, WaitMode } from '../core/schemas';
+import { ASPECT_RATIOS, imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, referenceImageSchema, REMOVED_ASPECT_RATIOS } from '../core/schemas';
 import { describeUrlProblem } from '../core/urls';
 import type { ItemOptions } from './options';
 import { itemOptionsSchema } from './options';
@@ -19,6 +19,8 @@ export interface SubmitPlan {
 	prompt: string;
 	references: ReferenceImage[];
 	settings: ImageSettings;
+	/** Wait For Result. */
+	waitMode: WaitMode;
 	options: ItemOptions;
 }
 
@@ -60,6 +62,7 @@ const LABELS: Record<string, string> = {
 /** The values each choice parameter takes, read from the zod enums (the one place they are written). */
 const ALLOWED_VALUES: Record<string, readonly string[]> = {
 	...Object.fromEntries(Object.entries(imageSettingsSchema.shape).map(([key, schema]) => [key, schema.options])),
+	waitMode: waitModeSchema.options,
 	output: itemOptionsSchema.shape.output.removeDefault().options,
 	transfer: itemOptionsSchema.shape.transfer.removeDefault().options,
 };
@@ -183,13 +186,13 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: Nod
 		resolution: fx.getNodeParameter('resolution', itemIndex),
 		quality: fx.getNodeParameter('quality', itemIndex),
 		outputFormat: fx.getNodeParameter('outputFormat', itemIndex),
-		waitMode: fx.getNodeParameter('waitMode', itemIndex),
 	});
+	const { waitMode } = parseOrFail(z.object({ waitMode: waitModeSchema }), { waitMode: fx.getNodeParameter('waitMode', itemIndex) });
 	if (kind === 'generate' && settings.aspectRatio === 'match') {
 		throw inputFailure('Aspect Ratio "match" needs a reference image', 'Pick a ratio such as 1:1 for Generate Image.');
 	}
 	const references = kind === 'edit' ? readReferences(fx, itemIndex) : [];
-	const plan: SubmitPlan = { operation: expected, prompt, references, settings, options };
+	const plan: SubmitPlan = { operation: expected, prompt, references, settings, waitMode, options };
 	checkCapabilities(plan, provider);
 	return operation === ESTIMATE_OPERATION ? { operation: ESTIMATE_OPERATION, submit: plan } : plan;
 }
@@ -200,7 +203,7 @@ export function checkCapabilities(plan: SubmitPlan, provider: Provider): void {
 	const refuse = (what: string, fix: string) => {
 		throw inputFailure(`${what} is not available with ${label}`, fix);
 	};
-	if (plan.settings.waitMode === 'sync' && !can.syncMode) refuse('Wait For Result: Sync Mode', 'Use Poll Until Done.');
+	if (plan.waitMode === 'sync' && !can.syncMode) refuse('Wait For Result: Sync Mode', 'Use Poll Until Done.');
 	if (plan.options.transfer === 'base64' && !can.inlineBase64) refuse('Options > Transfer: Inline Base64', 'Use Download From URL.');
 	if (plan.options.webhookUrl && !can.webhooks) refuse('Options > Webhook URL', 'Remove the Webhook URL and let the node poll.');
 	if (plan.settings.aspectRatio !== 'match' && !can.aspectRatios.includes(plan.settings.aspectRatio)) {

@@ -61,8 +61,8 @@ const tooLarge = (label: string, field: string, size: number) =>
 		"Make it smaller first, e.g. with n8n's Edit Image node (Resize).",
 	);
 
-/** Reads a binary field (as a stream when it lives in filesystem/S3 mode) and checks it is an accepted image. */
-export async function readBinaryImage(fx: IExecuteFunctions, itemIndex: number, field: string, position: number): Promise<ImageBytes> {
+/** Reads a binary field (as a stream when it lives in filesystem/S3 mode) and checks it is an accepted image; a hash already known is not computed again. */
+export async function readBinaryImage(fx: IExecuteFunctions, itemIndex: number, field: string, position: number, knownSha256?: string): Promise<ImageBytes> {
 	const label = `Reference image ${position}`;
 	const binary = fx.getInputData()[itemIndex]?.binary?.[field];
 	checkBinaryField(fx.getInputData()[itemIndex]?.binary, field, position);
@@ -73,7 +73,7 @@ export async function readBinaryImage(fx: IExecuteFunctions, itemIndex: number, 
 	if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw tooLarge(label, field, bytes.length);
 	const kind = acceptedKind(bytes, label, field, binary?.mimeType);
 	const fileName = safeUploadName(binary?.fileName, kind);
-	return { bytes, kind, fileName, sha256: createHash('sha256').update(bytes).digest('hex') };
+	return { bytes, kind, fileName, sha256: knownSha256 ?? createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** The accepted image type the bytes start with, or a refusal that names the real type and the label it came with. */
@@ -141,16 +141,32 @@ function safeUploadName(original: string | undefined, kind: ImageKind): string {
 	return `${base}.${extensionFor(kind)}`;
 }
 
-/** A reference image read and checked, not yet uploaded. */
-export type PreparedReference = { url: string } | { image: ImageBytes };
+/** A binary reference read, checked and hashed; its bytes are kept only when the row's upload follows at once. */
+export interface BinaryReference {
+	binaryField: string;
+	/** 1-based, for messages. */
+	position: number;
+	sha256: string;
+	image?: ImageBytes;
+}
 
-/** Reads and checks the item's reference images, in order, without uploading anything yet. */
-export async function readReferenceImages(fx: IExecuteFunctions, itemIndex: number, entries: ReferenceImage[]): Promise<PreparedReference[]> {
+/** A reference image read and checked, not yet uploaded. */
+export type PreparedReference = { url: string } | BinaryReference;
+
+/**
+ * Reads, checks and hashes the item's reference images, in order, without uploading anything yet. Without keepBytes
+ * only the hashes stay (pricing reads rows long before they run; the upload reads the bytes again).
+ */
+export async function readReferenceImages(fx: IExecuteFunctions, itemIndex: number, entries: ReferenceImage[], keepBytes: boolean): Promise<PreparedReference[]> {
 	const prepared: PreparedReference[] = [];
-	for (const [position, entry] of entries.entries()) {
-		prepared.push(
-			entry.source === 'url' ? { url: entry.url } : { image: await readBinaryImage(fx, itemIndex, entry.binaryField, position + 1) },
-		);
+	for (const [index, entry] of entries.entries()) {
+		if (entry.source === 'url') {
+			prepared.push({ url: entry.url });
+			continue;
+		}
+		const position = index + 1;
+		const image = await readBinaryImage(fx, itemIndex, entry.binaryField, position);
+		prepared.push({ binaryField: entry.binaryField, position, sha256: image.sha256, ...(keepBytes ? { image } : {}) });
 	}
 	return prepared;
 }

@@ -7,7 +7,6 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { Failure } from '../core/errors';
 import type { RawResponse } from '../http/transport';
 import type { ApiCall, Job } from './provider';
-import type { ProviderId } from './catalog';
 import type { ProviderEntry } from './entry';
 
 /** The parts of an incoming callback that authenticity depends on. */
@@ -44,7 +43,6 @@ export function unreadableCallback(body: unknown, issues: ReadonlyArray<{ path: 
 
 /** A seller's catalog entry (its headers go on the secret request too), and how its callbacks are checked and read. */
 export interface CallbackDialect extends ProviderEntry {
-	id: ProviderId;
 	secret: SecretSource;
 	/** Pure: decides authenticity from the headers, the raw body, the secret and the clock. */
 	verify(secret: string, request: CallbackRequest): Verdict;

@@ -1,12 +1,10 @@
 /** The one place that picks a callback dialect for the trigger's Provider parameter. */
 import type { CallbackDialect } from './callback';
 import type { ProviderId } from './catalog';
-import { DEFAULT_PROVIDER, PROVIDER_IDS } from './catalog';
-import { eachLabsCallbacks } from './eachlabs/webhook';
-import { waveSpeedCallbacks } from './wavespeed/webhook';
+import { DEFAULT_PROVIDER, PROVIDER_IDS, SELLER_BY_ID } from './catalog';
 
-/** One dialect per catalog entry (the type refuses a missing or extra one). */
-export const CALLBACK_DIALECTS: Record<ProviderId, CallbackDialect> = { wavespeed: waveSpeedCallbacks, eachlabs: eachLabsCallbacks };
+/** One dialect per catalog entry, in catalog order. */
+export const CALLBACK_DIALECTS = Object.fromEntries(PROVIDER_IDS.map((id) => [id, SELLER_BY_ID[id].callbacks])) as Record<ProviderId, CallbackDialect>;
 
 export const DEFAULT_CALLBACK_PROVIDER: ProviderId = DEFAULT_PROVIDER;
 
@@ -15,5 +13,5 @@ export function isCallbackProvider(value: unknown): value is ProviderId {
 }
 
 export function callbackDialectFor(id: ProviderId): CallbackDialect {
-	return CALLBACK_DIALECTS[id];
+	return SELLER_BY_ID[id].callbacks;
 }

@@ -2,15 +2,22 @@
  * THE list of sellers. Every other list (Provider ids, the editor's Provider options, the credentials shown, the
  * implementations and callback dialects) is derived from it; a new seller is one folder plus one line here.
  */
-import { EACHLABS } from './eachlabs/entry';
+import { EACHLABS_SELLER } from './eachlabs/seller';
 import type { ProviderEntry } from './entry';
-import { WAVESPEED } from './wavespeed/entry';
+import type { Seller } from './seller';
+import { WAVESPEED_SELLER } from './wavespeed/seller';
 
-export const CATALOG = { [WAVESPEED.id]: WAVESPEED, [EACHLABS.id]: EACHLABS };
+const SELLERS = [WAVESPEED_SELLER, EACHLABS_SELLER] as const;
 
-export type ProviderId = keyof typeof CATALOG;
+export type ProviderId = (typeof SELLERS)[number]['entry']['id'];
 
-const ENTRIES: ProviderEntry[] = Object.values(CATALOG);
+/** The sellers by id, in catalog order (the key is each seller's own entry id). */
+export const SELLER_BY_ID: Record<ProviderId, Seller> = Object.fromEntries(SELLERS.map((seller) => [seller.entry.id, seller])) as Record<string, Seller>;
+
+/** Each seller's catalog entry, by id. */
+export const CATALOG = Object.fromEntries(SELLERS.map(({ entry }) => [entry.id, entry])) as { [S in (typeof SELLERS)[number] as S['entry']['id']]: S['entry'] };
+
+const ENTRIES: ProviderEntry[] = SELLERS.map(({ entry }) => entry);
 
 /** Provider ids in catalog order (a tuple, for zod enums). */
 export const PROVIDER_IDS = ENTRIES.map((entry) => entry.id) as [ProviderId, ...ProviderId[]];

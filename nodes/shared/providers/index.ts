@@ -4,16 +4,14 @@ import { z } from 'zod';
 
 import { inputFailure } from '../core/errors';
 import type { ProviderId } from './catalog';
-import { DEFAULT_PROVIDER, PROVIDER_IDS } from './catalog';
+import { DEFAULT_PROVIDER, PROVIDER_IDS, SELLER_BY_ID } from './catalog';
 import type { Provider } from './provider';
-import { eachLabs } from './eachlabs';
-import { waveSpeed } from './wavespeed';
 
-/** One implementation per catalog entry (the type refuses a missing or extra one). */
-export const PROVIDERS: Record<ProviderId, Provider> = { wavespeed: waveSpeed, eachlabs: eachLabs };
+/** One implementation per catalog entry, in catalog order. */
+export const PROVIDERS = Object.fromEntries(PROVIDER_IDS.map((id) => [id, SELLER_BY_ID[id].provider])) as Record<ProviderId, Provider>;
 
 export function providerFor(id: ProviderId): Provider {
-	return PROVIDERS[id];
+	return SELLER_BY_ID[id].provider;
 }
 
 /** The Provider parameter of a run; workflows saved before it existed have none and keep the catalog's first seller. */

@@ -9,9 +9,8 @@ import type { PixelSize } from '../core/sizes';
 import type { Failure } from '../core/errors';
 import type { ImageBytes } from '../core/imageFormat';
 import type { NodeKind } from '../core/kinds';
-import type { ImageSettings } from '../core/schemas';
+import type { ImageSettings, WaitMode } from '../core/schemas';
 import type { ApiClient, RawResponse } from '../http/transport';
-import type { ProviderId } from './catalog';
 import type { ProviderEntry } from './entry';
 
 /** One task, in the node's words. */
@@ -21,6 +20,8 @@ export interface JobRequest {
 	/** Reference images as URLs the provider can fetch (binaries were uploaded first), in order. */
 	imageUrls: string[];
 	settings: ImageSettings;
+	/** Wait For Result: a seller with sync mode says so in the body. */
+	waitMode: WaitMode;
 	inlineBase64: boolean;
 	webhookUrl?: string;
 	/** Sent with the webhook where the provider authenticates callbacks with a shared secret. */
@@ -121,8 +122,6 @@ export interface ProviderPricing extends FormulaPricing {
 
 /** A seller's catalog entry, and how it shapes one request and reads one answer. */
 export interface Provider extends ProviderEntry {
-	id: ProviderId;
-
 	submitCall(request: JobRequest): ApiCall;
 	readSubmit(response: RawResponse): SubmitAnswer;
 	resultCall(predictionId: string): ApiCall;

@@ -12,7 +12,6 @@ import type { OutputContext } from '../item/outputs';
 import type { Job } from '../providers/provider';
 import { settle } from '../core/settle';
 import type { TriggerOptions } from '../editor/triggerProperties';
-import type { ProviderId } from '../providers/catalog';
 
 export type SucceededCallbackJson = FinishedItemJson & { query: IDataObject };
 
@@ -20,7 +19,7 @@ export type SucceededCallbackJson = FinishedItemJson & { query: IDataObject };
 const NOT_WATCHED = null;
 
 export type FailedCallbackJson = {
-	provider: ProviderId;
+	provider: string;
 	predictionId: string | null;
 	model: string | null;
 	status: string | null;
@@ -37,7 +36,7 @@ export type FailedCallbackJson = {
 export type CallbackOutcome = { output: 'succeeded'; item: INodeExecutionData } | { output: 'failed'; item: INodeExecutionData };
 
 export function failedItem(
-	provider: ProviderId,
+	provider: string,
 	failure: Failure,
 	query: IDataObject,
 	job?: Pick<Job, 'id' | 'model' | 'status'>,
@@ -59,7 +58,7 @@ export function failedItem(
 }
 
 export interface FinishContext {
-	provider: ProviderId;
+	provider: string;
 	fx: OutputContext;
 	label: string;
 	/** The credential's Base URL: output URLs on local hosts are refused when it is public, as in the nodes. */

@@ -3,7 +3,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { NODE_KINDS } from '../../../nodes/shared/core/kinds';
 import { nodeProperties } from '../../../nodes/shared/editor/properties';
-import { imageSettingsSchema } from '../../../nodes/shared/core/schemas';
+import { imageSettingsSchema, waitModeSchema } from '../../../nodes/shared/core/schemas';
 import { itemOptionsSchema as outputOptionsSchema } from '../../../nodes/shared/params/options';
 
 const byName = (properties: INodeProperties[], name: string): INodeProperties => {
@@ -18,7 +18,7 @@ describe.each(NODE_KINDS)('%s node parameters match the zod schemas', (kind) => 
 	const options = byName(properties, 'options').options as INodeProperties[];
 
 	test.each(['resolution', 'quality', 'outputFormat', 'waitMode'] as const)('%s offers exactly the values validation accepts', (name) => {
-		expect(values(byName(properties, name))).toEqual(imageSettingsSchema.shape[name].options);
+		expect(values(byName(properties, name))).toEqual({ ...imageSettingsSchema.shape, waitMode: waitModeSchema }[name].options);
 	});
 
 	test('Aspect Ratio offers every ratio validation accepts (and Match First Image only on Edit, first)', () => {

@@ -26,7 +26,8 @@ describe('one builder for a row\'s quote and its submit', () => {
 		operation: 'editImage',
 		prompt: 'put it on a marble counter',
 		references: [{ source: 'binary', binaryField: 'data' }, { source: 'url', url: 'https://cdn.example.com/scene.png' }],
-		settings: { aspectRatio: '16:9', resolution: '2k', quality: 'high', outputFormat: 'png', waitMode: 'poll' },
+		settings: { aspectRatio: '16:9', resolution: '2k', quality: 'high', outputFormat: 'png' },
+		waitMode: 'poll',
 		options: itemOptionsSchema.parse({ transfer: 'base64', webhookUrl: 'https://hooks.example.com/done' }),
 	};
 

@@ -166,7 +166,7 @@ describe('WaveSpeed pricing answers', () => {
 	const response = (status: number, body: unknown): RawResponse => ({ status, headers: {}, body });
 
 	test('the quote asks with the model and the submit body', () => {
-		const call = quoteCall({ kind: 'edit', prompt: 'p', imageUrls: [], settings: { aspectRatio: 'match', resolution: '2k', quality: 'high', outputFormat: 'png', waitMode: 'poll' }, inlineBase64: false });
+		const call = quoteCall({ kind: 'edit', prompt: 'p', imageUrls: [], settings: { aspectRatio: 'match', resolution: '2k', quality: 'high', outputFormat: 'png' }, waitMode: 'poll', inlineBase64: false });
 		expect(call).toEqual({
 			method: 'POST',
 			path: '/api/v3/model/pricing',

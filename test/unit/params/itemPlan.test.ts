@@ -4,7 +4,7 @@ import { FailureError } from '../../../nodes/shared/core/errors';
 import { describeIssue, readItemPlan, readItemOptions as readOutputOptions } from '../../../nodes/shared/params/itemPlan';
 import { waveSpeed } from '../../../nodes/shared/providers/wavespeed';
 import { fakeFx } from '../fakeContext';
-import { imageSettingsSchema, promptSchema } from '../../../nodes/shared/core/schemas';
+import { imageSettingsSchema, promptSchema, waitModeSchema } from '../../../nodes/shared/core/schemas';
 import { itemOptionsSchema as outputOptionsSchema } from '../../../nodes/shared/params/options';
 
 const firstIssue = (schema: z.ZodTypeAny, value: unknown) => {
@@ -14,6 +14,8 @@ const firstIssue = (schema: z.ZodTypeAny, value: unknown) => {
 };
 
 const validSettings = { aspectRatio: '1:1', resolution: '1k', quality: 'medium', outputFormat: 'png', waitMode: 'poll' };
+/** The row's choice parameters: the image settings and Wait For Result. */
+const choicesSchema = imageSettingsSchema.extend({ waitMode: waitModeSchema });
 
 describe('describeIssue', () => {
 	test('an unsupported enum value names the parameter label, echoes the value and lists the allowed values', () => {
@@ -40,7 +42,7 @@ describe('describeIssue', () => {
 		['outputFormat', 'webp', 'Output Format', 'png, jpeg'],
 		['waitMode', 'forever', 'Wait For Result', 'poll, sync, none'],
 	])('%s "%s" names %s and lists %s', (key, value, label, allowed) => {
-		const { message, hint } = describeIssue(firstIssue(imageSettingsSchema, { ...validSettings, [key]: value }), value);
+		const { message, hint } = describeIssue(firstIssue(choicesSchema, { ...validSettings, [key]: value }), value);
 		expect(message).toContain(label);
 		expect(message).toContain(`"${value}"`);
 		expect(hint).toContain(allowed);

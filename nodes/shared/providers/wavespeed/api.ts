@@ -24,7 +24,7 @@ export function buildSubmitBody(request: JobRequest): SubmitRequest {
 		resolution: request.settings.resolution,
 		quality: request.settings.quality,
 		output_format: request.settings.outputFormat,
-		enable_sync_mode: request.settings.waitMode === 'sync',
+		enable_sync_mode: request.waitMode === 'sync',
 		enable_base64_output: request.inlineBase64,
 	};
 	if (request.kind === 'edit') body.images = request.imageUrls;

@@ -7,9 +7,9 @@ import type { JobRequest, PlannedRequest } from '../../../../nodes/shared/provid
 import type { ImageSettings } from '../../../../nodes/shared/core/schemas';
 import { ARRAY_SIZES, requestSchema, SINGLE_SIZES } from '../../../../dev/emulator';
 
-const settings = (over: Partial<ImageSettings> = {}): ImageSettings => ({ aspectRatio: '1:1', resolution: '1k', quality: 'medium', outputFormat: 'png', waitMode: 'poll', ...over });
+const settings = (over: Partial<ImageSettings> = {}): ImageSettings => ({ aspectRatio: '1:1', resolution: '1k', quality: 'medium', outputFormat: 'png', ...over });
 const planned = (over: Partial<ImageSettings> = {}, imageCount = 1): PlannedRequest => ({ kind: 'edit', settings: settings(over), imageCount });
-const job = (over: Partial<ImageSettings> = {}, imageUrls = ['https://a/1.png']): JobRequest => ({ kind: 'edit', prompt: 'p', imageUrls, settings: settings(over), inlineBase64: false });
+const job = (over: Partial<ImageSettings> = {}, imageUrls = ['https://a/1.png']): JobRequest => ({ kind: 'edit', prompt: 'p', imageUrls, settings: settings(over), waitMode: 'poll', inlineBase64: false });
 
 const live = (variant: 'array' | 'single', kind: 'edit' | 'generate' = 'edit'): InputShape => {
 	const slug = kind === 'edit' ? 'gpt-image-v2-edit' : 'gpt-image-v2-text-to-image';

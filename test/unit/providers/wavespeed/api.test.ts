@@ -5,10 +5,11 @@ import { predictionSchema, submitRequestSchema } from '../../../../nodes/shared/
 /** The body fields wavespeed-api.md documents for the two models; nothing else may ever be sent. */
 const DOCUMENTED_FIELDS = ['prompt', 'images', 'aspect_ratio', 'resolution', 'quality', 'output_format', 'enable_sync_mode', 'enable_base64_output'];
 
-const plan = (overrides: Partial<JobRequest['settings']> = {}, kind: JobRequest['kind'] = 'edit'): Omit<JobRequest, 'imageUrls' | 'inlineBase64'> => ({
+const plan = ({ waitMode = 'poll', ...overrides }: Partial<JobRequest['settings'] & Pick<JobRequest, 'waitMode'>> = {}, kind: JobRequest['kind'] = 'edit'): Omit<JobRequest, 'imageUrls' | 'inlineBase64'> => ({
 	kind,
 	prompt: 'put the sneaker on a marble counter',
-	settings: { aspectRatio: '16:9', resolution: '2k', quality: 'high', outputFormat: 'jpeg', waitMode: 'poll', ...overrides },
+	settings: { aspectRatio: '16:9', resolution: '2k', quality: 'high', outputFormat: 'jpeg', ...overrides },
+	waitMode,
 });
 
 const IMAGES = ['https://cdn.example.com/product.png', 'https://cdn.example.com/scene.png'];
