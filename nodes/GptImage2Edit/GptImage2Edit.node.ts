@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { executeNode } from '../shared/operations/router';
-import { NODE_CREDENTIALS, nodeProperties } from '../shared/editor/properties';
+import { NODE_CREDENTIALS, NODE_DESCRIPTIONS, nodeProperties } from '../shared/editor/properties';
 
 export class GptImage2Edit implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,7 +12,7 @@ export class GptImage2Edit implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : $parameter["operation"] === "estimateCost" ? "Estimate Cost" : "Edit Image" }}',
-		description: 'Edit product photos and other images with OpenAI GPT Image 2 on WaveSpeedAI or each::labs',
+		description: NODE_DESCRIPTIONS.edit,
 		defaults: { name: 'GPT Image 2 Edit' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

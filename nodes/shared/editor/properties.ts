@@ -26,6 +26,13 @@ export const PROVIDER_PROPERTY: INodeProperties = {
 	description: 'Who runs the model and bills it. Each provider needs its own credential.',
 };
 
+/** The nodes' one-line descriptions, naming the sellers in catalog order. */
+const SELLER_NAMES = PROVIDER_CHOICES.map(({ editorName }) => editorName).join(' or ');
+export const NODE_DESCRIPTIONS: Record<NodeKind, string> = {
+	edit: `Edit product photos and other images with OpenAI GPT Image 2 on ${SELLER_NAMES}`,
+	generate: `Create images from text with OpenAI GPT Image 2 on ${SELLER_NAMES}`,
+};
+
 /** Credentials by provider, shown only for the selected one (as n8n's Airtable node does with Authentication). */
 export const NODE_CREDENTIALS = PROVIDER_CHOICES.map(({ id, credentialName }) => ({ name: credentialName, required: true, displayOptions: { show: { provider: [id] } } }));
 

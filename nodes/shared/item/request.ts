@@ -36,19 +36,20 @@ export function credentialText(api: ApiTarget, field: string): string | undefine
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** The request's identity for recovery: everything sent, with references as their bytes' hashes and URL texts. */
-function fingerprintOf(provider: Provider, api: ApiTarget, request: JobRequest, references: PreparedReference[]): string {
+/**
+ * The request's identity for recovery, from the neutral request (the provider's body is built once, at submit):
+ * every field but the upload URLs, with references as their bytes' hashes and URL texts.
+ */
+function fingerprintOf(providerId: string, api: ApiTarget, request: JobRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.sha256 }));
-	// Placeholders stand in for the upload URLs (they change per upload); the references' own identities follow.
-	const call = provider.submitCall({ ...request, imageUrls: references.map((_, index) => `reference-${index}`) });
+	const { kind, prompt, settings, waitMode, inlineBase64, webhookUrl, webhookSecret } = request;
 	return requestFingerprint({
-		provider: provider.id,
+		provider: providerId,
 		baseUrl: api.baseUrl,
 		credentialId: api.credentials.id,
-		model: call.path,
-		settings: { ...(call.body as Record<string, unknown>) },
+		model: kind,
+		settings: { prompt, ...settings, waitMode, inlineBase64, webhookUrl, webhookSecret },
 		references: identities,
-		query: call.qs,
 	});
 }
 
@@ -73,7 +74,7 @@ export async function buildRowRequest(builder: RequestBuilder, index: number, pl
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references, keepBytes) : [];
 	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
 	const request = jobRequestOf(kind, plan, asTool, webhookSecret);
-	return { request, references, fingerprint: fingerprintOf(provider, api, request, references) };
+	return { request, references, fingerprint: fingerprintOf(provider.id, api, request, references) };
 }
 
 /**

@@ -10,10 +10,10 @@ export interface RequestIdentity {
 	baseUrl: string;
 	credentialId: string;
 	model: string;
-	/** Every field sent except the image URLs (those change per upload; the references stand in for them). */
+	/** Every field of the neutral request except the image URLs (those change per upload; the references stand in for them). */
 	settings: Record<string, unknown>;
 	references: ReferenceIdentity[];
-	/** Query parameters sent with the submit (e.g. webhook). */
+	/** Query parameters, for a caller whose request has them. */
 	query?: Record<string, string | undefined>;
 }
 
@@ -35,7 +35,8 @@ export function canonicalJson(value: unknown): string {
 export function requestFingerprint(identity: RequestIdentity): string {
 	const settings = Object.fromEntries(Object.entries(identity.settings).filter(([name]) => name !== 'images'));
 	const text = canonicalJson({
-		v: 1,
+		// 2: from the neutral request (1 was the provider's body).
+		v: 2,
 		provider: identity.provider,
 		baseUrl: identity.baseUrl,
 		credentialId: identity.credentialId,

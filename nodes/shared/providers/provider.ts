@@ -132,8 +132,8 @@ export interface Provider extends ProviderEntry {
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
 	/**
-	 * Reads, once per batch, what this node's requests depend on (each::labs: the model's live input schema; WaveSpeed:
-	 * nothing) and returns the provider bound to it. Never fails: what cannot be read falls back and says so in `notes`.
+	 * Reads, once per batch, what this node's requests depend on (e.g. the model's live input schema, or nothing for a
+	 * fixed request shape) and returns the provider bound to it. Never fails: what cannot be read falls back and says so in `notes`.
 	 */
 	prepare(client: ApiClient, kind: NodeKind): Promise<PreparedProvider>;
 }

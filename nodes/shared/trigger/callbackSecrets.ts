@@ -1,6 +1,6 @@
 /**
  * The secret that authenticates a provider's callbacks, per provider, Base URL and API key: fetched once with the
- * credential (WaveSpeed) or read from it (each::labs), so a burst of callbacks costs one secret request.
+ * credential or read from it (as the dialect says), so a burst of callbacks costs one secret request.
  */
 import { createHash } from 'crypto';
 
