@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { NodeKind } from '../core/kinds';
 import type { ApiTarget } from '../http/transport';
 import type { FinishedItem } from '../item/finish';
-import { finishJob } from '../item/finish';
+import { finishTask } from '../item/finish';
 import type { ItemSource, OriginName } from '../item/json';
 import { costJson } from '../item/json';
 import type { RowRequest, RowRequests } from '../item/request';
@@ -14,7 +14,7 @@ import type { PaidWork } from '../money/paidWork';
 import type { BalanceGuard } from '../money/pricing';
 import type { RecoveryMemory } from '../money/recovery';
 import type { GetResultPlan, SubmitPlan } from '../params/itemPlan';
-import type { Job, PlannedRequest, PreparedProvider } from '../providers/provider';
+import type { Task, PlannedRequest, PreparedProvider } from '../providers/provider';
 import type { SubmitPacer } from '../schedule/pacing';
 import type { ServerSlots } from '../schedule/serverSlots';
 
@@ -66,34 +66,34 @@ export function startRow<P extends SubmitPlan | GetResultPlan>(index: number, pl
 	return { index, plan, started, deadline: started + timeout * 1000, pollIntervalMs: pollInterval * 1000, timeoutSeconds: timeout, source };
 }
 
-export function resultUrlOf(ctx: BatchContext, job: Pick<Job, 'id' | 'resultUrl'>): string {
-	return job.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, job.id);
+export function resultUrlOf(ctx: BatchContext, task: Pick<Task, 'id' | 'resultUrl'>): string {
+	return task.resultUrl || ctx.provider.resultUrl(ctx.api.baseUrl, task.id);
 }
 
 /** The cost fields of an item: the provider's real charge when reported, else the row's estimate; none if neither. */
-export function costOf(ctx: BatchContext, index: number, job: Pick<Job, 'costUsd'>): ReturnType<typeof costJson> | Record<string, never> {
-	const cost = itemCost(ctx.estimates[index], job.costUsd);
+export function costOf(ctx: BatchContext, index: number, task: Pick<Task, 'costUsd'>): ReturnType<typeof costJson> | Record<string, never> {
+	const cost = itemCost(ctx.estimates[index], task.costUsd);
 	return cost ? costJson(cost) : {};
 }
 
 /** A finished row's output item: the shared finish step, then whether it was picked up and what it cost. */
-export async function finishRow(ctx: BatchContext, row: Row, job: Job, origin?: OriginName): Promise<INodeExecutionData & FinishedItem> {
+export async function finishRow(ctx: BatchContext, row: Row, task: Task, origin?: OriginName): Promise<INodeExecutionData & FinishedItem> {
 	const { plan } = row;
-	const finished = await finishJob(
+	const finished = await finishTask(
 		{
 			fx: ctx.fx,
 			label: ctx.provider.label,
 			source: row.source,
 			baseUrl: ctx.api.baseUrl,
-			resultUrl: resultUrlOf(ctx, job),
+			resultUrl: resultUrlOf(ctx, task),
 			output: ctx.asTool ? 'tool' : plan.options.output,
 			binaryPropertyName: plan.options.binaryPropertyName,
 			fileName: plan.options.fileName,
 			expectedKind: plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png',
 			limits: { deadline: row.deadline, timeoutSeconds: row.timeoutSeconds },
 		},
-		job,
+		task,
 	);
-	const json = { ...finished.json, ...(origin ? { [origin]: true as const } : {}), ...costOf(ctx, row.index, job) };
+	const json = { ...finished.json, ...(origin ? { [origin]: true as const } : {}), ...costOf(ctx, row.index, task) };
 	return { ...(finished.binary ? { binary: finished.binary } : {}), json, pairedItem: { item: row.index } };
 }

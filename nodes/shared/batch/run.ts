@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { FailureError, toNodeError } from '../core/errors';
 import type { NodeKind } from '../core/kinds';
-import { isToolRun, jobRequestOf, quoteRequestOf, RowRequests } from '../item/request';
+import { isToolRun, taskRequestOf, quoteRequestOf, RowRequests } from '../item/request';
 import { errorJson } from '../item/json';
 import { PaidWork } from '../money/paidWork';
 import { BalanceGuard, estimatesByIndex, priceRows, recoveredFromMemory, refuseOverLimits, rowsToPrice } from '../money/pricing';
@@ -45,7 +45,7 @@ export function openBatch(fx: IExecuteFunctions, kind: NodeKind, flight: Flight,
 }
 
 /** The request a row's quote asks about: the row's own request, as far as it is known before uploads. */
-export const quoteOf = (ctx: Pick<BatchContext, 'kind' | 'asTool'>) => (plan: SubmitPlan) => quoteRequestOf(jobRequestOf(ctx.kind, plan, ctx.asTool), plan);
+export const quoteOf = (ctx: Pick<BatchContext, 'kind' | 'asTool'>) => (plan: SubmitPlan) => quoteRequestOf(taskRequestOf(ctx.kind, plan, ctx.asTool), plan);
 
 /**
  * Prices every row that would be submitted, before the first upload or submit; rows recovered from an earlier run

@@ -8,7 +8,7 @@ import type { ImageKind } from '../core/imageFormat';
 import { FailureError, inputFailure } from '../core/errors';
 import type { FailureKind } from '../core/errors';
 import { localTargetProblem } from '../http/netPolicy';
-import type { Job } from '../providers/provider';
+import type { Task } from '../providers/provider';
 import type { FinishedItemJson, ImageJson, ItemSource } from './json';
 import { finishedJson, imageJson } from './json';
 import type { DownloadLimits, OutputContext } from './outputs';
@@ -38,55 +38,55 @@ export interface FinishedItem {
 }
 
 /** Answers whose content is the problem carry the (successful) HTTP status, which marks them as not worth retrying. */
-function contentFailure(job: Job, kind: FailureKind, message: string, hint: string): FailureError {
-	return new FailureError({ kind, predictionId: job.id, status: job.status, message, hint, ...(kind === 'nsfw' ? {} : { httpCode: 200 }) });
+function contentFailure(task: Task, kind: FailureKind, message: string, hint: string): FailureError {
+	return new FailureError({ kind, predictionId: task.id, status: task.status, message, hint, ...(kind === 'nsfw' ? {} : { httpCode: 200 }) });
 }
 
-export async function finishJob(target: FinishTarget, job: Job): Promise<FinishedItem> {
+export async function finishTask(target: FinishTarget, task: Task): Promise<FinishedItem> {
 	const { label } = target;
-	if (job.outputs.length > MAX_OUTPUTS) {
+	if (task.outputs.length > MAX_OUTPUTS) {
 		throw contentFailure(
-			job,
+			task,
 			'malformed',
-			`${label} returned ${job.outputs.length} outputs for one prediction; at most ${MAX_OUTPUTS} are expected`,
+			`${label} returned ${task.outputs.length} outputs for one prediction; at most ${MAX_OUTPUTS} are expected`,
 			`None of them was downloaded. Use Output: URL Only to inspect the answer, and report it to ${label} if it persists.`,
 		);
 	}
-	if (job.nsfw.some(Boolean)) {
+	if (task.nsfw.some(Boolean)) {
 		throw contentFailure(
-			job,
+			task,
 			'nsfw',
 			`${label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`,
 			'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.',
 		);
 	}
-	if (job.outputs.length === 0) {
-		throw contentFailure(job, 'malformed', 'The prediction completed without any output image', 'Fetch it with Get Result in a moment; if it stays empty, submit it again.');
+	if (task.outputs.length === 0) {
+		throw contentFailure(task, 'malformed', 'The prediction completed without any output image', 'Fetch it with Get Result in a moment; if it stays empty, submit it again.');
 	}
 	if (target.output !== 'binary') {
-		const hasUrl = job.outputs.some((o) => classifyOutput(o).type === 'url');
+		const hasUrl = task.outputs.some((o) => classifyOutput(o).type === 'url');
 		if (!hasUrl && target.output === 'tool') {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: finishedJson(job, target.resultUrl, target.source) };
+		return { json: finishedJson(task, target.resultUrl, target.source) };
 	}
 	const binary: IBinaryKeyData = {};
 	const images: ImageJson[] = [];
-	for (const [index, output] of job.outputs.entries()) {
+	for (const [index, output] of task.outputs.entries()) {
 		const source = classifyOutput(output);
 		if (source.type === 'invalid') {
 			throw contentFailure(
-				job,
+				task,
 				'download',
 				`${label} returned an output that is ${source.reason}`,
 				`It was not fetched. Use Output: URL Only to see it, and report it to ${label} if it persists.`,
 			);
 		}
 		const local = source.type === 'url' ? localTargetProblem(target.baseUrl, source.url) : undefined;
-		if (local) throw contentFailure(job, 'download', `The output URL was not fetched: ${local}`, 'Use Output: URL Only to see it, and check the Base URL of the credential.');
+		if (local) throw contentFailure(task, 'download', `The output URL was not fetched: ${local}`, 'Use Output: URL Only to see it, and check the Base URL of the credential.');
 		const field = outputFieldName(target.binaryPropertyName, index);
 		const image = await storeOutput(target.fx, source, {
-			fileNameFor: (kind) => outputFileName(target.fileName, job.id, index, kind),
+			fileNameFor: (kind) => outputFileName(target.fileName, task.id, index, kind),
 			expectedKind: target.expectedKind,
 			label,
 			limits: target.limits,
@@ -94,5 +94,5 @@ export async function finishJob(target: FinishTarget, job: Job): Promise<Finishe
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: finishedJson(job, target.resultUrl, target.source, images), binary };
+	return { json: finishedJson(task, target.resultUrl, target.source, images), binary };
 }

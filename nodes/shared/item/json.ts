@@ -7,7 +7,7 @@ import type { Failure } from '../core/errors';
 import { describeFailureText, redactSecrets } from '../core/errors';
 import type { OutputImage } from './outputs';
 import { classifyOutput } from './outputs';
-import type { Job, RequestNotes } from '../providers/provider';
+import type { Task, RequestNotes } from '../providers/provider';
 
 /** Which provider an item came from (every item says it), and what that provider decided about the request. */
 export interface ItemSource {
@@ -72,32 +72,32 @@ export type ErrorItemJson = {
 	status: string | null;
 } & Partial<CostJson>;
 
-export function pendingJson(job: Job, resultUrl: string, source: ItemSource): PendingItemJson {
-	return { provider: source.provider, id: job.id, model: job.model, status: job.status, resultUrl, createdAt: job.createdAt, ...source.notes };
+export function pendingJson(task: Task, resultUrl: string, source: ItemSource): PendingItemJson {
+	return { provider: source.provider, id: task.id, model: task.model, status: task.status, resultUrl, createdAt: task.createdAt, ...source.notes };
 }
 
 /** Only URL outputs are repeated in JSON; inline base64 would bloat every item. */
-export function urlOutputs(job: Job): string[] {
-	return job.outputs.filter((o) => classifyOutput(o).type === 'url');
+export function urlOutputs(task: Task): string[] {
+	return task.outputs.filter((o) => classifyOutput(o).type === 'url');
 }
 
-export function finishedJson(job: Job, resultUrl: string, source: ItemSource, images?: ImageJson[]): FinishedItemJson {
-	const urls = urlOutputs(job);
+export function finishedJson(task: Task, resultUrl: string, source: ItemSource, images?: ImageJson[]): FinishedItemJson {
+	const urls = urlOutputs(task);
 	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
 	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
 	const json: FinishedItemJson = {
 		provider: source.provider,
-		id: job.id,
-		model: job.model,
-		status: job.status,
+		id: task.id,
+		model: task.model,
+		status: task.status,
 		...outputs,
 		resultUrl,
-		nsfw: job.nsfw,
-		inferenceMs: job.inferenceMs,
-		createdAt: job.createdAt,
+		nsfw: task.nsfw,
+		inferenceMs: task.inferenceMs,
+		createdAt: task.createdAt,
 		...source.notes,
 	};
-	if (job.costUsd !== undefined) json.costUsd = job.costUsd;
+	if (task.costUsd !== undefined) json.costUsd = task.costUsd;
 	if (images) json.images = images;
 	return json;
 }

@@ -11,7 +11,7 @@ import { requestFingerprint } from '../money/fingerprint';
 import type { SubmitPlan } from '../params/itemPlan';
 import type { PreparedReference } from '../params/references';
 import { readReferenceImages } from '../params/references';
-import type { JobRequest, Provider } from '../providers/provider';
+import type { TaskRequest, Provider } from '../providers/provider';
 
 /** Binary cannot cross the AI tool boundary, so a tool run returns URLs in JSON. */
 export function isToolRun(fx: IExecuteFunctions): boolean {
@@ -20,13 +20,13 @@ export function isToolRun(fx: IExecuteFunctions): boolean {
 }
 
 /** The one builder of a row's request: image URLs join once the binaries are uploaded. */
-export function jobRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean, webhookSecret?: string): JobRequest {
+export function taskRequestOf(kind: NodeKind, plan: SubmitPlan, asTool: boolean, webhookSecret?: string): TaskRequest {
 	const inlineBase64 = plan.options.transfer === 'base64' && plan.options.output === 'binary' && !asTool;
 	return { kind, prompt: plan.prompt, imageUrls: [], settings: plan.settings, waitMode: plan.waitMode, inlineBase64, webhookUrl: plan.options.webhookUrl, webhookSecret };
 }
 
 /** What a quote prices: the row's request with the URLs known before any upload, and no webhook (a price is per settings). */
-export function quoteRequestOf(request: JobRequest, plan: SubmitPlan): JobRequest {
+export function quoteRequestOf(request: TaskRequest, plan: SubmitPlan): TaskRequest {
 	return { ...request, imageUrls: plan.references.flatMap((ref) => (ref.source === 'url' ? [ref.url] : [])), webhookUrl: undefined, webhookSecret: undefined };
 }
 
@@ -40,7 +40,7 @@ export function credentialText(api: ApiTarget, field: string): string | undefine
  * The request's identity for recovery, from the neutral request (the provider's body is built once, at submit):
  * every field but the upload URLs, with references as their bytes' hashes and URL texts.
  */
-function fingerprintOf(providerId: string, api: ApiTarget, request: JobRequest, references: PreparedReference[]): string {
+function fingerprintOf(providerId: string, api: ApiTarget, request: TaskRequest, references: PreparedReference[]): string {
 	const identities: ReferenceIdentity[] = references.map((r) => ('url' in r ? { type: 'url', url: r.url } : { type: 'binary', sha256: r.sha256 }));
 	const { kind, prompt, settings, waitMode, inlineBase64, webhookUrl, webhookSecret } = request;
 	return requestFingerprint({
@@ -55,7 +55,7 @@ function fingerprintOf(providerId: string, api: ApiTarget, request: JobRequest, 
 
 /** A row's request, ready to upload and submit. */
 export interface RowRequest {
-	request: JobRequest;
+	request: TaskRequest;
 	references: PreparedReference[];
 	fingerprint: string;
 }
@@ -73,7 +73,7 @@ export async function buildRowRequest(builder: RequestBuilder, index: number, pl
 	const { fx, kind, provider, api, asTool } = builder;
 	const references = plan.operation === 'editImage' ? await readReferenceImages(fx, index, plan.references, keepBytes) : [];
 	const webhookSecret = plan.options.webhookUrl ? credentialText(api, 'webhookSecret') : undefined;
-	const request = jobRequestOf(kind, plan, asTool, webhookSecret);
+	const request = taskRequestOf(kind, plan, asTool, webhookSecret);
 	return { request, references, fingerprint: fingerprintOf(provider.id, api, request, references) };
 }
 

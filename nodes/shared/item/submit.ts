@@ -9,7 +9,7 @@ import { sleep } from 'n8n-workflow';
 import type { Failure } from '../core/errors';
 import { cancelledFailure, FailureError } from '../core/errors';
 import { SubmitPacer } from '../schedule/pacing';
-import type { Job, JobRequest, Provider } from '../providers/provider';
+import type { Task, TaskRequest, Provider } from '../providers/provider';
 import { settle } from '../core/settle';
 import type { ApiTarget } from '../http/transport';
 import { cancelSignal, sendApiRequest, throwIfCancelled } from '../http/transport';
@@ -30,13 +30,13 @@ export interface SubmitOptions {
 	pacer?: SubmitPacer;
 }
 
-export async function submitJob(
+export async function submitTask(
 	fx: IExecuteFunctions,
 	provider: Provider,
 	api: ApiTarget,
-	request: JobRequest,
+	request: TaskRequest,
 	options: SubmitOptions,
-): Promise<Job> {
+): Promise<Task> {
 	const call = provider.submitCall(request);
 	const pacer = options.pacer ?? new SubmitPacer(1);
 	let lastRateLimit: Failure | undefined;
@@ -58,7 +58,7 @@ export async function submitJob(
 		const answer = provider.readSubmit(sent.value);
 		if (answer.type === 'accepted') {
 			pacer.finish('accepted');
-			return answer.job;
+			return answer.task;
 		}
 		// Only a refusal created nothing; an ambiguous answer is never sent again, whatever it says.
 		if (answer.type === 'refused' && shouldRetrySubmit(answer.failure)) {

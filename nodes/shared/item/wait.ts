@@ -51,7 +51,7 @@ export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: A
 			const response = await sendApiRequest(fx, api, { ...provider.resultCall(id), phase: 'result' });
 			const answer = provider.readResult(response);
 			if (!answer.ok) throw new FailureError(answer.failure);
-			return answer.job;
+			return answer.task;
 		},
 		deadline,
 	);

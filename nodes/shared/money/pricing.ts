@@ -10,7 +10,7 @@ import type { Failure } from '../core/errors';
 import { FailureError } from '../core/errors';
 import type { NodeKind } from '../core/kinds';
 import type { SubmitPlan } from '../params/itemPlan';
-import type { ApiCall, JobRequest, Provider } from '../providers/provider';
+import type { ApiCall, TaskRequest, Provider } from '../providers/provider';
 import type { RecoveryMemory } from './recovery';
 import { settle } from '../core/settle';
 import type { ApiPhase, ApiTarget, RawResponse } from '../http/transport';
@@ -74,7 +74,7 @@ async function freeRead<T>(
 	return undefined;
 }
 
-async function askQuote(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, request: JobRequest): Promise<number | undefined> {
+async function askQuote(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, request: TaskRequest): Promise<number | undefined> {
 	const { quoteCall, readQuote } = provider.pricing;
 	if (!quoteCall || !readQuote) return undefined;
 	return await freeRead(fx, api, quoteCall(request), 'pricing', readQuote);
@@ -103,7 +103,7 @@ export async function priceRows(
 	kind: NodeKind,
 	rows: readonly RowToPrice[],
 	/** The request a row's quote asks about (the same builder as its submit). */
-	quoteOf: (plan: SubmitPlan) => JobRequest,
+	quoteOf: (plan: SubmitPlan) => TaskRequest,
 ): Promise<PricedRow[]> {
 	const noQuote = new Set<string>();
 	const priced: PricedRow[] = [];

@@ -12,7 +12,7 @@ import type { EstimateItemJson } from '../item/json';
 import { costJson, errorJson } from '../item/json';
 import type { NodeKind } from '../core/kinds';
 import type { EstimatePlan, SubmitPlan } from '../params/itemPlan';
-import type { JobRequest } from '../providers/provider';
+import type { TaskRequest } from '../providers/provider';
 import type { PlanResult } from '../batch/preflight';
 import { priceRows, readBalance } from '../money/pricing';
 import type { Provider } from '../providers/provider';
@@ -45,7 +45,7 @@ export interface EstimateBatch {
 	/** Max Cost Per Run, read once for the run (batch/preflight.ts). */
 	maxCostPerRunUsd: number | undefined;
 	/** The request a row's quote asks about, as its submit would send it. */
-	quoteOf: (plan: SubmitPlan) => JobRequest;
+	quoteOf: (plan: SubmitPlan) => TaskRequest;
 }
 
 /** A row whose Operation (an expression) is not Estimate Cost, in a run that estimates: nothing is sent for it either. */

@@ -18,10 +18,10 @@ export async function runGetResult(ctx: BatchContext, index: number, plan: GetRe
 async function fetchAndFinish(ctx: BatchContext, row: Row<GetResultPlan>): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
 	const { predictionId } = row.plan;
-	let job = await fetchJob(fx, provider, api, predictionId, row.deadline);
-	if (job.state === 'running') {
-		if (!row.plan.waitForCompletion) return { json: pendingJson(job, resultUrlOf(ctx, job), row.source), pairedItem: { item: row.index } };
-		job = await pollUntilDone(fx, provider, api, predictionId, {
+	let task = await fetchJob(fx, provider, api, predictionId, row.deadline);
+	if (task.state === 'running') {
+		if (!row.plan.waitForCompletion) return { json: pendingJson(task, resultUrlOf(ctx, task), row.source), pairedItem: { item: row.index } };
+		task = await pollUntilDone(fx, provider, api, predictionId, {
 			pollIntervalMs: row.pollIntervalMs,
 			deadline: row.deadline,
 			timeoutSeconds: row.timeoutSeconds,
@@ -29,5 +29,5 @@ async function fetchAndFinish(ctx: BatchContext, row: Row<GetResultPlan>): Promi
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishRow(ctx, row, assertSucceeded(job));
+	return await finishRow(ctx, row, assertSucceeded(task));
 }

@@ -11,11 +11,11 @@ import type { OriginName } from '../item/json';
 import { pendingJson } from '../item/json';
 import { uploadReferences } from '../item/upload';
 import type { SubmitPlan } from '../params/itemPlan';
-import type { Job } from '../providers/provider';
+import type { Task } from '../providers/provider';
 import type { Sighting, TaskKind } from '../schedule/pollSchedule';
 import { queuedMsAtLeast, workTimesFor } from '../schedule/pollSchedule';
 import { flightTimes } from '../schedule/serverSlots';
-import { submitJob } from '../item/submit';
+import { submitTask } from '../item/submit';
 import { assertSucceeded, fetchJob, pollUntilDone } from '../item/wait';
 import type { BatchContext, SubmitRow } from '../batch/context';
 import { costOf, finishRow, plannedRequest, resultUrlOf, startRow } from '../batch/context';
@@ -45,7 +45,7 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 	// A row waiting here for the server's queue to drain is not using its Timeout.
 	row.deadline += await waitForRoom(ctx);
 	const sent = await settle(
-		submitJob(ctx.fx, ctx.provider, ctx.api, { ...request, imageUrls }, {
+		submitTask(ctx.fx, ctx.provider, ctx.api, { ...request, imageUrls }, {
 			timeoutMs: submitTimeoutMs(ctx, row),
 			deadline: row.deadline,
 			timeoutSeconds: row.timeoutSeconds,
@@ -111,13 +111,13 @@ async function pickUpEarlier(ctx: BatchContext, row: SubmitRow): Promise<INodeEx
 
 async function collectEarlier(ctx: BatchContext, row: SubmitRow, id: string, origin: OriginName): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
-	let job = await fetchJob(fx, provider, api, id, row.deadline);
-	if (job.state === 'failed') assertSucceeded(job);
-	if (job.state === 'running' && row.plan.waitMode === 'none') {
-		return { json: { ...pendingJson(job, resultUrlOf(ctx, job), row.source), [origin]: true }, pairedItem: { item: row.index } };
+	let task = await fetchJob(fx, provider, api, id, row.deadline);
+	if (task.state === 'failed') assertSucceeded(task);
+	if (task.state === 'running' && row.plan.waitMode === 'none') {
+		return { json: { ...pendingJson(task, resultUrlOf(ctx, task), row.source), [origin]: true }, pairedItem: { item: row.index } };
 	}
-	if (job.state === 'running') {
-		job = await pollUntilDone(fx, provider, api, id, {
+	if (task.state === 'running') {
+		task = await pollUntilDone(fx, provider, api, id, {
 			pollIntervalMs: row.pollIntervalMs,
 			deadline: row.deadline,
 			timeoutSeconds: row.timeoutSeconds,
@@ -125,7 +125,7 @@ async function collectEarlier(ctx: BatchContext, row: SubmitRow, id: string, ori
 			shouldStop: ctx.shouldStop,
 		});
 	}
-	return await finishRow(ctx, row, assertSucceeded(job), origin);
+	return await finishRow(ctx, row, assertSucceeded(task), origin);
 }
 
 /** Waits until the run may submit one more task; a cancel while waiting reads as a cancel. */
@@ -141,30 +141,30 @@ function timingKind(ctx: BatchContext, plan: SubmitPlan): TaskKind {
 	return { provider: ctx.provider.id, baseUrl: ctx.api.baseUrl, model: ctx.kind, quality: plan.settings.quality, resolution: plan.settings.resolution };
 }
 
-async function waitAndFinish(ctx: BatchContext, row: SubmitRow, submitted: Job, submittedAt: number): Promise<INodeExecutionData> {
-	let job = submitted;
+async function waitAndFinish(ctx: BatchContext, row: SubmitRow, submitted: Task, submittedAt: number): Promise<INodeExecutionData> {
+	let task = submitted;
 	let sighting: Sighting | undefined;
 	// Poll mode starts here at 'created'; sync mode only when the server's sync wait ran out.
-	if (job.state === 'running') {
+	if (task.state === 'running') {
 		const polled = await settle(
-			pollUntilDone(ctx.fx, ctx.provider, ctx.api, job.id, {
+			pollUntilDone(ctx.fx, ctx.provider, ctx.api, task.id, {
 				pollIntervalMs: row.pollIntervalMs,
 				deadline: row.deadline,
 				timeoutSeconds: row.timeoutSeconds,
 				submittedAt,
 				workTimes: workTimesFor(timingKind(ctx, row.plan)),
-				flight: ctx.slots.submitted(job.id),
+				flight: ctx.slots.submitted(task.id),
 				onSighting: (seen) => (sighting = seen),
 				shouldStop: ctx.shouldStop,
 			}),
 		);
 		// The server slot is free once the task ended: the next row may go while this one downloads.
-		ctx.slots.release(job.id, sighting && flightTimes(submittedAt, sighting));
+		ctx.slots.release(task.id, sighting && flightTimes(submittedAt, sighting));
 		if (!polled.ok) throw polled.error;
-		job = polled.value;
+		task = polled.value;
 	} else {
-		ctx.slots.release(job.id);
+		ctx.slots.release(task.id);
 	}
-	const item = await finishRow(ctx, row, assertSucceeded(job));
+	const item = await finishRow(ctx, row, assertSucceeded(task));
 	return { ...item, json: { ...item.json, queuedMs: sighting ? queuedMsAtLeast(sighting) : null } };
 }

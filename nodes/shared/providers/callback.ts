@@ -6,7 +6,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { Failure } from '../core/errors';
 import type { RawResponse } from '../http/transport';
-import type { ApiCall, Job } from './provider';
+import type { ApiCall, Task } from './provider';
 import type { ProviderEntry } from './entry';
 
 /** The parts of an incoming callback that authenticity depends on. */
@@ -32,7 +32,7 @@ export type SecretSource =
 	| { from: 'credential'; read(credentials: ICredentialDataDecryptedObject): SecretAnswer };
 
 /** A verified callback's body, read: the finished or failed task, or why it cannot be read. */
-export type CallbackReading = { ok: true; job: Job } | { ok: false; detail: string; predictionId: string | null };
+export type CallbackReading = { ok: true; task: Task } | { ok: false; detail: string; predictionId: string | null };
 
 /** A callback body its schema refused: the first issue in words, and the prediction id when the body names one. */
 export function unreadableCallback(body: unknown, issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>, idField: string): CallbackReading {

@@ -14,7 +14,7 @@ import type { ApiClient, RawResponse } from '../http/transport';
 import type { ProviderEntry } from './entry';
 
 /** One task, in the node's words. */
-export interface JobRequest {
+export interface TaskRequest {
 	kind: NodeKind;
 	prompt: string;
 	/** Reference images as URLs the provider can fetch (binaries were uploaded first), in order. */
@@ -54,13 +54,13 @@ export interface ApiCall {
 	body?: unknown;
 }
 
-export type JobState = 'running' | 'succeeded' | 'failed';
+export type TaskState = 'running' | 'succeeded' | 'failed';
 
 /** A prediction, whatever the provider calls its fields. */
-export interface Job {
+export interface Task {
 	id: string;
 	model: string;
-	state: JobState;
+	state: TaskState;
 	/** The provider's own status word, shown to the user. */
 	status: string;
 	/** URLs or raw base64 strings. */
@@ -79,16 +79,19 @@ export interface Job {
 	costUsd?: number;
 }
 
+/** The former name, until item/wait.ts (changed on another branch now) takes the new one. */
+export type Job = Task;
+
 /**
  * What a submit answer means for money: accepted (a task exists), refused (nothing was created: safe to send again
  * if the reason passes, e.g. a rate limit), or ambiguous (a task may exist: never send again).
  */
 export type SubmitAnswer =
-	| { type: 'accepted'; job: Job }
+	| { type: 'accepted'; task: Task }
 	| { type: 'refused'; failure: Failure }
 	| { type: 'ambiguous'; failure: Failure };
 
-export type ResultAnswer = { ok: true; job: Job } | { ok: false; failure: Failure };
+export type ResultAnswer = { ok: true; task: Task } | { ok: false; failure: Failure };
 
 /** A provider's published token prices, in USD per million tokens; absent means not charged by token. */
 export interface TokenPrices {
@@ -109,7 +112,7 @@ export interface FormulaPricing {
  */
 export interface ProviderPricing extends FormulaPricing {
 	/** A free price quote for one task with these settings; asked once per settings combination (money/pricing.ts caches). */
-	quoteCall?(request: JobRequest): ApiCall;
+	quoteCall?(request: TaskRequest): ApiCall;
 	/** The quoted USD price of one task, or undefined when there is no quote (404, odd answer, other currency). */
 	readQuote?(response: RawResponse): number | undefined;
 	/** A free read of the account's balance. */
@@ -122,7 +125,7 @@ export interface ProviderPricing extends FormulaPricing {
 
 /** A seller's catalog entry, and how it shapes one request and reads one answer. */
 export interface Provider extends ProviderEntry {
-	submitCall(request: JobRequest): ApiCall;
+	submitCall(request: TaskRequest): ApiCall;
 	readSubmit(response: RawResponse): SubmitAnswer;
 	resultCall(predictionId: string): ApiCall;
 	readResult(response: RawResponse): ResultAnswer;

@@ -6,10 +6,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { Failure, FailureKind } from '../core/errors';
 import { asFailure, describeFailureText } from '../core/errors';
-import { finishJob } from '../item/finish';
+import { finishTask } from '../item/finish';
 import type { FinishedItemJson } from '../item/json';
 import type { OutputContext } from '../item/outputs';
-import type { Job } from '../providers/provider';
+import type { Task } from '../providers/provider';
 import { settle } from '../core/settle';
 import type { TriggerOptions } from '../editor/triggerProperties';
 
@@ -39,14 +39,14 @@ export function failedItem(
 	provider: string,
 	failure: Failure,
 	query: IDataObject,
-	job?: Pick<Job, 'id' | 'model' | 'status'>,
+	task?: Pick<Task, 'id' | 'model' | 'status'>,
 	resultUrl?: string,
 ): CallbackOutcome {
 	const json: FailedCallbackJson = {
 		provider,
-		predictionId: failure.predictionId ?? job?.id ?? null,
-		model: job?.model || null,
-		status: failure.status ?? job?.status ?? null,
+		predictionId: failure.predictionId ?? task?.id ?? null,
+		model: task?.model || null,
+		status: failure.status ?? task?.status ?? null,
 		code: failure.taskCode ?? null,
 		kind: failure.kind,
 		error: failure.message,
@@ -68,11 +68,11 @@ export interface FinishContext {
 	resultUrl: string;
 }
 
-/** A finished job: the nodes' own finish step; anything that stops it becomes a failed item. */
-export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promise<CallbackOutcome> {
+/** A finished task: the nodes' own finish step; anything that stops it becomes a failed item. */
+export async function finishedCallbackItem(ctx: FinishContext, task: Task): Promise<CallbackOutcome> {
 	const { query, resultUrl } = ctx;
 	const finished = await settle(
-		finishJob(
+		finishTask(
 			{
 				fx: ctx.fx,
 				label: ctx.label,
@@ -84,12 +84,12 @@ export async function finishedCallbackItem(ctx: FinishContext, job: Job): Promis
 				// Callbacks do not say which format was asked for; the bytes decide (see storeOutput).
 				expectedKind: 'png',
 			},
-			job,
+			task,
 		),
 	);
 	if (!finished.ok) {
 		const failure = asFailure(finished.error);
-		return failedItem(ctx.provider, { ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl);
+		return failedItem(ctx.provider, { ...failure, predictionId: task.id, status: task.status }, query, task, resultUrl);
 	}
 	const json: SucceededCallbackJson = { ...finished.value.json, queuedMs: NOT_WATCHED, query };
 	return { output: 'succeeded', item: finished.value.binary ? { json, binary: finished.value.binary } : { json } };

@@ -155,14 +155,14 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 		};
 		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, failure, query)) };
 	}
-	const job = reading.job;
+	const task = reading.task;
 	// Only finished tasks are announced; anything else has nothing to hand on yet.
-	if (job.state === 'running') return { noWebhookResponse: true };
-	const resultUrl = job.resultUrl || dialect.resultUrl(api.baseUrl, job.id);
-	if (job.state === 'failed') {
-		const failure = job.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
-		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: job.id, status: job.status }, query, job, resultUrl)) };
+	if (task.state === 'running') return { noWebhookResponse: true };
+	const resultUrl = task.resultUrl || dialect.resultUrl(api.baseUrl, task.id);
+	if (task.state === 'failed') {
+		const failure = task.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: task.id, status: task.status }, query, task, resultUrl)) };
 	}
-	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, baseUrl: api.baseUrl, options, query, resultUrl }, job);
+	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, baseUrl: api.baseUrl, options, query, resultUrl }, task);
 	return { noWebhookResponse: true, workflowData: outputs(outcome) };
 }

@@ -4,7 +4,7 @@ import { pipeline } from 'stream/promises';
 import { finishedJson, imageJson } from '../../../nodes/shared/item/json';
 import type { OutputImage } from '../../../nodes/shared/item/outputs';
 import { classifyOutput, outputFieldName, outputFileName, watchChunks } from '../../../nodes/shared/item/outputs';
-import { toJob } from '../../../nodes/shared/providers/wavespeed/api';
+import { toTask } from '../../../nodes/shared/providers/wavespeed/api';
 import { predictionSchema } from '../../../nodes/shared/providers/wavespeed/schemas';
 
 describe('classifyOutput', () => {
@@ -97,7 +97,7 @@ describe('outputFieldName', () => {
 const WS = { provider: 'wavespeed' } as const;
 
 describe('finishedJson', () => {
-	const prediction = toJob(predictionSchema.parse({
+	const prediction = toTask(predictionSchema.parse({
 		id: 'pred-1',
 		model: 'openai/gpt-image-2/edit',
 		status: 'completed',
@@ -134,9 +134,9 @@ describe('finishedJson', () => {
 	});
 
 	test('falls back to executionTime, then to null, for the inference time; createdAt null when missing', () => {
-		const minimal = toJob(predictionSchema.parse({ id: 'p', status: 'completed', executionTime: 99 }));
+		const minimal = toTask(predictionSchema.parse({ id: 'p', status: 'completed', executionTime: 99 }));
 		expect(finishedJson(minimal, 'r', WS)).toMatchObject({ inferenceMs: 99, createdAt: null, outputs: [], nsfw: [], model: '' });
-		const bare = toJob(predictionSchema.parse({ id: 'p', status: 'completed', outputs: null, timings: null }));
+		const bare = toTask(predictionSchema.parse({ id: 'p', status: 'completed', outputs: null, timings: null }));
 		expect(finishedJson(bare, 'r', WS).inferenceMs).toBeNull();
 	});
 

@@ -1,4 +1,4 @@
-import { isToolRun, jobRequestOf, quoteRequestOf } from '../../../nodes/shared/item/request';
+import { isToolRun, taskRequestOf, quoteRequestOf } from '../../../nodes/shared/item/request';
 import type { SubmitPlan } from '../../../nodes/shared/params/itemPlan';
 import { itemOptionsSchema } from '../../../nodes/shared/params/options';
 import { fakeFx } from '../fakeContext';
@@ -32,14 +32,14 @@ describe('one builder for a row\'s quote and its submit', () => {
 	};
 
 	test('a tool run asks for no inline base64, in its quote as in its submit (binary cannot reach an agent)', () => {
-		const submit = jobRequestOf('edit', plan, true);
+		const submit = taskRequestOf('edit', plan, true);
 		expect(submit.inlineBase64).toBe(false);
 		expect(quoteRequestOf(submit, plan).inlineBase64).toBe(false);
-		expect(jobRequestOf('edit', plan, false).inlineBase64).toBe(true);
+		expect(taskRequestOf('edit', plan, false).inlineBase64).toBe(true);
 	});
 
 	test('the quote prices the URLs known before any upload and leaves the webhook out', () => {
-		const quote = quoteRequestOf(jobRequestOf('edit', plan, false, 'secret'), plan);
+		const quote = quoteRequestOf(taskRequestOf('edit', plan, false, 'secret'), plan);
 		expect(quote.imageUrls).toEqual(['https://cdn.example.com/scene.png']);
 		expect(quote.webhookUrl).toBeUndefined();
 		expect(quote.webhookSecret).toBeUndefined();

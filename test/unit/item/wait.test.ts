@@ -1,21 +1,21 @@
 import { FailureError, withPredictionId } from '../../../nodes/shared/core/errors';
-import { jobState, toJob } from '../../../nodes/shared/providers/wavespeed/api';
+import { taskState, toTask } from '../../../nodes/shared/providers/wavespeed/api';
 import { predictionSchema } from '../../../nodes/shared/providers/wavespeed/schemas';
 import { assertSucceeded } from '../../../nodes/shared/item/wait';
 
-const prediction = (fields: Record<string, unknown>) => toJob(predictionSchema.parse({ id: 'pred-1', status: 'completed', ...fields }));
+const prediction = (fields: Record<string, unknown>) => toTask(predictionSchema.parse({ id: 'pred-1', status: 'completed', ...fields }));
 
-describe('jobState', () => {
+describe('taskState', () => {
 	test.each(['completed', 'succeeded'])('%s ends the wait successfully', (status) => {
-		expect(jobState(status)).toBe('succeeded');
+		expect(taskState(status)).toBe('succeeded');
 	});
 
 	test.each(['failed', 'cancelled', 'canceled', 'timeout', 'deleted'])('%s ends the wait without success', (status) => {
-		expect(jobState(status)).toBe('failed');
+		expect(taskState(status)).toBe('failed');
 	});
 
 	test.each(['created', 'processing', 'queued', 'starting', 'something-new', ''])('%j is still running (unknown statuses are not terminal)', (status) => {
-		expect(jobState(status)).toBe('running');
+		expect(taskState(status)).toBe('running');
 	});
 });
 

@@ -5,7 +5,7 @@ import type { PixelSize } from '../../core/sizes';
 import type { ApiClient } from '../../http/transport';
 import { parseJsonBody } from '../../http/transport';
 import { settle } from '../../core/settle';
-import type { ApiCall, JobRequest, PreparedProvider, Provider } from '../provider';
+import type { ApiCall, TaskRequest, PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
 import { EACHLABS } from './entry';
 import type { InputShape } from './inputShape';
@@ -37,7 +37,7 @@ export async function loadShape(client: ApiClient, kind: NodeKind): Promise<Inpu
 	return documentedShape(kind, slug);
 }
 
-export function createBody(shape: InputShape, request: JobRequest): Record<string, unknown> {
+export function createBody(shape: InputShape, request: TaskRequest): Record<string, unknown> {
 	const body: Record<string, unknown> = { model: shape.slug, version: MODEL_VERSION, input: buildInput(shape, request) };
 	if (request.webhookUrl) {
 		body.webhook_url = request.webhookUrl;
@@ -55,7 +55,7 @@ function pricedSizeOf(shape: InputShape, settings: ImageSettings): PixelSize | u
 function bound(shape: InputShape): PreparedProvider {
 	return {
 		...eachLabs,
-		submitCall: (request: JobRequest): ApiCall => ({ method: 'POST', path: '/v1/prediction', body: createBody(shape, request) }),
+		submitCall: (request: TaskRequest): ApiCall => ({ method: 'POST', path: '/v1/prediction', body: createBody(shape, request) }),
 		readSubmit: (response) => readSubmit(response, shape.slug),
 		readResult: (response) => readResult(response, shape.slug),
 		// The formula prices the size this schema would send (the real charge replaces it when the task reports one).

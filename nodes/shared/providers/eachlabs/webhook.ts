@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
 import { unreadableCallback } from '../callback';
-import { resultUrl, toJob } from './api';
+import { resultUrl, toTask } from './api';
 import { EACHLABS } from './entry';
 import type { Prediction } from './schemas';
 import { sameSecret } from '../../core/sameSecret';
@@ -66,7 +66,7 @@ export function readEachLabsCallback(body: unknown): CallbackReading {
 	const parsed = eachLabsCallbackSchema.safeParse(body);
 	if (!parsed.success) return unreadableCallback(body, parsed.error.issues, 'exec_id');
 	// Callbacks do not name the model; the item's model is then empty, as on a failed item.
-	return { ok: true, job: toJob(callbackPrediction(parsed.data), '') };
+	return { ok: true, task: toTask(callbackPrediction(parsed.data), '') };
 }
 
 export function readEachLabsCredentialSecret(credentials: ICredentialDataDecryptedObject): SecretAnswer {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 import type { RawResponse } from '../../http/transport';
-import type { ApiCall, JobRequest, ProviderPricing } from '../provider';
+import type { ApiCall, TaskRequest, ProviderPricing } from '../provider';
 import { buildSubmitBody } from './api';
 import { parseEnvelope } from './envelope';
 import { MODELS } from './schemas';
@@ -25,7 +25,7 @@ export const quoteSchema = z.object({
 export const balanceSchema = z.object({ balance: z.number().finite() });
 
 /** The quote asks about exactly the body a submit would send; images not uploaded yet are left out (price is per settings). */
-export function quoteCall(request: JobRequest): ApiCall {
+export function quoteCall(request: TaskRequest): ApiCall {
 	const inputs = buildSubmitBody(request);
 	if (inputs.images?.length === 0) delete inputs.images;
 	return { method: 'POST', path: '/api/v3/model/pricing', body: { model_id: MODELS[request.kind], inputs } };

@@ -1,7 +1,7 @@
 /**
  * What WaveSpeed's answer to the submit means for money: accepted (a task with a usable id), refused (nothing was
  * created, so sending again may be safe) or ambiguous (a task may exist: never sent again, never "try again", any id
- * it carried kept). api.ts turns the accepted prediction into a neutral Job.
+ * it carried kept). api.ts turns the accepted prediction into a neutral Task.
  */
 import type { Failure } from '../../core/errors';
 import { parseRetryAfterMs } from '../../http/retry';

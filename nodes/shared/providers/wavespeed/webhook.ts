@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RawResponse } from '../../http/transport';
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
 import { unreadableCallback } from '../callback';
-import { resultUrl, toJob } from './api';
+import { resultUrl, toTask } from './api';
 import { WAVESPEED } from './entry';
 import { parseEnvelope } from './envelope';
 import { predictionSchema } from './schemas';
@@ -77,7 +77,7 @@ export function readWebhookSecret(response: RawResponse): SecretAnswer {
 export function readWaveSpeedCallback(body: unknown): CallbackReading {
 	const parsed = predictionSchema.safeParse(body);
 	if (!parsed.success) return unreadableCallback(body, parsed.error.issues, 'id');
-	return { ok: true, job: toJob(parsed.data) };
+	return { ok: true, task: toTask(parsed.data) };
 }
 
 export const waveSpeedCallbacks: CallbackDialect = {

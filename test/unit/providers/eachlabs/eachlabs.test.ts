@@ -1,15 +1,15 @@
 /** each::labs' pure decisions: the schema mapping (both variants), nearest sizes, refusals, and reading answers. */
-import { jobState, outputUrls, readResult, readSubmit } from '../../../../nodes/shared/providers/eachlabs/api';
+import { taskState, outputUrls, readResult, readSubmit } from '../../../../nodes/shared/providers/eachlabs/api';
 import type { InputShape } from '../../../../nodes/shared/providers/eachlabs/inputShape';
 import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from '../../../../nodes/shared/providers/eachlabs/inputShape';
 import { modelAnswerSchema } from '../../../../nodes/shared/providers/eachlabs/schemas';
-import type { JobRequest, PlannedRequest } from '../../../../nodes/shared/providers/provider';
+import type { TaskRequest, PlannedRequest } from '../../../../nodes/shared/providers/provider';
 import type { ImageSettings } from '../../../../nodes/shared/core/schemas';
 import { ARRAY_SIZES, requestSchema, SINGLE_SIZES } from '../../../../dev/emulator';
 
 const settings = (over: Partial<ImageSettings> = {}): ImageSettings => ({ aspectRatio: '1:1', resolution: '1k', quality: 'medium', outputFormat: 'png', ...over });
 const planned = (over: Partial<ImageSettings> = {}, imageCount = 1): PlannedRequest => ({ kind: 'edit', settings: settings(over), imageCount });
-const job = (over: Partial<ImageSettings> = {}, imageUrls = ['https://a/1.png']): JobRequest => ({ kind: 'edit', prompt: 'p', imageUrls, settings: settings(over), waitMode: 'poll', inlineBase64: false });
+const task = (over: Partial<ImageSettings> = {}, imageUrls = ['https://a/1.png']): TaskRequest => ({ kind: 'edit', prompt: 'p', imageUrls, settings: settings(over), waitMode: 'poll', inlineBase64: false });
 
 const live = (variant: 'array' | 'single', kind: 'edit' | 'generate' = 'edit'): InputShape => {
 	const slug = kind === 'edit' ? 'gpt-image-v2-edit' : 'gpt-image-v2-text-to-image';
@@ -74,8 +74,8 @@ describe('refuseRequest', () => {
 
 describe('buildInput', () => {
 	test('only the fields the schema lists', () => {
-		expect(buildInput(live('single'), job({ aspectRatio: '16:9', quality: 'high' }))).toEqual({ prompt: 'p', image_url: 'https://a/1.png', image_size: '1536x1024' });
-		expect(buildInput(live('array'), job({ aspectRatio: '2:3', quality: 'low', outputFormat: 'jpeg' }, ['https://a/1.png', 'https://a/2.png']))).toEqual({
+		expect(buildInput(live('single'), task({ aspectRatio: '16:9', quality: 'high' }))).toEqual({ prompt: 'p', image_url: 'https://a/1.png', image_size: '1536x1024' });
+		expect(buildInput(live('array'), task({ aspectRatio: '2:3', quality: 'low', outputFormat: 'jpeg' }, ['https://a/1.png', 'https://a/2.png']))).toEqual({
 			prompt: 'p',
 			image_urls: ['https://a/1.png', 'https://a/2.png'],
 			image_size: '1024x1536',
@@ -85,7 +85,7 @@ describe('buildInput', () => {
 	});
 	test('the documented variant when the schema cannot be read, and the item says so', () => {
 		const shape = documentedShape('generate', 'gpt-image-v2-text-to-image');
-		expect(buildInput(shape, { ...job(), kind: 'generate', imageUrls: [] })).toEqual({ prompt: 'p', size: '1024x1024', quality: 'medium', output_format: 'png' });
+		expect(buildInput(shape, { ...task(), kind: 'generate', imageUrls: [] })).toEqual({ prompt: 'p', size: '1024x1024', quality: 'medium', output_format: 'png' });
 		expect(describeChoices(shape, { ...planned(), kind: 'generate', imageCount: 0 })).toEqual({ size: '1024x1024', schemaSource: 'documented' });
 	});
 });
@@ -103,7 +103,7 @@ describe('reading answers', () => {
 		['processing', 'running'],
 		['queued-somewhere', 'running'],
 	])('status %s -> %s', (status, state) => {
-		expect(jobState(status)).toBe(state);
+		expect(taskState(status)).toBe(state);
 	});
 
 	test('outputs as a string, an array or {url}', () => {
@@ -114,7 +114,7 @@ describe('reading answers', () => {
 	});
 
 	test('submit: predictionID = accepted; 400/401/402/429 refused; 5xx and odd 2xx ambiguous', () => {
-		expect(readSubmit(response(200, { status: 'success', predictionID: 'abc' }), 'm')).toMatchObject({ type: 'accepted', job: { id: 'abc', model: 'm', state: 'running' } });
+		expect(readSubmit(response(200, { status: 'success', predictionID: 'abc' }), 'm')).toMatchObject({ type: 'accepted', task: { id: 'abc', model: 'm', state: 'running' } });
 		for (const status of [400, 401, 402, 429]) expect(readSubmit(response(status, { error: 'x' }), 'm').type).toBe('refused');
 		expect(readSubmit(response(402, { status: 402, error: 'payment required', details: 'in-flight' }), 'm')).toMatchObject({ failure: { kind: 'balance', message: expect.stringMatching(/payment required - in-flight/) } });
 		expect(readSubmit(response(429, { error: 'too many', details: 'cap 2' }, { 'retry-after': '3' }), 'm')).toMatchObject({ failure: { kind: 'rateLimit', retryAfterMs: 3000 } });
@@ -124,11 +124,11 @@ describe('reading answers', () => {
 
 	test('result: cost, predict time, and the failure reason wherever it is', () => {
 		const done = readResult(response(200, { id: 'p1', status: 'success', output: ['https://cdn/a.png'], metrics: { predict_time: 41.5, cost: 0.0713 } }), 'm');
-		expect(done).toMatchObject({ ok: true, job: { state: 'succeeded', outputs: ['https://cdn/a.png'], costUsd: 0.0713, inferenceMs: 41500, nsfw: [false] } });
+		expect(done).toMatchObject({ ok: true, task: { state: 'succeeded', outputs: ['https://cdn/a.png'], costUsd: 0.0713, inferenceMs: 41500, nsfw: [false] } });
 		const inLogs = readResult(response(200, { id: 'p1', status: 'failed', logs: 'starting\nError: prompt was flagged\n' }), 'm');
-		expect(inLogs).toMatchObject({ ok: true, job: { state: 'failed', failure: { message: 'The prediction ended with status "failed": Error: prompt was flagged' } } });
+		expect(inLogs).toMatchObject({ ok: true, task: { state: 'failed', failure: { message: 'The prediction ended with status "failed": Error: prompt was flagged' } } });
 		const inOutput = readResult(response(200, { id: 'p1', status: 'error', output: { error_code: 'E1', error_message: 'timed out', classification: 'execution_timeout', retryable: true } }), 'm');
-		expect(inOutput).toMatchObject({ ok: true, job: { failure: { message: 'The prediction ended with status "error" (execution_timeout): timed out', hint: expect.stringMatching(/new billed prediction/) } } });
+		expect(inOutput).toMatchObject({ ok: true, task: { failure: { message: 'The prediction ended with status "error" (execution_timeout): timed out', hint: expect.stringMatching(/new billed prediction/) } } });
 		expect(readResult(response(404, { error: 'Prediction not found' }), 'm')).toMatchObject({ ok: false, failure: { kind: 'notFound' } });
 	});
 });

@@ -35,20 +35,20 @@ describe('each::labs X-Webhook-Secret', () => {
 		expect(eachLabsReplayKey(Buffer.from('not json'))).toBe(key);
 	});
 
-	it('reads the three output shapes into a finished job of provider each::labs', () => {
+	it('reads the three output shapes into a finished task of provider each::labs', () => {
 		for (const output of ['https://cdn.example/a.png', ['https://cdn.example/a.png'], { url: 'https://cdn.example/a.png' }]) {
 			const reading = readEachLabsCallback({ exec_id: 'e1', status: 'succeeded', output, error: '' });
-			expect(reading).toMatchObject({ ok: true, job: { id: 'e1', state: 'succeeded', status: 'succeeded', outputs: ['https://cdn.example/a.png'], nsfw: [false] } });
+			expect(reading).toMatchObject({ ok: true, task: { id: 'e1', state: 'succeeded', status: 'succeeded', outputs: ['https://cdn.example/a.png'], nsfw: [false] } });
 		}
 	});
 
 	it('takes the failure reason from error, else from output[0].error', () => {
 		expect(readEachLabsCallback({ exec_id: 'e2', status: 'failed', output: [{ error: 'moderated' }], error: '' })).toMatchObject({
 			ok: true,
-			job: { state: 'failed', outputs: [], failure: { kind: 'task', predictionId: 'e2', message: expect.stringContaining('moderated') } },
+			task: { state: 'failed', outputs: [], failure: { kind: 'task', predictionId: 'e2', message: expect.stringContaining('moderated') } },
 		});
 		expect(readEachLabsCallback({ exec_id: 'e3', status: 'failed', output: null, error: 'out of credits' })).toMatchObject({
-			job: { state: 'failed', failure: { message: expect.stringContaining('out of credits') } },
+			task: { state: 'failed', failure: { message: expect.stringContaining('out of credits') } },
 		});
 		expect(callbackPrediction({ exec_id: 'e4', status: 'failed', output: { error: 'boom' }, error: '' }).error).toBe('boom');
 	});

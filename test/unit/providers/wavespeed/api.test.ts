@@ -1,11 +1,11 @@
-import type { JobRequest } from '../../../../nodes/shared/providers/provider';
-import { buildSubmitBody, resultUrl, toJob } from '../../../../nodes/shared/providers/wavespeed/api';
+import type { TaskRequest } from '../../../../nodes/shared/providers/provider';
+import { buildSubmitBody, resultUrl, toTask } from '../../../../nodes/shared/providers/wavespeed/api';
 import { predictionSchema, submitRequestSchema } from '../../../../nodes/shared/providers/wavespeed/schemas';
 
 /** The body fields wavespeed-api.md documents for the two models; nothing else may ever be sent. */
 const DOCUMENTED_FIELDS = ['prompt', 'images', 'aspect_ratio', 'resolution', 'quality', 'output_format', 'enable_sync_mode', 'enable_base64_output'];
 
-const plan = ({ waitMode = 'poll', ...overrides }: Partial<JobRequest['settings'] & Pick<JobRequest, 'waitMode'>> = {}, kind: JobRequest['kind'] = 'edit'): Omit<JobRequest, 'imageUrls' | 'inlineBase64'> => ({
+const plan = ({ waitMode = 'poll', ...overrides }: Partial<TaskRequest['settings'] & Pick<TaskRequest, 'waitMode'>> = {}, kind: TaskRequest['kind'] = 'edit'): Omit<TaskRequest, 'imageUrls' | 'inlineBase64'> => ({
 	kind,
 	prompt: 'put the sneaker on a marble counter',
 	settings: { aspectRatio: '16:9', resolution: '2k', quality: 'high', outputFormat: 'jpeg', ...overrides },
@@ -14,13 +14,13 @@ const plan = ({ waitMode = 'poll', ...overrides }: Partial<JobRequest['settings'
 
 const IMAGES = ['https://cdn.example.com/product.png', 'https://cdn.example.com/scene.png'];
 
-/** The former bodyOf(plan, images, inlineBase64) call shape, on the provider's JobRequest. */
-const bodyOf = (request: Omit<JobRequest, 'imageUrls' | 'inlineBase64'>, imageUrls: string[], inlineBase64: boolean) =>
+/** The former bodyOf(plan, images, inlineBase64) call shape, on the provider's TaskRequest. */
+const bodyOf = (request: Omit<TaskRequest, 'imageUrls' | 'inlineBase64'>, imageUrls: string[], inlineBase64: boolean) =>
 	buildSubmitBody({ ...request, imageUrls, inlineBase64 });
 
 /** What batch/context.ts resultUrlOf does: the prediction's own result URL, else the documented one built from the Base URL. */
 const resultUrlFor = (baseUrl: string, prediction: { id: string; urls: { get?: string } | null }) =>
-	toJob(predictionSchema.parse({ ...prediction, status: 'completed' })).resultUrl || resultUrl(baseUrl, prediction.id);
+	toTask(predictionSchema.parse({ ...prediction, status: 'completed' })).resultUrl || resultUrl(baseUrl, prediction.id);
 
 describe('buildSubmitBody', () => {
 	test('an edit sends the prompt, the images in order and the chosen settings', () => {

@@ -81,7 +81,7 @@ describe('WaveSpeed v3 signature', () => {
 });
 
 describe('WaveSpeed callback and secret readers', () => {
-	it('reads the bare prediction of a callback into a job', () => {
+	it('reads the bare prediction of a callback into a task', () => {
 		const reading = readWaveSpeedCallback({
 			id: 'p1',
 			model: 'openai/gpt-image-2/edit',
@@ -90,12 +90,12 @@ describe('WaveSpeed callback and secret readers', () => {
 			has_nsfw_contents: [false],
 			input: { prompt: 'x' },
 		});
-		expect(reading).toMatchObject({ ok: true, job: { id: 'p1', state: 'succeeded', outputs: ['https://cdn.example/p1.png'] } });
+		expect(reading).toMatchObject({ ok: true, task: { id: 'p1', state: 'succeeded', outputs: ['https://cdn.example/p1.png'] } });
 	});
 
 	it('reads a failed task with its code', () => {
 		const reading = readWaveSpeedCallback({ id: 'p2', status: 'failed', code: 5003, error: 'boom' });
-		expect(reading).toMatchObject({ ok: true, job: { state: 'failed', failure: { kind: 'task', taskCode: 5003 } } });
+		expect(reading).toMatchObject({ ok: true, task: { state: 'failed', failure: { kind: 'task', taskCode: 5003 } } });
 	});
 
 	it('says what is wrong with an unreadable body, keeping the id when there is one', () => {
