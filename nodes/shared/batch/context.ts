@@ -89,7 +89,7 @@ export async function finishRow(ctx: BatchContext, row: Row, task: Task, origin?
 			output: ctx.asTool ? 'tool' : plan.options.output,
 			binaryPropertyName: plan.options.binaryPropertyName,
 			fileName: plan.options.fileName,
-			expectedKind: plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png',
+			expectedType: plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png',
 			limits: { deadline: row.deadline, timeoutSeconds: row.timeoutSeconds },
 		},
 		task,

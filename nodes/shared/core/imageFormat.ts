@@ -1,8 +1,8 @@
 /** Recognises image bytes by their signature and reads their pixel size from the header, without decoding. */
 
-export type ImageKind = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'avif' | 'heic';
+export type ImageType = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff' | 'avif' | 'heic';
 
-export const MIME_TYPES: Record<ImageKind, string> = {
+export const MIME_TYPES: Record<ImageType, string> = {
 	png: 'image/png',
 	jpeg: 'image/jpeg',
 	webp: 'image/webp',
@@ -16,16 +16,16 @@ export const MIME_TYPES: Record<ImageKind, string> = {
 /** An input image, read and checked, ready to upload. */
 export interface ImageBytes {
 	bytes: Buffer;
-	kind: ImageKind;
+	type: ImageType;
 	fileName: string;
 	/** Of the bytes: the upload-once cache and the request fingerprint both use it. */
 	sha256: string;
 }
 
 /** GPT Image 2 takes these as reference images. */
-export const ACCEPTED_INPUT_KINDS: ImageKind[] = ['png', 'jpeg', 'webp'];
+export const ACCEPTED_INPUT_TYPES: ImageType[] = ['png', 'jpeg', 'webp'];
 
-export function sniffImageKind(bytes: Uint8Array): ImageKind | undefined {
+export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
 	const at = (offset: number, ...values: number[]) => values.every((v, i) => bytes[offset + i] === v);
 	const ascii = (offset: number, text: string) => at(offset, ...Array.from(text, (c) => c.charCodeAt(0)));
 	if (bytes.length >= 8 && at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
@@ -50,7 +50,7 @@ export interface PixelSize {
 /** Pixel size from a PNG, JPEG or WebP header; undefined when the bytes seen so far do not contain it. */
 export function readPixelSize(bytes: Uint8Array): PixelSize | undefined {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	switch (sniffImageKind(bytes)) {
+	switch (sniffImageType(bytes)) {
 		case 'png':
 			return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : undefined;
 		case 'jpeg':
@@ -97,8 +97,8 @@ function readWebpSize(bytes: Uint8Array, view: DataView): PixelSize | undefined 
 	return undefined;
 }
 
-export function extensionFor(kind: ImageKind): string {
-	return kind === 'jpeg' ? 'jpg' : kind;
+export function extensionFor(type: ImageType): string {
+	return type === 'jpeg' ? 'jpg' : type;
 }
 
 /**
@@ -121,12 +121,12 @@ export class ImageStructureCheck {
 	private ended = false;
 	private riffSize?: number;
 
-	constructor(private readonly kind: ImageKind) {}
+	constructor(private readonly type: ImageType) {}
 
 	push(chunk: Buffer): void {
 		if (this.problem) return;
-		if (this.kind === 'png') this.walkPng(chunk);
-		if (this.kind === 'webp' && this.riffSize === undefined) {
+		if (this.type === 'png') this.walkPng(chunk);
+		if (this.type === 'webp' && this.riffSize === undefined) {
 			const head = Buffer.concat([this.tail, chunk]);
 			if (this.total === 0 && head.length >= 8) this.riffSize = head.readUInt32LE(4);
 		}
@@ -137,11 +137,11 @@ export class ImageStructureCheck {
 	/** Call after the last byte: the problem, if the bytes did not make a whole image. */
 	finish(): string | undefined {
 		if (this.problem) return this.problem;
-		if (this.kind === 'png' && !this.ended) this.problem = 'a PNG that is cut short or damaged (it has no end marker)';
-		if (this.kind === 'jpeg' && this.tail.lastIndexOf(Buffer.from([0xff, 0xd9])) < 0) {
+		if (this.type === 'png' && !this.ended) this.problem = 'a PNG that is cut short or damaged (it has no end marker)';
+		if (this.type === 'jpeg' && this.tail.lastIndexOf(Buffer.from([0xff, 0xd9])) < 0) {
 			this.problem = 'a JPEG that is cut short or damaged (it has no end marker)';
 		}
-		if (this.kind === 'webp' && (this.riffSize === undefined || this.total < this.riffSize + 8)) {
+		if (this.type === 'webp' && (this.riffSize === undefined || this.total < this.riffSize + 8)) {
 			this.problem = 'a WebP image that is cut short';
 		}
 		return this.problem;

@@ -4,7 +4,7 @@
  */
 import type { IBinaryKeyData } from 'n8n-workflow';
 
-import type { ImageKind } from '../core/imageFormat';
+import type { ImageType } from '../core/imageFormat';
 import { FailureError, inputFailure } from '../core/errors';
 import type { FailureKind } from '../core/errors';
 import { localTargetProblem } from '../http/netPolicy';
@@ -28,7 +28,7 @@ export interface FinishTarget {
 	binaryPropertyName: string;
 	fileName?: string;
 	/** The format asked for; the bytes decide when it is not known (callbacks). */
-	expectedKind: ImageKind;
+	expectedType: ImageType;
 	limits?: DownloadLimits;
 }
 
@@ -86,8 +86,8 @@ export async function finishTask(target: FinishTarget, task: Task): Promise<Fini
 		if (local) throw contentFailure(task, 'download', `The output URL was not fetched: ${local}`, 'Use Output: URL Only to see it, and check the Base URL of the credential.');
 		const field = outputFieldName(target.binaryPropertyName, index);
 		const image = await storeOutput(target.fx, source, {
-			fileNameFor: (kind) => outputFileName(target.fileName, task.id, index, kind),
-			expectedKind: target.expectedKind,
+			fileNameFor: (type) => outputFileName(target.fileName, task.id, index, type),
+			expectedType: target.expectedType,
 			label,
 			limits: target.limits,
 		});

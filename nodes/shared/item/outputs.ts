@@ -3,8 +3,8 @@ import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-work
 import { sleep } from 'n8n-workflow';
 
 import { FailureError } from '../core/errors';
-import type { ImageKind, PixelSize } from '../core/imageFormat';
-import { extensionFor, ImageStructureCheck, MIME_TYPES, readPixelSize, sniffImageKind } from '../core/imageFormat';
+import type { ImageType, PixelSize } from '../core/imageFormat';
+import { extensionFor, ImageStructureCheck, MIME_TYPES, readPixelSize, sniffImageType } from '../core/imageFormat';
 import { FREE_REQUEST_RETRY } from '../http/retry';
 import { settle } from '../core/settle';
 import { sendPlainRequest, withRetries } from '../http/transport';
@@ -46,7 +46,7 @@ export type OutputContext = IExecuteFunctions | IWebhookFunctions;
 
 export interface OutputImage {
 	binary: IBinaryData;
-	kind: ImageKind;
+	type: ImageType;
 	size?: PixelSize;
 	bytes: number;
 }
@@ -69,8 +69,8 @@ export function classifyOutput(value: string): OutputSource | { type: 'invalid';
 }
 
 /** The name the file gets: the user's (extension added or fixed), else the prediction id; `_N` for extra outputs. */
-export function outputFileName(requested: string | undefined, predictionId: string, index: number, kind: ImageKind): string {
-	const extension = extensionFor(kind);
+export function outputFileName(requested: string | undefined, predictionId: string, index: number, type: ImageType): string {
+	const extension = extensionFor(type);
 	const cleaned = Array.from(requested ?? '', (c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('').trim();
 	const withoutExtension = cleaned.replace(/\.(png|jpe?g|webp|gif|bmp|tiff?|heic|avif)$/i, '');
 	const base = withoutExtension || predictionId || 'image';
@@ -87,8 +87,8 @@ const downloadFailure = (message: string, hint: string, httpCode?: number) =>
 
 /** Where an output comes from and what it should be: `label` names the provider in messages. */
 export interface OutputTarget {
-	fileNameFor: (kind: ImageKind) => string;
-	expectedKind: ImageKind;
+	fileNameFor: (type: ImageType) => string;
+	expectedType: ImageType;
 	label: string;
 	/** The row's Timeout bounds every download; none means only the stall watchdog. */
 	limits?: DownloadLimits;
@@ -115,14 +115,14 @@ async function storeBase64(fx: OutputContext, data: string, { fileNameFor, label
 		});
 	}
 	const bytes = Buffer.from(data, 'base64');
-	const kind = sniffImageKind(bytes);
-	if (!kind) throw downloadFailure(`${label} returned base64 output that is not an image`, 'Try again, or set Transfer to Download From URL.');
-	const structure = new ImageStructureCheck(kind);
+	const type = sniffImageType(bytes);
+	if (!type) throw downloadFailure(`${label} returned base64 output that is not an image`, 'Try again, or set Transfer to Download From URL.');
+	const structure = new ImageStructureCheck(type);
 	structure.push(bytes);
 	const damaged = structure.finish();
 	if (damaged) throw downloadFailure(`${label} returned base64 output that is ${damaged}`, 'Try again, or set Transfer to Download From URL.');
-	const binary = await fx.helpers.prepareBinaryData(bytes, fileNameFor(kind), MIME_TYPES[kind]);
-	return { binary, kind, size: readPixelSize(bytes), bytes: bytes.length };
+	const binary = await fx.helpers.prepareBinaryData(bytes, fileNameFor(type), MIME_TYPES[type]);
+	return { binary, type, size: readPixelSize(bytes), bytes: bytes.length };
 }
 
 interface ReadableLike extends AsyncIterable<Buffer> {
@@ -196,7 +196,7 @@ const deadlineFailure = (where: string, limits: DownloadLimits) =>
 async function downloadWatched(
 	fx: OutputContext,
 	url: string,
-	{ fileNameFor, expectedKind, label }: OutputTarget,
+	{ fileNameFor, expectedType, label }: OutputTarget,
 	watch: Watch,
 	signal: AbortSignal,
 	limits: DownloadLimits,
@@ -240,7 +240,7 @@ async function downloadWatched(
 			head.push(chunk);
 			headLength += chunk.length;
 			if (headLength >= 16 && !structure) {
-				const sniffed = sniffImageKind(Buffer.concat(head));
+				const sniffed = sniffImageType(Buffer.concat(head));
 				if (!sniffed) problem = notImageFailure(where, contentType || 'unknown', response.status, label);
 				else {
 					structure = new ImageStructureCheck(sniffed);
@@ -253,28 +253,28 @@ async function downloadWatched(
 		if (problem) body.destroy(problem);
 	});
 
-	const kindFromHeader = (contentType && (Object.entries(MIME_TYPES).find(([, mime]) => mime === contentType)?.[0] as ImageKind)) || expectedKind;
-	const stored = await settle(fx.helpers.prepareBinaryData(body as never, fileNameFor(kindFromHeader), MIME_TYPES[kindFromHeader]));
+	const typeFromHeader = (contentType && (Object.entries(MIME_TYPES).find(([, mime]) => mime === contentType)?.[0] as ImageType)) || expectedType;
+	const stored = await settle(fx.helpers.prepareBinaryData(body as never, fileNameFor(typeFromHeader), MIME_TYPES[typeFromHeader]));
 	if (problem) throw problem;
 	if (!stored.ok) throw downloadFailure(`Downloading the output image from ${where} was interrupted`, 'Try again, or use Output: URL Only.');
 	const binary = stored.value;
 	const headBytes = Buffer.concat(head);
-	const kind = sniffImageKind(headBytes);
-	if (!kind) throw notImageFailure(where, contentType || 'unknown', response.status, label);
+	const type = sniffImageType(headBytes);
+	if (!type) throw notImageFailure(where, contentType || 'unknown', response.status, label);
 	if (!structure) {
 		// A file shorter than the sniffing threshold: check what there is.
-		structure = new ImageStructureCheck(kind);
+		structure = new ImageStructureCheck(type);
 		for (const earlier of head) structure.push(earlier);
 	}
 	const damaged = structure.finish();
 	if (damaged) throw damagedFailure(where, damaged, response.status, label);
-	if (kind !== kindFromHeader) {
+	if (type !== typeFromHeader) {
 		// The server's label was wrong: keep the bytes, correct the label and name.
-		binary.mimeType = MIME_TYPES[kind];
-		binary.fileExtension = extensionFor(kind);
-		binary.fileName = fileNameFor(kind);
+		binary.mimeType = MIME_TYPES[type];
+		binary.fileExtension = extensionFor(type);
+		binary.fileName = fileNameFor(type);
 	}
-	return { binary, kind, size: readPixelSize(headBytes), bytes: total };
+	return { binary, type, size: readPixelSize(headBytes), bytes: total };
 }
 
 // Both carry the (successful) HTTP status, which marks them as not worth retrying.

@@ -3,8 +3,8 @@ import { createHash } from 'crypto';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputFailure } from '../core/errors';
-import type { ImageBytes, ImageKind } from '../core/imageFormat';
-import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, sniffImageKind } from '../core/imageFormat';
+import type { ImageBytes, ImageType } from '../core/imageFormat';
+import { ACCEPTED_INPUT_TYPES, extensionFor, MIME_TYPES, sniffImageType } from '../core/imageFormat';
 import type { ReferenceImage } from '../core/schemas';
 
 /** The smallest per-image limit the providers document (20 MB). */
@@ -15,7 +15,7 @@ const MB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 /** Image types that are never accepted, by MIME label (e.g. image/gif -> GIF). */
 const REFUSED_BY_LABEL: Record<string, string> = {
 	...Object.fromEntries(
-		(Object.keys(MIME_TYPES) as ImageKind[]).filter((kind) => !ACCEPTED_INPUT_KINDS.includes(kind)).map((kind) => [MIME_TYPES[kind], kind.toUpperCase()]),
+		(Object.keys(MIME_TYPES) as ImageType[]).filter((type) => !ACCEPTED_INPUT_TYPES.includes(type)).map((type) => [MIME_TYPES[type], type.toUpperCase()]),
 	),
 	'image/svg+xml': 'SVG',
 };
@@ -40,10 +40,10 @@ export function checkBinaryField(binaries: Record<string, IBinaryData> | undefin
 		);
 	}
 	// A type GPT Image 2 does not take, known from the label alone: refused with the batch's validation, before any upload.
-	const refusedKind = REFUSED_BY_LABEL[(binary.mimeType ?? '').toLowerCase()];
-	if (refusedKind) {
+	const refusedType = REFUSED_BY_LABEL[(binary.mimeType ?? '').toLowerCase()];
+	if (refusedType) {
 		throw inputFailure(
-			`${label}: binary field "${field}" is a ${refusedKind} image (${binary.mimeType})`,
+			`${label}: binary field "${field}" is a ${refusedType} image (${binary.mimeType})`,
 			"GPT Image 2 accepts PNG, JPEG and WebP. Convert it first, e.g. with n8n's Edit Image node.",
 		);
 	}
@@ -71,19 +71,19 @@ export async function readBinaryImage(fx: IExecuteFunctions, itemIndex: number, 
 		: await fx.helpers.getBinaryDataBuffer(itemIndex, field);
 	if (bytes.length === 0) throw emptyImage(label, field);
 	if (bytes.length > MAX_INPUT_IMAGE_BYTES) throw tooLarge(label, field, bytes.length);
-	const kind = acceptedKind(bytes, label, field, binary?.mimeType);
-	const fileName = safeUploadName(binary?.fileName, kind);
-	return { bytes, kind, fileName, sha256: knownSha256 ?? createHash('sha256').update(bytes).digest('hex') };
+	const type = acceptedType(bytes, label, field, binary?.mimeType);
+	const fileName = safeUploadName(binary?.fileName, type);
+	return { bytes, type, fileName, sha256: knownSha256 ?? createHash('sha256').update(bytes).digest('hex') };
 }
 
 /** The accepted image type the bytes start with, or a refusal that names the real type and the label it came with. */
-function acceptedKind(bytes: Buffer, label: string, field: string, mimeType: string | undefined): ImageKind {
-	const kind = sniffImageKind(bytes);
-	if (kind && ACCEPTED_INPUT_KINDS.includes(kind)) return kind;
-	const what = kind ? `a ${kind.toUpperCase()} image` : 'not an image';
+function acceptedType(bytes: Buffer, label: string, field: string, mimeType: string | undefined): ImageType {
+	const type = sniffImageType(bytes);
+	if (type && ACCEPTED_INPUT_TYPES.includes(type)) return type;
+	const what = type ? `a ${type.toUpperCase()} image` : 'not an image';
 	throw inputFailure(
 		`${label}: binary field "${field}" is ${what}${mimeType ? ` (labelled ${mimeType})` : ''}`,
-		kind
+		type
 			? "GPT Image 2 accepts PNG, JPEG and WebP. Convert it first, e.g. with n8n's Edit Image node."
 			: 'Check that the previous node produced an image file (PNG, JPEG or WebP).',
 	);
@@ -104,7 +104,7 @@ export async function checkBinaryHead(fx: IExecuteFunctions, itemIndex: number, 
 		? await readStreamHead(await fx.helpers.getBinaryStream(binary.id, HEAD_BYTES), HEAD_BYTES)
 		: (await fx.helpers.getBinaryDataBuffer(itemIndex, field)).subarray(0, HEAD_BYTES);
 	if (head.length === 0) throw emptyImage(label, field);
-	acceptedKind(head, label, field, binary?.mimeType);
+	acceptedType(head, label, field, binary?.mimeType);
 }
 
 async function readStreamHead(stream: AsyncIterable<Buffer | string>, wanted: number): Promise<Buffer> {
@@ -136,9 +136,9 @@ async function readStreamCapped(stream: AsyncIterable<Buffer | string>, label: s
 	return Buffer.concat(chunks, total);
 }
 
-function safeUploadName(original: string | undefined, kind: ImageKind): string {
+function safeUploadName(original: string | undefined, type: ImageType): string {
 	const base = (original ?? 'image').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60) || 'image';
-	return `${base}.${extensionFor(kind)}`;
+	return `${base}.${extensionFor(type)}`;
 }
 
 /** A binary reference read, checked and hashed; its bytes are kept only when the row's upload follows at once. */

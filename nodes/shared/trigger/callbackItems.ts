@@ -82,7 +82,7 @@ export async function finishedCallbackItem(ctx: FinishContext, task: Task): Prom
 				output: ctx.options.output,
 				binaryPropertyName: ctx.options.binaryPropertyName,
 				// Callbacks do not say which format was asked for; the bytes decide (see storeOutput).
-				expectedKind: 'png',
+				expectedType: 'png',
 			},
 			task,
 		),

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 
-import { ACCEPTED_INPUT_KINDS, extensionFor, MIME_TYPES, readPixelSize, sniffImageKind } from '../../../nodes/shared/core/imageFormat';
+import { ACCEPTED_INPUT_TYPES, extensionFor, MIME_TYPES, readPixelSize, sniffImageType } from '../../../nodes/shared/core/imageFormat';
 
 const WIDTH = 37;
 const HEIGHT = 23;
@@ -57,35 +57,35 @@ beforeAll(async () => {
 
 const chunkOf = (webp: Buffer) => webp.subarray(12, 16).toString('latin1');
 
-describe('sniffImageKind', () => {
+describe('sniffImageType', () => {
 	test('recognises real PNG, JPEG, WebP, GIF, TIFF and AVIF files', () => {
-		expect(sniffImageKind(png)).toBe('png');
-		expect(sniffImageKind(jpeg)).toBe('jpeg');
-		expect(sniffImageKind(exifJpeg)).toBe('jpeg');
-		expect(sniffImageKind(webpLossy)).toBe('webp');
-		expect(sniffImageKind(webpLossless)).toBe('webp');
-		expect(sniffImageKind(gif)).toBe('gif');
-		expect(sniffImageKind(tiff)).toBe('tiff');
-		expect(sniffImageKind(avif)).toBe('avif');
+		expect(sniffImageType(png)).toBe('png');
+		expect(sniffImageType(jpeg)).toBe('jpeg');
+		expect(sniffImageType(exifJpeg)).toBe('jpeg');
+		expect(sniffImageType(webpLossy)).toBe('webp');
+		expect(sniffImageType(webpLossless)).toBe('webp');
+		expect(sniffImageType(gif)).toBe('gif');
+		expect(sniffImageType(tiff)).toBe('tiff');
+		expect(sniffImageType(avif)).toBe('avif');
 	});
 
 	test('recognises GIF87a, BMP and big-endian TIFF signatures', () => {
-		expect(sniffImageKind(bytes(...ascii('GIF87a'), 0, 0))).toBe('gif');
-		expect(sniffImageKind(bytes(...ascii('BM'), 0x36, 0, 0, 0))).toBe('bmp');
-		expect(sniffImageKind(bytes(0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8))).toBe('tiff');
-		expect(sniffImageKind(bytes(0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0))).toBe('tiff');
+		expect(sniffImageType(bytes(...ascii('GIF87a'), 0, 0))).toBe('gif');
+		expect(sniffImageType(bytes(...ascii('BM'), 0x36, 0, 0, 0))).toBe('bmp');
+		expect(sniffImageType(bytes(0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8))).toBe('tiff');
+		expect(sniffImageType(bytes(0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0))).toBe('tiff');
 	});
 
 	test.each(['heic', 'heix', 'mif1', 'msf1'])('recognises HEIC with the brand %s', (brand) => {
-		expect(sniffImageKind(ftyp(brand))).toBe('heic');
+		expect(sniffImageType(ftyp(brand))).toBe('heic');
 	});
 
 	test.each(['avif', 'avis'])('recognises AVIF with the brand %s', (brand) => {
-		expect(sniffImageKind(ftyp(brand))).toBe('avif');
+		expect(sniffImageType(ftyp(brand))).toBe('avif');
 	});
 
 	test('an ISO-BMFF file with another brand (e.g. an MP4 video) is not an image', () => {
-		expect(sniffImageKind(ftyp('isom'))).toBeUndefined();
+		expect(sniffImageType(ftyp('isom'))).toBeUndefined();
 	});
 
 	test.each([
@@ -95,15 +95,15 @@ describe('sniffImageKind', () => {
 		['RIFF that is not WebP', Buffer.from('RIFF\u0000\u0000\u0000\u0000WAVEfmt ')],
 		['empty', Buffer.alloc(0)],
 	])('returns undefined for %s', (_name, input) => {
-		expect(sniffImageKind(input)).toBeUndefined();
+		expect(sniffImageType(input)).toBeUndefined();
 	});
 
 	test('returns undefined for input shorter than a signature', () => {
-		expect(sniffImageKind(bytes(0x89, 0x50, 0x4e, 0x47))).toBeUndefined(); // first 4 of 8 PNG bytes
-		expect(sniffImageKind(bytes(0xff, 0xd8))).toBeUndefined();
-		expect(sniffImageKind(Buffer.from('RIFF\u0000\u0000\u0000\u0000WEB'))).toBeUndefined();
-		expect(sniffImageKind(Buffer.from('GIF89'))).toBeUndefined();
-		expect(sniffImageKind(bytes(0x42))).toBeUndefined();
+		expect(sniffImageType(bytes(0x89, 0x50, 0x4e, 0x47))).toBeUndefined(); // first 4 of 8 PNG bytes
+		expect(sniffImageType(bytes(0xff, 0xd8))).toBeUndefined();
+		expect(sniffImageType(Buffer.from('RIFF\u0000\u0000\u0000\u0000WEB'))).toBeUndefined();
+		expect(sniffImageType(Buffer.from('GIF89'))).toBeUndefined();
+		expect(sniffImageType(bytes(0x42))).toBeUndefined();
 	});
 });
 
@@ -195,7 +195,7 @@ describe('readPixelSize', () => {
 
 describe('MIME types and extensions', () => {
 	test('only PNG, JPEG and WebP are accepted as reference images', () => {
-		expect([...ACCEPTED_INPUT_KINDS].sort()).toEqual(['jpeg', 'png', 'webp']);
+		expect([...ACCEPTED_INPUT_TYPES].sort()).toEqual(['jpeg', 'png', 'webp']);
 	});
 
 	test('maps kinds to MIME types and file extensions', () => {

@@ -129,7 +129,7 @@ describe('finishedJson', () => {
 	});
 
 	test('with stored images keeps the URL outputs and appends the images', () => {
-		const images = [imageJson('data', { binary: { data: '', mimeType: 'image/png' }, kind: 'png', bytes: 10 })];
+		const images = [imageJson('data', { binary: { data: '', mimeType: 'image/png' }, type: 'png', bytes: 10 })];
 		expect(finishedJson(prediction, 'r', WS, images)).toMatchObject({ outputs: ['https://cdn.example.com/a.png'], images });
 	});
 
@@ -149,7 +149,7 @@ describe('imageJson', () => {
 	test('describes the stored image: field, name, type, pixel size and bytes', () => {
 		const image: OutputImage = {
 			binary: { data: '', mimeType: 'image/png', fileName: 'pred-1.png', fileExtension: 'png' },
-			kind: 'png',
+			type: 'png',
 			size: { width: 1024, height: 768 },
 			bytes: 123456,
 		};
@@ -164,7 +164,7 @@ describe('imageJson', () => {
 	});
 
 	test('uses null when the pixel size or file name is unknown', () => {
-		const image: OutputImage = { binary: { data: '', mimeType: 'image/jpeg' }, kind: 'jpeg', bytes: 10 };
+		const image: OutputImage = { binary: { data: '', mimeType: 'image/jpeg' }, type: 'jpeg', bytes: 10 };
 		expect(imageJson('data', image)).toMatchObject({ fileName: null, width: null, height: null, fileSize: 10 });
 	});
 });

@@ -8,7 +8,7 @@ import type { UploadTicket } from './schemas';
 import { legacyUploadSchema, uploadTicketSchema } from './schemas';
 
 export async function uploadImage(client: ApiClient, image: ImageBytes): Promise<string> {
-	const contentType = MIME_TYPES[image.kind];
+	const contentType = MIME_TYPES[image.type];
 	const ticket = await client.retrying(async () => {
 		const response = await client.send({
 			method: 'POST',
