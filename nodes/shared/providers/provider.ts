@@ -56,7 +56,7 @@ export interface ApiCall {
 
 export type TaskState = 'running' | 'succeeded' | 'failed';
 
-/** A prediction, whatever the provider calls its fields. */
+/** A task as the node sees it (a seller may call it a prediction), whatever the provider calls its fields. */
 export interface Task {
 	id: string;
 	model: string;
