@@ -6,7 +6,8 @@
  * once it works, the first look comes at the low end of the learned spread and the next ones every Poll Interval:
  * a narrow spread gets a grid placed so that one look lands just after its high end, a wide one the plain grid
  * from the start of work; past the spread the gaps widen.
- * Two looks at one prediction are never closer than the interval.
+ * Two looks at one prediction are never sent closer than the interval; each aims at its planned time, so a slow
+ * answer does not push the looks after it, and a look that went late delays the next only as far as the interval asks.
  */
 
 /** What a task's duration depends on; a second provider or another gateway never mixes with the first. */
