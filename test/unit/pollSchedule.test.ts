@@ -48,6 +48,14 @@ function lognormalTimes(count: number, seed: number): number[] {
 	});
 }
 
+/** A random Poll Interval (1 s to `seconds` s) and learned spread (none one time in five). */
+function randomCase(next: () => number, seconds: number): { interval: number; spread?: Spread } {
+	const interval = 1000 + Math.floor(next() * seconds) * 1000;
+	const low = Math.floor(next() * 20_000);
+	const spread = next() < 0.2 ? undefined : { lowMs: low, highMs: low + Math.floor(next() * 40_000), count: 1 + Math.floor(next() * 200) };
+	return { interval, spread };
+}
+
 /** Lag of a task that finished at finishMs, for looks placed by the schedule. */
 function lagOf(finishMs: number, looks: number[]): number {
 	const seen = looks.find((at) => at >= finishMs);
@@ -201,9 +209,7 @@ describe('nextLookAtMs: the looks at one prediction', () => {
 	test('never closer than the interval to the previous look, whatever the spread, queue or interval', () => {
 		const next = random(7);
 		for (let trial = 0; trial < 500; trial++) {
-			const interval = 1000 + Math.floor(next() * 5) * 1000;
-			const low = Math.floor(next() * 20_000);
-			const spread = next() < 0.2 ? undefined : { lowMs: low, highMs: low + Math.floor(next() * 40_000), count: 1 + Math.floor(next() * 200) };
+			const { interval, spread } = randomCase(next, 5);
 			let lastLookMs: number | undefined;
 			let queuedUntilMs = 0;
 			let now = 0;
@@ -256,9 +262,7 @@ describe('nextLookAtMs: the looks at one prediction', () => {
 	test('looks sent at their planned times never come closer than the interval to the previous one sent', () => {
 		const next = random(23);
 		for (let trial = 0; trial < 300; trial++) {
-			const interval = 1000 + Math.floor(next() * 3) * 1000;
-			const low = Math.floor(next() * 20_000);
-			const spread = next() < 0.2 ? undefined : { lowMs: low, highMs: low + Math.floor(next() * 40_000), count: 1 + Math.floor(next() * 200) };
+			const { interval, spread } = randomCase(next, 3);
 			const sent = sentLooks(40, { queuedUntilMs: 0, queued: false, pollIntervalMs: interval, spread }, () => Math.floor(next() * 300), () => (next() < 0.1 ? Math.floor(next() * 2 * interval) : 0));
 			expect(Math.min(...sent.slice(1).map((at, i) => at - sent[i]))).toBeGreaterThanOrEqual(interval);
 		}
