@@ -6,7 +6,8 @@
  * once it works, the first look comes at the low end of the learned spread and the next ones every Poll Interval:
  * a narrow spread gets a grid placed so that one look lands just after its high end, a wide one the plain grid
  * from the start of work; past the spread the gaps widen.
- * Two looks at one prediction are never closer than the interval.
+ * Two looks at one prediction are never sent closer than the interval; each aims at its planned time, so a slow
+ * answer does not push the looks after it, and a look that went late delays the next only as far as the interval asks.
  */
 import { BoundedMap } from '../core/boundedMap';
 
@@ -152,8 +153,10 @@ export function queuedGapMs(pollIntervalMs: number, spread: Spread | undefined, 
 /** Everything the next look depends on; times in ms since submit. */
 export interface LookState {
 	elapsedMs: number;
-	/** When the previous look's answer came (undefined before the first look). */
+	/** When the previous look's request was sent (undefined before the first look). */
 	lastLookMs?: number;
+	/** When the previous look was planned: a look that went late does not move the plan of the ones after it. */
+	lastPlannedMs?: number;
 	/** The last moment the task was known to be queued (the submit answer counts: 0). Work started after it. */
 	queuedUntilMs: number;
 	/** The previous look found it still queued (status `created`). */
@@ -163,17 +166,24 @@ export interface LookState {
 	position?: QueuePosition;
 }
 
-/** When (ms since submit) to look next; never closer than the interval to the previous look. */
-export function nextLookAtMs(state: LookState): number {
+/** When (ms since submit) the next look is planned: one gap after the previous look's plan, not after its send. */
+export function plannedLookAtMs(state: LookState): number {
 	const workedMs = Math.max(0, state.elapsedMs - state.queuedUntilMs);
 	if (state.lastLookMs === undefined) {
 		// The submit answer says 'created' even on an idle server: assume work started then.
 		return state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs);
 	}
+	const previous = state.lastPlannedMs ?? state.lastLookMs;
 	// A long queue of unknown depth is looked at less often, like a long task.
-	if (state.queued) return state.lastLookMs + Math.max(longTaskGapMs(state.elapsedMs, state.pollIntervalMs), queuedGapMs(state.pollIntervalMs, state.spread, state.position));
-	const earliest = state.lastLookMs + gapMs({ workedMs, pollIntervalMs: state.pollIntervalMs, spread: state.spread });
-	return Math.max(earliest, state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs));
+	if (state.queued) return previous + Math.max(longTaskGapMs(state.elapsedMs, state.pollIntervalMs), queuedGapMs(state.pollIntervalMs, state.spread, state.position));
+	const next = previous + gapMs({ workedMs, pollIntervalMs: state.pollIntervalMs, spread: state.spread });
+	return Math.max(next, state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs));
+}
+
+/** When (ms since submit) to look next: as planned, or later by the shortfall when that is closer than the interval to the previous look. */
+export function nextLookAtMs(state: LookState): number {
+	const planned = plannedLookAtMs(state);
+	return state.lastLookMs === undefined ? planned : Math.max(planned, state.lastLookMs + state.pollIntervalMs);
 }
 
 /** The wait before the next look, from now. */
