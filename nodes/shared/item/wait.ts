@@ -4,8 +4,8 @@ import { sleep } from 'n8n-workflow';
 
 import { cancelledFailure, describeTimeout, FailureError, withPredictionId } from '../core/errors';
 import type { Sighting, WorkTimes } from '../schedule/pollSchedule';
-import { learnedSpread, nextLookDelayMs, timeoutCreditMs, workTimeSample } from '../schedule/pollSchedule';
-import type { Job, Provider } from '../providers/provider';
+import { learnedSpread, nextLookDelayMs, plannedLookAtMs, timeoutCreditMs, workTimeSample } from '../schedule/pollSchedule';
+import type { Task, Provider } from '../providers/provider';
 import { FREE_REQUEST_RETRY } from '../http/retry';
 import { isSafePredictionId } from '../core/schemas';
 import { settle } from '../core/settle';
@@ -13,10 +13,10 @@ import type { FlightView } from '../schedule/serverSlots';
 import type { ApiTarget } from '../http/transport';
 import { cancelSignal, sendApiRequest, throwIfCancelled, withRetries } from '../http/transport';
 
-/** Throws the task's own failure when the job ended without success. */
-export function assertSucceeded(job: Job): Job {
-	if (job.state === 'succeeded') return job;
-	throw new FailureError(job.failure ?? { kind: 'task', message: `The task ended with status "${job.status}"`, hint: 'Running it again creates a new billed task.', predictionId: job.id, status: job.status });
+/** Throws the task's own failure when it ended without success. */
+export function assertSucceeded(task: Task): Task {
+	if (task.state === 'succeeded') return task;
+	throw new FailureError(task.failure ?? { kind: 'task', message: `The task ended with status "${task.status}"`, hint: 'Running it again creates a new billed task.', predictionId: task.id, status: task.status });
 }
 
 export interface PollOptions {
@@ -34,8 +34,8 @@ export interface PollOptions {
 	shouldStop?: () => boolean;
 }
 
-/** Reads a prediction once (retrying transient failures, which are free). */
-export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, deadline?: number): Promise<Job> {
+/** Reads a prediction once (retrying transient failures, which are free); `onSend` hears each request go. */
+export async function fetchTask(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, deadline?: number, onSend?: () => void): Promise<Task> {
 	// Ids come from an answer or from memory; one that could change the URL's path is never sent.
 	if (!isSafePredictionId(id)) {
 		throw new FailureError({
@@ -48,6 +48,7 @@ export async function fetchJob(fx: IExecuteFunctions, provider: Provider, api: A
 		fx,
 		FREE_REQUEST_RETRY,
 		async () => {
+			onSend?.();
 			const response = await sendApiRequest(fx, api, { ...provider.resultCall(id), phase: 'result' });
 			const answer = provider.readResult(response);
 			if (!answer.ok) throw new FailureError(answer.failure);
@@ -65,19 +66,21 @@ async function sleepUntil(fx: IExecuteFunctions, at: number): Promise<void> {
 }
 
 /** Polls until the prediction ends or the deadline passes; transient errors are retried, not fatal. */
-export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, options: PollOptions): Promise<Job> {
+export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, options: PollOptions): Promise<Task> {
 	const since = (at: number) => at - options.submittedAt;
 	const seen: Omit<Sighting, 'detectedMs'> & { queuedUntilMs: number } = { queuedUntilMs: 0 };
 	let lastLookMs: number | undefined;
+	let lastPlannedMs: number | undefined;
+	let lastAnsweredMs = 0;
 	let queued = false;
 	let creditMs = 0;
-	let last: Job | undefined;
+	let last: Task | undefined;
 	for (;;) {
 		const elapsedMs = since(Date.now());
 		// Re-read each time: tasks of this kind that finished meanwhile sharpen the schedule of those still running.
 		const spread = learnedSpread(options.workTimes?.samples() ?? []);
-		const look = { elapsedMs, lastLookMs, queuedUntilMs: seen.queuedUntilMs, queued, pollIntervalMs: options.pollIntervalMs, spread };
-		const delay = nextLookDelayMs({ ...look, position: queued ? options.flight?.position() : undefined });
+		const look = { elapsedMs, lastLookMs, lastPlannedMs, queuedUntilMs: seen.queuedUntilMs, queued, pollIntervalMs: options.pollIntervalMs, spread, position: queued ? options.flight?.position() : undefined };
+		const delay = nextLookDelayMs(look);
 		// Queued behind this run's own tasks: that wait is credited to the deadline after the look.
 		const forgiven = queued && (options.flight?.othersWorking() ?? 0) > 0;
 		if (!forgiven && Date.now() + delay > options.deadline + creditMs) {
@@ -87,9 +90,10 @@ export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, a
 		throwIfCancelled(fx);
 		if (options.shouldStop?.()) throw cancelledFailure('stoppedWaiting', id, last?.status);
 		const lookedAt = since(Date.now());
-		const fetched = await settle(fetchJob(fx, provider, api, id, options.deadline + creditMs));
-		// Spacing counts from the answer, not the send: however long a request takes to leave, the provider never
-		// sees two looks closer than the interval.
+		// Spacing counts from the last request sent (a retry included), not from its answer: counting from the answer
+		// would push every later look by a round trip.
+		let sentAt = lookedAt;
+		const fetched = await settle(fetchTask(fx, provider, api, id, options.deadline + creditMs, () => (sentAt = since(Date.now()))));
 		const answeredAt = since(Date.now());
 		if (!fetched.ok) throw withPredictionId(fetched.error, id, last?.status);
 		last = fetched.value;
@@ -100,12 +104,14 @@ export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, a
 			return last;
 		}
 		queued = last.queued === true;
-		creditMs += timeoutCreditMs({ queued, othersWorking: options.flight?.othersWorking() ?? 0, sinceLastLookMs: answeredAt - (lastLookMs ?? 0) });
+		creditMs += timeoutCreditMs({ queued, othersWorking: options.flight?.othersWorking() ?? 0, sinceLastLookMs: answeredAt - lastAnsweredMs });
 		options.flight?.looked(queued ? 'queued' : 'working', lookedAt);
 		// Bounds: queued at least until the look was sent, working at the latest when its answer came.
 		if (queued) seen.queuedUntilMs = seen.lastQueuedMs = lookedAt;
 		else seen.firstWorkingMs ??= answeredAt;
 		seen.lastMissMs = lookedAt;
-		lastLookMs = answeredAt;
+		lastLookMs = sentAt;
+		lastPlannedMs = plannedLookAtMs(look);
+		lastAnsweredMs = answeredAt;
 	}
 }

@@ -4,7 +4,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { withPredictionId } from '../core/errors';
 import { settle } from '../core/settle';
 import { pendingJson } from '../item/json';
-import { assertSucceeded, fetchJob, pollUntilDone } from '../item/wait';
+import { assertSucceeded, fetchTask, pollUntilDone } from '../item/wait';
 import type { GetResultPlan } from '../params/itemPlan';
 import type { BatchContext, Row } from '../batch/context';
 import { finishRow, resultUrlOf, startRow } from '../batch/context';
@@ -18,7 +18,7 @@ export async function runGetResult(ctx: BatchContext, index: number, plan: GetRe
 async function fetchAndFinish(ctx: BatchContext, row: Row<GetResultPlan>): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
 	const { predictionId } = row.plan;
-	let task = await fetchJob(fx, provider, api, predictionId, row.deadline);
+	let task = await fetchTask(fx, provider, api, predictionId, row.deadline);
 	if (task.state === 'running') {
 		if (!row.plan.waitForCompletion) return { json: pendingJson(task, resultUrlOf(ctx, task), row.source), pairedItem: { item: row.index } };
 		task = await pollUntilDone(fx, provider, api, predictionId, {

@@ -12,11 +12,11 @@ import { pendingJson } from '../item/json';
 import { uploadReferences } from '../item/upload';
 import type { SubmitPlan } from '../params/itemPlan';
 import type { Task } from '../providers/provider';
-import type { Sighting, TaskKind } from '../schedule/pollSchedule';
+import type { Sighting, TimingGroup } from '../schedule/pollSchedule';
 import { queuedMsAtLeast, workTimesFor } from '../schedule/pollSchedule';
 import { flightTimes } from '../schedule/serverSlots';
 import { submitTask } from '../item/submit';
-import { assertSucceeded, fetchJob, pollUntilDone } from '../item/wait';
+import { assertSucceeded, fetchTask, pollUntilDone } from '../item/wait';
 import type { BatchContext, SubmitRow } from '../batch/context';
 import { costOf, finishRow, plannedRequest, resultUrlOf, startRow } from '../batch/context';
 
@@ -111,7 +111,7 @@ async function pickUpEarlier(ctx: BatchContext, row: SubmitRow): Promise<INodeEx
 
 async function collectEarlier(ctx: BatchContext, row: SubmitRow, id: string, origin: OriginName): Promise<INodeExecutionData> {
 	const { fx, provider, api } = ctx;
-	let task = await fetchJob(fx, provider, api, id, row.deadline);
+	let task = await fetchTask(fx, provider, api, id, row.deadline);
 	if (task.state === 'failed') assertSucceeded(task);
 	if (task.state === 'running' && row.plan.waitMode === 'none') {
 		return { json: { ...pendingJson(task, resultUrlOf(ctx, task), row.source), [origin]: true }, pairedItem: { item: row.index } };
@@ -137,8 +137,8 @@ async function waitForRoom(ctx: BatchContext): Promise<number> {
 }
 
 /** What was learned about task times applies to one provider, Base URL, model, quality and resolution. */
-function timingKind(ctx: BatchContext, plan: SubmitPlan): TaskKind {
-	return { provider: ctx.provider.id, baseUrl: ctx.api.baseUrl, model: ctx.kind, quality: plan.settings.quality, resolution: plan.settings.resolution };
+function timingGroup(ctx: BatchContext, plan: SubmitPlan): TimingGroup {
+	return { provider: ctx.provider.id, baseUrl: ctx.api.baseUrl, nodeKind: ctx.kind, quality: plan.settings.quality, resolution: plan.settings.resolution };
 }
 
 async function waitAndFinish(ctx: BatchContext, row: SubmitRow, submitted: Task, submittedAt: number): Promise<INodeExecutionData> {
@@ -152,7 +152,7 @@ async function waitAndFinish(ctx: BatchContext, row: SubmitRow, submitted: Task,
 				deadline: row.deadline,
 				timeoutSeconds: row.timeoutSeconds,
 				submittedAt,
-				workTimes: workTimesFor(timingKind(ctx, row.plan)),
+				workTimes: workTimesFor(timingGroup(ctx, row.plan)),
 				flight: ctx.slots.submitted(task.id),
 				onSighting: (seen) => (sighting = seen),
 				shouldStop: ctx.shouldStop,

@@ -79,9 +79,6 @@ export interface Task {
 	costUsd?: number;
 }
 
-/** The former name, until item/wait.ts (changed on another branch now) takes the new one. */
-export type Job = Task;
-
 /**
  * What a submit answer means for money: accepted (a task exists), refused (nothing was created: safe to send again
  * if the reason passes, e.g. a rate limit), or ambiguous (a task may exist: never send again).

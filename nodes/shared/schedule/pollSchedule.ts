@@ -1,32 +1,34 @@
 /**
- * Where the looks at one prediction go. Pure decisions from what was learned about the work times of its kind
- * (provider, base URL, model, quality, resolution) and from what the answers said (queued or working).
+ * Where the looks at one prediction go. Pure decisions from what was learned about the work times of its
+ * timing group (provider, base URL, node kind, quality, resolution) and from what the answers said (queued or working).
  *
  * The shape: while the task waits in the server's queue, look every interval (less often deep in the queue);
  * once it works, the first look comes at the low end of the learned spread and the next ones every Poll Interval:
  * a narrow spread gets a grid placed so that one look lands just after its high end, a wide one the plain grid
  * from the start of work; past the spread the gaps widen.
- * Two looks at one prediction are never closer than the interval.
+ * Two looks at one prediction are never sent closer than the interval; each aims at its planned time, so a slow
+ * answer does not push the looks after it, and a look that went late delays the next only as far as the interval asks.
  */
 import { BoundedMap } from '../core/boundedMap';
+import type { NodeKind } from '../core/kinds';
 
 /** What a task's duration depends on; a second provider or another gateway never mixes with the first. */
-export interface TaskKind {
+export interface TimingGroup {
 	provider: string;
 	baseUrl: string;
-	model: string;
+	nodeKind: NodeKind;
 	quality: string;
 	resolution: string;
 }
 
-export function kindKey(kind: TaskKind): string {
-	return JSON.stringify([kind.provider, kind.baseUrl, kind.model, kind.quality, kind.resolution]);
+export function groupKey(group: TimingGroup): string {
+	return JSON.stringify([group.provider, group.baseUrl, group.nodeKind, group.quality, group.resolution]);
 }
 
 /** Enough recent samples to see a 1% tail; old ones age out so a changed service is relearned. */
 export const SAMPLES_KEPT = 200;
 
-/** Work times (ms, from the server's own inference time where it reports one) of one kind, newest last. */
+/** Work times (ms, from the server's own inference time where it reports one) of one timing group, newest last. */
 export class WorkTimes {
 	private readonly values: number[] = [];
 
@@ -41,16 +43,16 @@ export class WorkTimes {
 	}
 }
 
-/** n8n is long-running: keep learning across executions, for a bounded number of kinds. */
-const KINDS_REMEMBERED = 64;
-const workTimesByKind = new BoundedMap<string, WorkTimes>(KINDS_REMEMBERED);
+/** n8n is long-running: keep learning across executions, for a bounded number of groups. */
+const GROUPS_REMEMBERED = 64;
+const workTimesByGroup = new BoundedMap<string, WorkTimes>(GROUPS_REMEMBERED);
 
-export function workTimesFor(kind: TaskKind): WorkTimes {
-	const key = kindKey(kind);
-	let times = workTimesByKind.get(key);
+export function workTimesFor(group: TimingGroup): WorkTimes {
+	const key = groupKey(group);
+	let times = workTimesByGroup.get(key);
 	if (!times) {
 		times = new WorkTimes();
-		workTimesByKind.set(key, times);
+		workTimesByGroup.set(key, times);
 	}
 	return times;
 }
@@ -64,7 +66,7 @@ export function quantile(sorted: readonly number[], q: number): number {
 	return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 }
 
-/** The likely range of work times: most tasks of the kind finish between lowMs and highMs after they start. */
+/** The likely range of work times: most tasks of the group finish between lowMs and highMs after they start. */
 export interface Spread {
 	lowMs: number;
 	highMs: number;
@@ -152,8 +154,10 @@ export function queuedGapMs(pollIntervalMs: number, spread: Spread | undefined, 
 /** Everything the next look depends on; times in ms since submit. */
 export interface LookState {
 	elapsedMs: number;
-	/** When the previous look's answer came (undefined before the first look). */
+	/** When the previous look's request was sent (undefined before the first look). */
 	lastLookMs?: number;
+	/** When the previous look was planned: a look that went late does not move the plan of the ones after it. */
+	lastPlannedMs?: number;
 	/** The last moment the task was known to be queued (the submit answer counts: 0). Work started after it. */
 	queuedUntilMs: number;
 	/** The previous look found it still queued (status `created`). */
@@ -163,17 +167,24 @@ export interface LookState {
 	position?: QueuePosition;
 }
 
-/** When (ms since submit) to look next; never closer than the interval to the previous look. */
-export function nextLookAtMs(state: LookState): number {
+/** When (ms since submit) the next look is planned: one gap after the previous look's plan, not after its send. */
+export function plannedLookAtMs(state: LookState): number {
 	const workedMs = Math.max(0, state.elapsedMs - state.queuedUntilMs);
 	if (state.lastLookMs === undefined) {
 		// The submit answer says 'created' even on an idle server: assume work started then.
 		return state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs);
 	}
+	const previous = state.lastPlannedMs ?? state.lastLookMs;
 	// A long queue of unknown depth is looked at less often, like a long task.
-	if (state.queued) return state.lastLookMs + Math.max(longTaskGapMs(state.elapsedMs, state.pollIntervalMs), queuedGapMs(state.pollIntervalMs, state.spread, state.position));
-	const earliest = state.lastLookMs + gapMs({ workedMs, pollIntervalMs: state.pollIntervalMs, spread: state.spread });
-	return Math.max(earliest, state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs));
+	if (state.queued) return previous + Math.max(longTaskGapMs(state.elapsedMs, state.pollIntervalMs), queuedGapMs(state.pollIntervalMs, state.spread, state.position));
+	const next = previous + gapMs({ workedMs, pollIntervalMs: state.pollIntervalMs, spread: state.spread });
+	return Math.max(next, state.queuedUntilMs + firstLookAfterStartMs(state.spread, state.pollIntervalMs));
+}
+
+/** When (ms since submit) to look next: as planned, or later by the shortfall when that is closer than the interval to the previous look. */
+export function nextLookAtMs(state: LookState): number {
+	const planned = plannedLookAtMs(state);
+	return state.lastLookMs === undefined ? planned : Math.max(planned, state.lastLookMs + state.pollIntervalMs);
 }
 
 /** The wait before the next look, from now. */

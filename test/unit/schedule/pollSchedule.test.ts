@@ -3,11 +3,12 @@ import {
 	finishMarginMs,
 	firstLookAfterStartMs,
 	gapMs,
-	kindKey,
+	groupKey,
 	learnedSpread,
 	longTaskGapMs,
 	nextLookAtMs,
 	nextLookDelayMs,
+	plannedLookAtMs,
 	quantile,
 	queuedGapMs,
 	queuedMsAtLeast,
@@ -47,33 +48,41 @@ function lognormalTimes(count: number, seed: number): number[] {
 	});
 }
 
+/** A random Poll Interval (1 s to `seconds` s) and learned spread (none one time in five). */
+function randomCase(next: () => number, seconds: number): { interval: number; spread?: Spread } {
+	const interval = 1000 + Math.floor(next() * seconds) * 1000;
+	const low = Math.floor(next() * 20_000);
+	const spread = next() < 0.2 ? undefined : { lowMs: low, highMs: low + Math.floor(next() * 40_000), count: 1 + Math.floor(next() * 200) };
+	return { interval, spread };
+}
+
 /** Lag of a task that finished at finishMs, for looks placed by the schedule. */
 function lagOf(finishMs: number, looks: number[]): number {
 	const seen = looks.find((at) => at >= finishMs);
 	return (seen ?? Infinity) - finishMs;
 }
 
-describe('kindKey / workTimesFor', () => {
-	const kind = { provider: 'wavespeed', baseUrl: 'https://api.wavespeed.ai', model: 'openai/gpt-image-2/edit', quality: 'medium', resolution: '1k' };
+describe('groupKey / workTimesFor', () => {
+	const group = { provider: 'wavespeed', baseUrl: 'https://api.wavespeed.ai', nodeKind: 'edit' as const, quality: 'medium', resolution: '1k' };
 
-	test('another provider, gateway, model, quality or resolution is another kind', () => {
+	test('another provider, gateway, model, quality or resolution is another group', () => {
 		const keys = new Set([
-			kindKey(kind),
-			kindKey({ ...kind, provider: 'eachlabs' }),
-			kindKey({ ...kind, baseUrl: 'https://gateway.example.com' }),
-			kindKey({ ...kind, model: 'openai/gpt-image-2/text-to-image' }),
-			kindKey({ ...kind, quality: 'high' }),
-			kindKey({ ...kind, resolution: '4k' }),
+			groupKey(group),
+			groupKey({ ...group, provider: 'eachlabs' }),
+			groupKey({ ...group, baseUrl: 'https://gateway.example.com' }),
+			groupKey({ ...group, nodeKind: 'generate' }),
+			groupKey({ ...group, quality: 'high' }),
+			groupKey({ ...group, resolution: '4k' }),
 		]);
 		expect(keys.size).toBe(6);
 	});
 
 	test('separators inside values cannot make two kinds collide', () => {
-		expect(kindKey({ ...kind, provider: 'a|b', baseUrl: 'c' })).not.toBe(kindKey({ ...kind, provider: 'a', baseUrl: 'b|c' }));
+		expect(groupKey({ ...group, provider: 'a|b', baseUrl: 'c' })).not.toBe(groupKey({ ...group, provider: 'a', baseUrl: 'b|c' }));
 	});
 
-	test('learning is remembered per kind for the life of the process', () => {
-		const mine = { ...kind, baseUrl: `https://${Math.random()}.example.com` };
+	test('learning is remembered per group for the life of the process', () => {
+		const mine = { ...group, baseUrl: `https://${Math.random()}.example.com` };
 		workTimesFor(mine).record(30_000);
 		expect(workTimesFor(mine).samples()).toEqual([30_000]);
 		expect(workTimesFor({ ...mine, provider: 'eachlabs' }).samples()).toEqual([]);
@@ -200,9 +209,7 @@ describe('nextLookAtMs: the looks at one prediction', () => {
 	test('never closer than the interval to the previous look, whatever the spread, queue or interval', () => {
 		const next = random(7);
 		for (let trial = 0; trial < 500; trial++) {
-			const interval = 1000 + Math.floor(next() * 5) * 1000;
-			const low = Math.floor(next() * 20_000);
-			const spread = next() < 0.2 ? undefined : { lowMs: low, highMs: low + Math.floor(next() * 40_000), count: 1 + Math.floor(next() * 200) };
+			const { interval, spread } = randomCase(next, 5);
 			let lastLookMs: number | undefined;
 			let queuedUntilMs = 0;
 			let now = 0;
@@ -216,6 +223,48 @@ describe('nextLookAtMs: the looks at one prediction', () => {
 				now = at + Math.floor(next() * 300);
 				lastLookMs = now;
 			}
+		}
+	});
+
+	/** Looks as pollUntilDone takes them: sent at the time given, answered answerMs later; returns the send times. */
+	function sentLooks(count: number, base: Omit<LookState, 'elapsedMs'>, answerMs: (look: number) => number, lateMs: (look: number) => number = () => 0): number[] {
+		const sent: number[] = [];
+		let state: LookState = { ...base, elapsedMs: 0 };
+		for (let look = 0; look < count; look++) {
+			const at = nextLookAtMs(state) + lateMs(look);
+			sent.push(at);
+			state = { ...state, elapsedMs: at + answerMs(look), lastLookMs: at, lastPlannedMs: plannedLookAtMs(state) };
+		}
+		return sent;
+	}
+
+	test('looks keep to their planned grid: 50 looks whose answers each take 6 ms land on it, not 300 ms late', () => {
+		// At 1 s, so that all 50 fall within the first minute (the gaps widen after it).
+		const sent = sentLooks(50, { ...working, pollIntervalMs: 1000 }, () => 6);
+		expect(sent).toEqual(Array.from({ length: 50 }, (_, k) => (k + 1) * 1000));
+		const spread = { lowMs: 6000, highMs: 30_000, count: 100 };
+		expect(sentLooks(12, { ...working, spread }, () => 6)).toEqual(Array.from({ length: 12 }, (_, k) => 6000 + k * INTERVAL));
+	});
+
+	test('a look that went late: the next waits only the shortfall, and the plan after it is unchanged', () => {
+		const spread = { lowMs: 6000, highMs: 30_000, count: 100 };
+		// Planned at 10 s, sent 300 ms late: the next, planned at 12 s, goes one interval after it; the plan stays.
+		const state = { ...working, spread, elapsedMs: 10_306, lastLookMs: 10_300, lastPlannedMs: 10_000 };
+		expect(plannedLookAtMs(state)).toBe(12_000);
+		expect(nextLookAtMs(state)).toBe(12_300);
+		const sent = sentLooks(8, { ...working, spread }, () => 6, (look) => (look === 2 ? 300 : 0));
+		expect(sent).toEqual([6000, 8000, 10_300, 12_300, 14_300, 16_300, 18_300, 20_300]);
+		// Where the gaps widen (long tasks: 3 s after a minute), a late look no longer moves the next one.
+		const long = { ...working, spread: { ...spread, count: 10 }, elapsedMs: 70_306, lastLookMs: 70_300, lastPlannedMs: 70_000 };
+		expect(nextLookAtMs(long)).toBe(73_000);
+	});
+
+	test('looks sent at their planned times never come closer than the interval to the previous one sent', () => {
+		const next = random(23);
+		for (let trial = 0; trial < 300; trial++) {
+			const { interval, spread } = randomCase(next, 3);
+			const sent = sentLooks(40, { queuedUntilMs: 0, queued: false, pollIntervalMs: interval, spread }, () => Math.floor(next() * 300), () => (next() < 0.1 ? Math.floor(next() * 2 * interval) : 0));
+			expect(Math.min(...sent.slice(1).map((at, i) => at - sent[i]))).toBeGreaterThanOrEqual(interval);
 		}
 	});
 
