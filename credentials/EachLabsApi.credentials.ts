@@ -62,13 +62,12 @@ export class EachLabsApi implements ICredentialType {
 		};
 	}
 
-	// The spend history is a documented authenticated read that costs nothing; the model endpoint is public in
-	// the docs, so it might accept a wrong key and pass the test.
+	// The balance is a documented authenticated read that costs nothing; the model endpoints are public, so they
+	// would accept a wrong key and pass the test.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ String($credentials.baseUrl || "https://api.eachlabs.ai").replace(/\\/+$/, "") }}',
-			url: '/v1/executions',
-			qs: { limit: 1 },
+			url: '/v1/billing/balance',
 			method: 'GET',
 		},
 		rules: [
@@ -77,6 +76,20 @@ export class EachLabsApi implements ICredentialType {
 				properties: {
 					value: 401,
 					message: 'each::labs rejected the API key (401). Check the key at eachlabs.ai > API Keys.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 429,
+					message: 'each::labs is limiting balance reads (429, at most 3 a second); this is not a key error. Test again in a second.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 503,
+					message: 'each::labs could not read the balance right now (503); this is not a key error. Test again later.',
 				},
 			},
 		],

@@ -19,6 +19,7 @@ import { apiClient, resolveApiTarget } from '../http/transport';
 import { errorJson } from '../item/json';
 import { providerFor, readProviderId } from '../providers';
 import type { PreparedProvider, Provider } from '../providers/provider';
+import { prepareProvider } from '../providers/liveSchema';
 import { plannedRequest } from './context';
 
 /** One row after pre-flight: its plan, or why it cannot run. */
@@ -122,7 +123,7 @@ export async function preflight(fx: IExecuteFunctions, kind: NodeKind, continueO
 	await checkReferenceHeads(fx, plans);
 	stopAtFirstFailure(plans, secrets);
 	// The provider reads what its requests depend on (a model schema) once, then refuses what it cannot take, before any upload or submit.
-	const prepared = await provider.prepare(apiClient(fx, api, FREE_REQUEST_RETRY), kind);
+	const prepared = await prepareProvider(apiClient(fx, api, FREE_REQUEST_RETRY), provider, kind);
 	refuseByProvider(prepared, kind, plans);
 	stopAtFirstFailure(plans, secrets);
 	return { plans, api, provider: prepared, secrets };

@@ -84,6 +84,6 @@ export function rateLimitOutlasted(label: string, last: Failure | undefined, tim
 		kind: 'rateLimit',
 		httpCode: 429,
 		message: `${label}'s rate limit was reached (429) and no submit was accepted${within}${said}`,
-		hint: `No task was created for this row, so nothing was billed. Run it again later, lower Options > Max Concurrent Requests, raise Options > Timeout, or raise your ${label} account's level.`,
+		hint: `No task was created for this row, so nothing was billed. ${last?.hint ?? `Run it again later, lower Options > Max Concurrent Requests, raise Options > Timeout, or raise your ${label} account's level.`}`,
 	};
 }

@@ -21,8 +21,11 @@ export interface CallbackRequest {
 
 export type RejectReason = 'unsigned' | 'malformed' | 'stale' | 'forged' | 'replayed';
 
-/** Authentic (with the key that identifies this delivery, for replay detection), or why not. */
-export type Verdict = { ok: true; replayKey: string } | { ok: false; reason: RejectReason; detail: string };
+/** What proved a callback authentic: a signature over its body, or only a shared secret sent verbatim (proves nothing about the body). */
+export type VerifiedBy = 'signature' | 'secret';
+
+/** Authentic (with the key that identifies this delivery, for replay detection, and what proved it), or why not. */
+export type Verdict = { ok: true; replayKey: string; verifiedBy: VerifiedBy } | { ok: false; reason: RejectReason; detail: string };
 
 export type SecretAnswer = { ok: true; secret: string } | { ok: false; failure: Failure };
 

@@ -12,6 +12,7 @@ import type { NodeKind } from '../core/kinds';
 import type { ImageSettings, WaitMode } from '../core/schemas';
 import type { ApiClient, RawResponse } from '../http/transport';
 import type { ProviderEntry } from './entry';
+import type { FoundSchema, ModelInputSchema, SchemaSource } from './modelSchema';
 
 /** One task, in the node's words. */
 export interface TaskRequest {
@@ -41,7 +42,7 @@ export type RequestNotes = {
 	/** The pixel size sent, when the provider takes sizes instead of ratio and resolution, e.g. "1536x1024". */
 	size?: string;
 	/** Where the request's field names came from: the model's live schema, or the documented one when it could not be read. */
-	schemaSource?: 'live' | 'documented';
+	schemaSource?: SchemaSource;
 	/** Node settings the model's schema has no field for, so they were not sent. */
 	settingsNotSent?: string[];
 };
@@ -131,11 +132,18 @@ export interface Provider extends ProviderEntry {
 	pricing: ProviderPricing;
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
-	/**
-	 * Reads, once per batch, what this node's requests depend on (e.g. the model's live input schema, or nothing for a
-	 * fixed request shape) and returns the provider bound to it. Never fails: what cannot be read falls back and says so in `notes`.
-	 */
-	prepare(client: ApiClient, kind: NodeKind): Promise<PreparedProvider>;
+	/** Where the seller publishes the input schema of each node kind's model; absent: the documented shape always applies. */
+	liveSchema?: LiveSchemaSource;
+	/** The provider bound to one node kind and what was found about its model (providers/liveSchema.ts finds it, once per batch). */
+	bind(kind: NodeKind, found: FoundSchema): PreparedProvider;
+}
+
+/** The free reads that may answer a model's input schema, and how to find it in an answer. */
+export interface LiveSchemaSource {
+	/** Tried in order; the first answer that holds a schema this node can use wins. */
+	calls(kind: NodeKind): ApiCall[];
+	/** The schema in a parsed answer body, or undefined when the answer holds none the node can use. */
+	read(kind: NodeKind, body: unknown): ModelInputSchema | undefined;
 }
 
 /** A provider bound to one node kind and what it learned: it can refuse a row and explain its choices. */

@@ -10,7 +10,7 @@ import { failedItem, finishedCallbackItem } from './callbackItems';
 import { callbackSecret } from './callbackSecrets';
 import type { Failure } from '../core/errors';
 import { asFailure, describeFailureText } from '../core/errors';
-import type { CallbackDialect, CallbackRequest, Verdict } from '../providers/callback';
+import type { CallbackDialect, CallbackRequest, Verdict, VerifiedBy } from '../providers/callback';
 import { callbackDialectFor, DEFAULT_CALLBACK_PROVIDER, isCallbackProvider } from '../providers/callbacks';
 import { ReplayGuard } from './replayGuard';
 import { settle } from '../core/settle';
@@ -87,8 +87,10 @@ function readOptions(wx: IWebhookFunctions) {
 	return parsed.data;
 }
 
-function outputs(outcome: CallbackOutcome): INodeExecutionData[][] {
-	return outcome.output === 'succeeded' ? [[outcome.item], []] : [[], [outcome.item]];
+/** Both outputs' items say what proved the callback authentic. */
+function outputs(outcome: CallbackOutcome, verifiedBy: VerifiedBy): INodeExecutionData[][] {
+	const item: INodeExecutionData = { ...outcome.item, json: { ...outcome.item.json, verifiedBy } };
+	return outcome.output === 'succeeded' ? [[item], []] : [[], [item]];
 }
 
 function dialectOf(fx: IWebhookFunctions | IHookFunctions): CallbackDialect {
@@ -153,7 +155,7 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 			hint: 'Fetch the result with the Get Result operation using the prediction ID.',
 			predictionId: reading.predictionId ?? undefined,
 		};
-		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, failure, query)) };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, failure, query), verdict.verifiedBy) };
 	}
 	const task = reading.task;
 	// Only finished tasks are announced; anything else has nothing to hand on yet.
@@ -161,8 +163,8 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 	const resultUrl = task.resultUrl || dialect.resultUrl(api.baseUrl, task.id);
 	if (task.state === 'failed') {
 		const failure = task.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
-		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: task.id, status: task.status }, query, task, resultUrl)) };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: task.id, status: task.status }, query, task, resultUrl), verdict.verifiedBy) };
 	}
 	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, baseUrl: api.baseUrl, options, query, resultUrl }, task);
-	return { noWebhookResponse: true, workflowData: outputs(outcome) };
+	return { noWebhookResponse: true, workflowData: outputs(outcome, verdict.verifiedBy) };
 }

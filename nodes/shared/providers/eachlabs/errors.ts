@@ -5,6 +5,9 @@ import type { OutputError } from './schemas';
 
 const DASHBOARD = 'each::labs dashboard (eachlabs.ai)';
 
+/** After a 429, each::labs kept refusing creates until about 90-120 s passed without any (observed): wait at least this. */
+export const EACHLABS_QUIET_AFTER_429_MS = 120_000;
+
 export function describeHttpFailure(httpCode: number, apiMessage: string, phase: ApiPhase, retryAfterMs?: number): Failure {
 	const said = apiMessage ? `: ${apiMessage}` : '';
 	switch (httpCode) {
@@ -32,9 +35,10 @@ export function describeHttpFailure(httpCode: number, apiMessage: string, phase:
 			return {
 				kind: 'rateLimit',
 				httpCode,
-				retryAfterMs,
+				// A create sent sooner only prolongs the refusal, so the whole run keeps quiet at least this long.
+				retryAfterMs: phase === 'submit' ? Math.max(retryAfterMs ?? 0, EACHLABS_QUIET_AFTER_429_MS) : retryAfterMs,
 				message: `each::labs' concurrency limit was reached (429)${said}`,
-				hint: 'Nothing was created or billed. Lower Max Concurrent Requests to the number of predictions your account may run at once (2 for GPT Image 2 on small balances), or top up to raise the limit.',
+				hint: 'each::labs limits accounts with a balance of $10 or less (2 GPT Image 2 predictions at once) and, after a 429, refuses until about 2 minutes pass without a request. To lift it, keep your balance above $10 (top up at eachlabs.ai); else lower Max Concurrent Requests to 2 and raise Timeout.',
 			};
 	}
 	if (httpCode >= 500) {

@@ -1,40 +1,36 @@
-/** each::labs as a provider of GPT Image 2: requests shaped by the model's live input schema, read once per process. */
+/** each::labs as a provider of GPT Image 2: requests shaped by the model's live input schema (providers/liveSchema.ts reads it). */
 import type { NodeKind } from '../../core/kinds';
 import type { ImageSettings } from '../../core/schemas';
 import type { PixelSize } from '../../core/sizes';
-import type { ApiClient } from '../../http/transport';
-import { parseJsonBody } from '../../http/transport';
-import { settle } from '../../core/settle';
 import type { ApiCall, TaskRequest, PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
 import { EACHLABS } from './entry';
 import type { InputShape } from './inputShape';
 import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
+import type { FoundSchema, ModelInputSchema } from '../modelSchema';
 import { EACHLABS_PRICING } from './pricing';
 import { uploadImage } from './upload';
-import { BoundedMap } from '../../core/boundedMap';
 
-/** Schemas read from the API, by Base URL and slug; n8n is long-running, and a model's schema rarely changes. */
-const SHAPES_REMEMBERED = 32;
-const shapes = new BoundedMap<string, InputShape>(SHAPES_REMEMBERED);
-
-/** One free read of `GET /v1/model?slug=`; any failure falls back to the documented shape (not cached, so retried next batch). */
-export async function loadShape(client: ApiClient, kind: NodeKind): Promise<InputShape> {
+/** Model details: the current path first, then the one older docs show (a third party got 404 there). Both are public. */
+export function schemaCalls(kind: NodeKind): ApiCall[] {
 	const slug = MODELS[kind];
-	const key = `${client.api.baseUrl}|${slug}`;
-	const known = shapes.get(key);
-	if (known) return known;
-	const outcome = await settle(client.send({ method: 'GET', path: '/v1/model', qs: { slug }, phase: 'result', timeoutMs: 15_000 }));
-	if (outcome.ok && outcome.value.status >= 200 && outcome.value.status < 300) {
-		const answer = modelAnswerSchema.safeParse(parseJsonBody(outcome.value.body));
-		const shape = answer.success ? readShape(kind, slug, answer.data.request_schema) : undefined;
-		if (shape) {
-			shapes.set(key, shape);
-			return shape;
-		}
-	}
-	return documentedShape(kind, slug);
+	return [
+		{ method: 'GET', path: `/v1/models/${encodeURIComponent(slug)}` },
+		{ method: 'GET', path: '/v1/model', qs: { slug } },
+	];
+}
+
+/** The `request_schema` of a model-details answer, when it has what this node needs. */
+export function readSchema(kind: NodeKind, body: unknown): ModelInputSchema | undefined {
+	const answer = modelAnswerSchema.safeParse(body);
+	return answer.success && readShape(kind, MODELS[kind], answer.data.request_schema) ? answer.data.request_schema : undefined;
+}
+
+/** The shape a found schema gives; readSchema accepted a live one, so the documented shape is only a guard. */
+export function shapeOf(kind: NodeKind, found: FoundSchema): InputShape {
+	const slug = MODELS[kind];
+	return (found.source === 'live' ? readShape(kind, slug, found.schema) : undefined) ?? documentedShape(kind, slug);
 }
 
 export function createBody(shape: InputShape, request: TaskRequest): Record<string, unknown> {
@@ -75,5 +71,6 @@ export const eachLabs: Provider = {
 	resultUrl,
 	pricing: EACHLABS_PRICING,
 	upload: uploadImage,
-	prepare: async (client, kind) => bound(await loadShape(client, kind)),
+	liveSchema: { calls: schemaCalls, read: readSchema },
+	bind: (kind, found) => bound(shapeOf(kind, found)),
 };

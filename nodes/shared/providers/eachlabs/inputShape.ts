@@ -7,7 +7,7 @@ import type { NodeKind } from '../../core/kinds';
 import type { AspectRatio, ImageSettings, OutputFormat, Quality, Resolution } from '../../core/schemas';
 import { MAX_REFERENCE_IMAGES } from '../../core/schemas';
 import type { TaskRequest, PlannedRequest, RequestNotes } from '../provider';
-import type { ModelRequestSchema } from './schemas';
+import type { ModelInputSchema } from '../modelSchema';
 
 export interface PixelSize {
 	width: number;
@@ -22,7 +22,7 @@ export interface InputShape {
 	/** Edit only: an array of URLs (`image_urls`) or one URL (`image_url`). */
 	images?: { field: string; multiple: boolean; max: number };
 	/** `image_size` / `size` with its listed `WxH` values; `auto` when the model may pick from the first image. */
-	size?: { field: string; sizes: PixelSize[]; auto: boolean };
+	size?: { field: string; sizes: PixelSize[]; auto: boolean; listed: string[] };
 	quality?: { field: string; values: string[] };
 	outputFormat?: { field: string; values: string[] };
 }
@@ -44,7 +44,7 @@ export function documentedShape(kind: NodeKind, slug: string): InputShape {
 		source: 'documented',
 		slug,
 		images: kind === 'edit' ? { field: 'image_urls', multiple: true, max: MAX_REFERENCE_IMAGES } : undefined,
-		size: { field: kind === 'edit' ? 'image_size' : 'size', sizes: sizesOf(DOCUMENTED_SIZES), auto: false },
+		size: { field: kind === 'edit' ? 'image_size' : 'size', sizes: sizesOf(DOCUMENTED_SIZES), auto: false, listed: DOCUMENTED_SIZES },
 		quality: { field: 'quality', values: DOCUMENTED_QUALITIES },
 		outputFormat: { field: 'output_format', values: DOCUMENTED_FORMATS },
 	};
@@ -57,7 +57,7 @@ const isArrayType = (type: string | string[] | undefined): boolean => (Array.isA
 const stringValues = (values: ReadonlyArray<string | number> | undefined): string[] => (values ?? []).map(String);
 
 /** The shape a live schema describes; undefined when it lacks what this node needs (then the documented one is used). */
-export function readShape(kind: NodeKind, slug: string, schema: ModelRequestSchema): InputShape | undefined {
+export function readShape(kind: NodeKind, slug: string, schema: ModelInputSchema): InputShape | undefined {
 	const { properties } = schema;
 	if (!properties.prompt) return undefined;
 	const shape: InputShape = { source: 'live', slug };
@@ -70,7 +70,7 @@ export function readShape(kind: NodeKind, slug: string, schema: ModelRequestSche
 	const sizeField = SIZE_FIELDS.find((name) => properties[name]?.enum);
 	if (sizeField) {
 		const values = stringValues(properties[sizeField].enum);
-		shape.size = { field: sizeField, sizes: sizesOf(values), auto: values.includes('auto') };
+		shape.size = { field: sizeField, sizes: sizesOf(values), auto: values.includes('auto'), listed: values };
 	}
 	if (properties.quality) shape.quality = { field: 'quality', values: stringValues(properties.quality.enum) };
 	if (properties.output_format) shape.outputFormat = { field: 'output_format', values: stringValues(properties.output_format.enum) };
@@ -87,7 +87,7 @@ const ratioOf = (ratio: AspectRatio): number => {
 	return w / h;
 };
 
-export type SizeChoice = { type: 'size'; size: PixelSize } | { type: 'auto' } | { type: 'none' } | { type: 'refused'; largest?: PixelSize };
+export type SizeChoice = { type: 'size'; size: PixelSize } | { type: 'auto' } | { type: 'none' } | { type: 'refused' };
 
 /**
  * The listed size nearest to the requested ratio among those of about the requested resolution.
@@ -98,10 +98,7 @@ export function chooseSize(shape: InputShape, aspectRatio: ImageSettings['aspect
 	if (!size) return { type: 'none' };
 	const target = TARGET_AREA[resolution];
 	const fitting = size.sizes.filter((s) => s.width * s.height >= target * AREA_RANGE.min && s.width * s.height <= target * AREA_RANGE.max);
-	if (fitting.length === 0) {
-		const largest = [...size.sizes].sort((a, b) => b.width * b.height - a.width * a.height)[0];
-		return { type: 'refused', largest };
-	}
+	if (fitting.length === 0) return { type: 'refused' };
 	if (aspectRatio === 'match') return size.auto ? { type: 'auto' } : { type: 'none' };
 	const wanted = Math.log(ratioOf(aspectRatio));
 	const score = (s: PixelSize) => [Math.abs(Math.log(s.width / s.height) - wanted), Math.abs(Math.log((s.width * s.height) / target))];
@@ -117,6 +114,10 @@ const refusal = (message: string, hint: string): Failure => ({ kind: 'input', me
 
 const FORMAT_LABEL: Record<OutputFormat, string> = { png: 'PNG', jpeg: 'JPEG' };
 
+/** An empty enum means "any"; otherwise the value must be listed. */
+const qualityListed = (shape: InputShape, quality: Quality): boolean =>
+	!!shape.quality && (shape.quality.values.length === 0 || shape.quality.values.includes(quality));
+
 /** Why this model cannot take the row, before anything is uploaded or billed. */
 export function refuseRequest(shape: InputShape, request: PlannedRequest): Failure | undefined {
 	const model = `each::labs' ${shape.slug}`;
@@ -131,23 +132,23 @@ export function refuseRequest(shape: InputShape, request: PlannedRequest): Failu
 	const size = chooseSize(shape, request.settings.aspectRatio, request.settings.resolution);
 	if (size.type === 'refused') {
 		return refusal(
-			`Resolution ${request.settings.resolution.toUpperCase()} is not available with ${model}: its schema lists no size that large${size.largest ? ` (largest: ${size.largest.text})` : ''}`,
+			`Resolution ${request.settings.resolution.toUpperCase()} is not available with ${model}: its schema lists no size that large (it lists ${shape.size?.listed.join(', ')})`,
 			'Pick a smaller Resolution, or set Provider to WaveSpeedAI for 4K.',
 		);
 	}
+	const quality = request.settings.quality;
+	if (shape.quality && !qualityListed(shape, quality)) {
+		return refusal(`Quality "${quality}" is not available with ${model}: its schema lists ${shape.quality.values.join(', ')}`, 'Pick another Quality.');
+	}
 	const format = request.settings.outputFormat;
 	if (shape.outputFormat && shape.outputFormat.values.length > 0 && !shape.outputFormat.values.includes(format)) {
-		return refusal(`Output Format ${FORMAT_LABEL[format]} is not available with ${model}`, `Use one of: ${shape.outputFormat.values.join(', ')}.`);
+		return refusal(`Output Format ${FORMAT_LABEL[format]} is not available with ${model}: its schema lists ${shape.outputFormat.values.join(', ')}`, 'Pick another Output Format.');
 	}
 	if (!shape.outputFormat && format !== 'png') {
 		return refusal(`Output Format ${FORMAT_LABEL[format]} is not available with ${model}: its schema has no output format field`, 'Use PNG.');
 	}
 	return undefined;
 }
-
-/** `auto` and empty enums mean "any"; otherwise the value must be listed. */
-const qualityListed = (shape: InputShape, quality: Quality): boolean =>
-	!!shape.quality && (shape.quality.values.length === 0 || shape.quality.values.includes(quality));
 
 /** The `input` object: only fields the schema lists. Assumes refuseRequest passed. */
 export function buildInput(shape: InputShape, request: TaskRequest): Record<string, unknown> {
@@ -164,7 +165,7 @@ export function buildInput(shape: InputShape, request: TaskRequest): Record<stri
 export function describeChoices(shape: InputShape, request: PlannedRequest): RequestNotes {
 	const size = chooseSize(shape, request.settings.aspectRatio, request.settings.resolution);
 	const notSent: string[] = [];
-	if (!qualityListed(shape, request.settings.quality)) notSent.push('quality');
+	if (!shape.quality) notSent.push('quality');
 	if (!shape.outputFormat) notSent.push('outputFormat');
 	if (!shape.size) notSent.push('aspectRatio', 'resolution');
 	return {

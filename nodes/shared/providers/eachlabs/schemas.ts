@@ -1,6 +1,8 @@
 /** each::labs' wire shapes (docs/eachlabs-api.md), as zod schemas; lenient where the docs disagree. */
 import { z } from 'zod';
 
+import { modelInputSchema } from '../modelSchema';
+
 export const MODELS = { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' } as const;
 
 /** Deprecated and ignored by the current API; older docs require it, and it is harmless to send. */
@@ -38,22 +40,8 @@ export const predictionSchema = z.object({
 });
 export type Prediction = z.infer<typeof predictionSchema>;
 
-/** One property of the model's `request_schema` (JSON Schema); only what the mapping reads. */
-export const schemaPropertySchema = z
-	.object({
-		type: z.union([z.string(), z.array(z.string())]).optional(),
-		enum: z.array(z.union([z.string(), z.number()])).optional(),
-		maxItems: z.number().int().positive().optional(),
-	})
-	.passthrough();
-
-export const modelAnswerSchema = z.object({
-	request_schema: z.object({
-		properties: z.record(schemaPropertySchema),
-		required: z.array(z.string()).optional().default([]),
-	}),
-});
-export type ModelRequestSchema = z.infer<typeof modelAnswerSchema>['request_schema'];
+/** A model-details answer: `request_schema` is the JSON Schema of `input`. */
+export const modelAnswerSchema = z.object({ request_schema: modelInputSchema });
 
 export const presignAnswerSchema = z.object({
 	presigned_url: z.string().url(),

@@ -1,8 +1,10 @@
 /**
- * each::labs' completion callbacks: header `X-Webhook-Secret` carries the credential's Webhook Secret verbatim (no
- * HMAC of the body), and the body is `{exec_id, status: "succeeded" | "failed", output, error}`.
+ * each::labs' completion callbacks: `X-Webhook-Signature: sha256=<hex>`, an HMAC-SHA256 keyed with the prediction's
+ * webhook_secret (the credential's Webhook Secret) over `<X-Webhook-Timestamp>.<raw body>`; the legacy
+ * `X-Webhook-Secret` (the secret verbatim) counts only on a delivery with no signature at all. The body is
+ * `{exec_id, status: "succeeded" | "failed", output, error}`.
  */
-import { createHash } from 'crypto';
+import { createHash, createHmac } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -13,8 +15,11 @@ import { EACHLABS } from './entry';
 import type { Prediction } from './schemas';
 import { sameSecret } from '../../core/sameSecret';
 
-/** each::labs retries a failed delivery up to 3 times about 10 s apart; a replay is refused well beyond that. */
-export const EACHLABS_REPLAY_WINDOW_SECONDS = 600;
+/** Signatures older (or further ahead) than this are refused. */
+export const EACHLABS_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/** A delivery (exec_id and status) is remembered a day: its retries and a later redelivery of it start no second run. */
+export const EACHLABS_REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
 
 export const eachLabsCallbackSchema = z.object({
 	exec_id: z.string().min(1),
@@ -37,18 +42,42 @@ function parseJson(rawBody: Buffer): unknown {
 	}
 }
 
-/** Execution id and status tell one delivery from its replay (the header is the same on every delivery). */
+/** One delivery is its exec_id and status: its retries (same signature) and redeliveries (signed afresh) share the key. */
 export function eachLabsReplayKey(rawBody: Buffer): string {
 	const parsed = eachLabsCallbackSchema.safeParse(parseJson(rawBody));
 	// An unreadable body from the genuine sender still becomes a failed item once; its bytes identify it.
 	return parsed.success ? `${parsed.data.exec_id}|${parsed.data.status}` : `body|${createHash('sha256').update(rawBody).digest('hex')}`;
 }
 
-export function verifyEachLabsSecret(secret: string, { headers, rawBody }: CallbackRequest): Verdict {
-	const given = headers['x-webhook-secret'];
-	if (!given) return { ok: false, reason: 'unsigned', detail: 'The request carries no X-Webhook-Secret header' };
-	if (!sameSecret(secret, given)) return { ok: false, reason: 'forged', detail: 'The X-Webhook-Secret header does not match the credential\'s Webhook Secret' };
-	return { ok: true, replayKey: eachLabsReplayKey(rawBody) };
+/** Lowercase hex HMAC-SHA256 of `<timestamp>.` followed by the body's bytes. */
+export function eachLabsSignatureHex(secret: string, timestamp: string, rawBody: Buffer): string {
+	return createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex');
+}
+
+const reject = (reason: Exclude<Verdict, { ok: true }>['reason'], detail: string): Verdict => ({ ok: false, reason, detail });
+
+function verifySignature(secret: string, signature: string, { headers, rawBody, nowSec }: CallbackRequest): Verdict {
+	const timestamp = headers['x-webhook-timestamp'];
+	const hex = /^sha256=([0-9a-fA-F]{64})$/.exec(signature.trim())?.[1];
+	if (!hex) return reject('malformed', 'The X-Webhook-Signature is not "sha256=" followed by 64 hex digits');
+	if (!timestamp || !/^\d{1,12}$/.test(timestamp.trim())) return reject('malformed', 'The X-Webhook-Timestamp is missing or not a Unix time in seconds');
+	if (Math.abs(nowSec - Number(timestamp)) > EACHLABS_SIGNATURE_TOLERANCE_SECONDS) {
+		return reject('stale', `The X-Webhook-Timestamp is more than ${EACHLABS_SIGNATURE_TOLERANCE_SECONDS} s away from now`);
+	}
+	if (!sameSecret(eachLabsSignatureHex(secret, timestamp.trim(), rawBody), hex.toLowerCase())) {
+		return reject('forged', 'The X-Webhook-Signature does not match the body and the credential\'s Webhook Secret');
+	}
+	return { ok: true, replayKey: eachLabsReplayKey(rawBody), verifiedBy: 'signature' };
+}
+
+/** A signed delivery is judged by its signature alone; the verbatim secret counts only when no signature came. */
+export function verifyEachLabsCallback(secret: string, request: CallbackRequest): Verdict {
+	const signature = request.headers['x-webhook-signature'];
+	if (signature) return verifySignature(secret, signature, request);
+	const given = request.headers['x-webhook-secret'];
+	if (!given) return reject('unsigned', 'The request carries neither X-Webhook-Signature nor X-Webhook-Secret');
+	if (!sameSecret(secret, given)) return reject('forged', 'The X-Webhook-Secret header does not match the credential\'s Webhook Secret');
+	return { ok: true, replayKey: eachLabsReplayKey(request.rawBody), verifiedBy: 'secret' };
 }
 
 function outputReason(output: unknown): string | undefined {
@@ -86,7 +115,7 @@ export function readEachLabsCredentialSecret(credentials: ICredentialDataDecrypt
 export const eachLabsCallbacks: CallbackDialect = {
 	...EACHLABS,
 	secret: { from: 'credential', read: readEachLabsCredentialSecret },
-	verify: verifyEachLabsSecret,
+	verify: verifyEachLabsCallback,
 	read: readEachLabsCallback,
 	resultUrl,
 	replayWindowSeconds: EACHLABS_REPLAY_WINDOW_SECONDS,

@@ -5,7 +5,7 @@ import { WAVESPEED } from './entry';
 import { WAVESPEED_PRICING } from './pricing';
 import { uploadImage } from './upload';
 
-/** WaveSpeed's request shape is fixed: nothing to read, nothing beyond the capabilities to refuse. */
+/** WaveSpeed's request shape is fixed for now (no live schema read yet): nothing beyond the capabilities to refuse. */
 const prepared: PreparedProvider = {
 	...WAVESPEED,
 	submitCall,
@@ -15,9 +15,9 @@ const prepared: PreparedProvider = {
 	resultUrl,
 	pricing: WAVESPEED_PRICING,
 	upload: uploadImage,
-	prepare: async () => prepared,
+	bind: () => prepared,
 	refuse: () => undefined,
-	notes: () => ({}),
+	notes: () => ({ schemaSource: 'documented' }),
 };
 
 export const waveSpeed: Provider = prepared;

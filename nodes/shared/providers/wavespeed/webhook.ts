@@ -64,7 +64,7 @@ export function verifyWaveSpeedSignature(secret: string, { headers, rawBody, now
 	// Every entry is compared, so the time taken does not tell which one was close.
 	const matches = signatures.map((given) => sameHex(expected, given));
 	if (!matches.includes(true)) return reject('forged', 'The webhook signature does not match');
-	return { ok: true, replayKey: id };
+	return { ok: true, replayKey: id, verifiedBy: 'signature' };
 }
 
 /** The answer of `GET /api/v3/webhook/secret`. */

@@ -65,10 +65,29 @@ describe('refuseRequest', () => {
 		expect(refuseRequest(live('single'), planned({}, 2))?.message).toBe(`2 reference images are set; each::labs' gpt-image-v2-edit takes one image (its schema has only "image_url")`);
 		expect(refuseRequest(live('array'), planned({}, 16))).toBeUndefined();
 	});
-	test('4K with no size that large; JPEG without a format field', () => {
-		expect(refuseRequest(live('array'), planned({ resolution: '4k' }))?.message).toMatch(/largest: 2048x2048/);
+	test('4K with no size that large, quoting the schema\'s own list; JPEG without a format field', () => {
+		expect(refuseRequest(live('array'), planned({ resolution: '4k' }))?.message).toBe(
+			"Resolution 4K is not available with each::labs' gpt-image-v2-edit: its schema lists no size that large (it lists auto, 1024x1024, 1536x1024, 1024x1536, 2048x2048, 2048x1152, 1152x2048)",
+		);
 		expect(refuseRequest(live('single'), planned({ outputFormat: 'jpeg' }))?.message).toMatch(/no output format field/);
 		expect(refuseRequest(live('array'), planned({ outputFormat: 'jpeg' }))).toBeUndefined();
+	});
+	test('a quality or format the live schema does not list is refused with its list; a schema without the field sends none', () => {
+		const schema = modelAnswerSchema.parse({ request_schema: requestSchema('gpt-image-v2-edit', 'array') }).request_schema;
+		const narrow = readShape('edit', 'gpt-image-v2-edit', {
+			...schema,
+			properties: { ...schema.properties, quality: { type: 'string', enum: ['low', 'auto'] }, output_format: { type: 'string', enum: ['png', 'webp'] } },
+		})!;
+		expect(refuseRequest(narrow, planned({ quality: 'high' }))).toMatchObject({
+			kind: 'input',
+			message: `Quality "high" is not available with each::labs' gpt-image-v2-edit: its schema lists low, auto`,
+		});
+		expect(refuseRequest(narrow, planned({ quality: 'low', outputFormat: 'jpeg' }))?.message).toBe(
+			"Output Format JPEG is not available with each::labs' gpt-image-v2-edit: its schema lists png, webp",
+		);
+		expect(refuseRequest(narrow, planned({ quality: 'low' }))).toBeUndefined();
+		expect(refuseRequest(live('single'), planned({ quality: 'high' }))).toBeUndefined();
+		expect(describeChoices(live('single'), planned({ quality: 'high' })).settingsNotSent).toEqual(['quality', 'outputFormat']);
 	});
 });
 
@@ -117,7 +136,12 @@ describe('reading answers', () => {
 		expect(readSubmit(response(200, { status: 'success', predictionID: 'abc' }), 'm')).toMatchObject({ type: 'accepted', task: { id: 'abc', model: 'm', state: 'running' } });
 		for (const status of [400, 401, 402, 429]) expect(readSubmit(response(status, { error: 'x' }), 'm').type).toBe('refused');
 		expect(readSubmit(response(402, { status: 402, error: 'payment required', details: 'in-flight' }), 'm')).toMatchObject({ failure: { kind: 'balance', message: expect.stringMatching(/payment required - in-flight/) } });
-		expect(readSubmit(response(429, { error: 'too many', details: 'cap 2' }, { 'retry-after': '3' }), 'm')).toMatchObject({ failure: { kind: 'rateLimit', retryAfterMs: 3000 } });
+		// A 429 on create keeps the whole run quiet at least 120 s, whatever Retry-After says (sooner only prolongs it).
+		expect(readSubmit(response(429, { error: 'too many', details: 'cap 2' }, { 'retry-after': '3' }), 'm')).toMatchObject({
+			failure: { kind: 'rateLimit', retryAfterMs: 120_000, hint: expect.stringMatching(/balance of \$10 or less.*keep your balance above \$10/) },
+		});
+		expect(readSubmit(response(429, { error: 'too many' }, { 'retry-after': '300' }), 'm')).toMatchObject({ failure: { retryAfterMs: 300_000 } });
+		expect(readResult(response(429, { error: 'too many' }, { 'retry-after': '3' }), 'm')).toMatchObject({ ok: false, failure: { retryAfterMs: 3000 } });
 		expect(readSubmit(response(500, { error: 'Failed to create prediction' }), 'm').type).toBe('ambiguous');
 		expect(readSubmit(response(200, { status: 'success' }), 'm').type).toBe('ambiguous');
 	});

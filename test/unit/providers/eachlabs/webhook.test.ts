@@ -1,22 +1,56 @@
-/** each::labs' callback dialect: the X-Webhook-Secret header, the secret and callback readers. */
+/** each::labs' callback dialect: the signature, the legacy X-Webhook-Secret, the secret and callback readers. */
+import { signEachLabs } from '../../../../dev/emulator/eachlabs/webhooks';
 import {
 	callbackPrediction,
 	eachLabsReplayKey,
 	readEachLabsCallback,
 	readEachLabsCredentialSecret,
 	sameSecret,
-	verifyEachLabsSecret,
+	verifyEachLabsCallback,
 } from '../../../../nodes/shared/providers/eachlabs/webhook';
 
 const NOW = 1_800_000_000;
 
-describe('each::labs X-Webhook-Secret', () => {
+describe('each::labs X-Webhook-Signature', () => {
+	const SECRET = 'el-secret-42';
+	const BODY = '{"exec_id":"exec-1","status":"succeeded","output":"https://cdn.example/x.png","error":""}';
+	// Signed by the emulator's signer, written from the API page, not by the code under test.
+	const signed = (timestamp = NOW, secret = SECRET, body = BODY) => ({
+		'x-webhook-timestamp': String(timestamp),
+		'x-webhook-signature': `sha256=${signEachLabs(secret, timestamp, body)}`,
+		'x-webhook-secret': secret,
+	});
+	const check = (headers: Record<string, string | undefined>, body = BODY, nowSec = NOW) => verifyEachLabsCallback(SECRET, { headers, rawBody: Buffer.from(body), nowSec });
+
+	it('accepts a genuine signature within 300 s either way, keyed by exec_id and status, verified by signature', () => {
+		expect(check(signed())).toEqual({ ok: true, replayKey: 'exec-1|succeeded', verifiedBy: 'signature' });
+		expect(check(signed(NOW - 300))).toMatchObject({ ok: true });
+		expect(check(signed(NOW + 300))).toMatchObject({ ok: true });
+		expect(check({ ...signed(), 'x-webhook-signature': signed()['x-webhook-signature'].toUpperCase().replace('SHA256=', 'sha256=') })).toMatchObject({ ok: true });
+	});
+
+	it('refuses a wrong key, an altered body, a stale or future timestamp and malformed headers', () => {
+		expect(check(signed(NOW, 'someone-else'))).toMatchObject({ ok: false, reason: 'forged' });
+		expect(check(signed(), BODY.replace('x.png', 'y.png'))).toMatchObject({ ok: false, reason: 'forged' });
+		expect(check(signed(NOW - 301))).toMatchObject({ ok: false, reason: 'stale' });
+		expect(check(signed(NOW + 301))).toMatchObject({ ok: false, reason: 'stale' });
+		expect(check({ ...signed(), 'x-webhook-timestamp': 'yesterday' })).toMatchObject({ ok: false, reason: 'malformed' });
+		expect(check({ ...signed(), 'x-webhook-timestamp': undefined })).toMatchObject({ ok: false, reason: 'malformed' });
+		expect(check({ ...signed(), 'x-webhook-signature': `sha256:${'a'.repeat(64)}` })).toMatchObject({ ok: false, reason: 'malformed' });
+	});
+
+	it('ignores a correct X-Webhook-Secret on a delivery whose signature fails', () => {
+		expect(check({ ...signed(NOW, 'someone-else'), 'x-webhook-secret': SECRET })).toMatchObject({ ok: false, reason: 'forged' });
+	});
+});
+
+describe('each::labs X-Webhook-Secret (deliveries with no signature at all)', () => {
 	const EL_SECRET = 'el-secret-42';
 	const EL_BODY = Buffer.from('{"exec_id":"exec-1","status":"succeeded","output":"https://cdn.example/x.png","error":""}');
-	const elCheck = (headers: Record<string, string | undefined>, body = EL_BODY) => verifyEachLabsSecret(EL_SECRET, { headers, rawBody: body, nowSec: NOW });
+	const elCheck = (headers: Record<string, string | undefined>, body = EL_BODY) => verifyEachLabsCallback(EL_SECRET, { headers, rawBody: body, nowSec: NOW });
 
-	it('accepts the exact secret, keyed by exec_id and status for the replay guard', () => {
-		expect(elCheck({ 'x-webhook-secret': EL_SECRET })).toEqual({ ok: true, replayKey: 'exec-1|succeeded' });
+	it('accepts the exact secret, keyed by exec_id and status for the replay guard, verified by secret', () => {
+		expect(elCheck({ 'x-webhook-secret': EL_SECRET })).toEqual({ ok: true, replayKey: 'exec-1|succeeded', verifiedBy: 'secret' });
 	});
 
 	it('refuses a missing, shorter, longer or different secret, and never matches an empty one', () => {

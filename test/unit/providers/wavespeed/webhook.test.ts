@@ -37,7 +37,7 @@ describe('WaveSpeed v3 signature', () => {
 	});
 
 	it('accepts a fresh, correct signature, and gives the delivery id for replay detection', () => {
-		expect(check(headersFor())).toEqual({ ok: true, replayKey: 'msg_1' });
+		expect(check(headersFor())).toEqual({ ok: true, replayKey: 'msg_1', verifiedBy: 'signature' });
 	});
 
 	it('accepts the timestamp up to 300 s either way, not beyond', () => {
