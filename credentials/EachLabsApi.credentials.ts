@@ -46,7 +46,7 @@ export class EachLabsApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Optional. Sent as webhook_secret with every prediction that has a Webhook URL; each::labs returns it in the X-Webhook-Secret header of the callback so the receiver can check it.',
+				'Optional. Sent as webhook_secret with every prediction that has a Webhook URL; each::labs signs the callback with it (X-Webhook-Signature), which the GPT Image 2 Trigger checks.',
 		},
 	];
 

@@ -108,14 +108,13 @@ describe('each::labs API credential test', () => {
 	afterAll(async () => await emulator?.close());
 	beforeEach(() => emulator.reset());
 
-	const checks = () => emulator.requests.filter(({ method, path }) => method === 'GET' && path === '/v1/executions');
+	const checks = () => emulator.requests.filter(({ method, path }) => method === 'GET' && path === '/v1/billing/balance');
 
-	it('succeeds with the right key: one free GET /v1/executions?limit=1 with Bearer auth', async () => {
+	it('succeeds with the right key: one free GET /v1/billing/balance with Bearer auth', async () => {
 		const result = await testCredential('eachLabsApi', { apiKey: emulator.apiKey, baseUrl: `${emulator.baseUrl}/` });
 
 		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 		expect(checks()).toHaveLength(1);
-		expect(checks()[0].query).toEqual({ limit: '1' });
 		expect(checks()[0].headers.authorization).toBe(`Bearer ${emulator.apiKey}`);
 		expect(emulator.tasks).toHaveLength(0);
 	});
@@ -126,6 +125,15 @@ describe('each::labs API credential test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe('each::labs rejected the API key (401). Check the key at eachlabs.ai > API Keys.');
 		expect(result.message).not.toContain('smk_wrong_key_000');
+	});
+
+	it('a 503 (balance unavailable) is not called a key error', async () => {
+		emulator.configure({ eachlabsBalanceUnavailable: true });
+		const result = await testCredential('eachLabsApi', { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl });
+		emulator.configure({ eachlabsBalanceUnavailable: false });
+
+		expect(result).toEqual({ status: 'Error', message: 'each::labs could not read the balance right now (503); this is not a key error. Test again later.' });
+		expect(checks().map((r) => r.status)).toEqual([503]);
 	});
 
 	it('refuses a plain http Base URL to a non-loopback host before sending anything', async () => {

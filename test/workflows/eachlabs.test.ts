@@ -59,8 +59,8 @@ describe('array schema variant (image_urls, image_size enum, quality, format)', 
 
 		await bed.run(generate());
 		await bed.run(chain(manualTrigger(), readFile(images.red), editNode({ prompt: 'again', options: { pollInterval: 1 } })));
-		// One read per model for the process: the edit schema was not read again.
-		expect(bed.apiRequests('model').map((r) => r.query.slug)).toEqual(['gpt-image-v2-edit', 'gpt-image-v2-text-to-image']);
+		// One read per model for the process, on the current path: the edit schema was not read again.
+		expect(bed.apiRequests('model').map((r) => r.path)).toEqual(['/v1/models/gpt-image-v2-edit', '/v1/models/gpt-image-v2-text-to-image']);
 	});
 
 	it('Match First Image sends image_size auto; 1:1 at 1K sends 1024x1024', async () => {
@@ -72,14 +72,33 @@ describe('array schema variant (image_urls, image_size enum, quality, format)', 
 		expect(image.width! / image.height!).toBeCloseTo(1.5, 1);
 	});
 
-	it('refuses 4K before any upload or submit, naming the largest listed size', async () => {
+	it('refuses 4K (outside the live schema) before any upload or submit, quoting the schema\'s own sizes', async () => {
 		const result = await bed.run(editTwo({ resolution: '4k' }));
 
 		expect(result.status).toBe('error');
-		expect(result.error!.message).toBe("Resolution 4K is not available with each::labs' gpt-image-v2-edit: its schema lists no size that large (largest: 2048x2048) [item 0]");
+		expect(result.error!.message).toBe(
+			"Resolution 4K is not available with each::labs' gpt-image-v2-edit: its schema lists no size that large (it lists auto, 1024x1024, 1536x1024, 1024x1536, 2048x2048, 2048x1152, 1152x2048) [item 0]",
+		);
 		expect(result.error!.description).toMatch(/smaller Resolution/);
 		expect(bed.submits()).toHaveLength(0);
 		expect(bed.emulator.uploads).toHaveLength(0);
+	});
+
+	it('a quality the live schema adds (auto), typed as an expression, is sent as typed', async () => {
+		const result = await bed.run(generate({ quality: "={{ 'auto' }}" }));
+
+		expect(result.error).toBeUndefined();
+		expect((bed.submits()[0].json as { input: Record<string, unknown> }).input).toMatchObject({ quality: 'auto' });
+		expect(result.output('Generate')[0].json).toMatchObject({ status: 'success', schemaSource: 'live' });
+	});
+
+	it('a quality the live schema does not list is refused before any billable request, with the schema\'s list', async () => {
+		const result = await bed.run(generate({ quality: "={{ 'xhigh' }}" }));
+
+		expect(result.status).toBe('error');
+		expect(result.error!.message).toBe(`Quality "xhigh" is not available with each::labs' gpt-image-v2-text-to-image: its schema lists low, medium, high, auto [item 0]`);
+		expect(bed.submits()).toHaveLength(0);
+		expect(bed.emulator.tasks).toHaveLength(0);
 	});
 
 	it('refuses Sync Mode (hidden for each::labs, but kept in a workflow switched from WaveSpeed) before any request', async () => {
@@ -121,6 +140,55 @@ describe('single schema variant (image_url, three sizes, nothing else)', () => {
 	it('refuses JPEG when the schema has no output format field', async () => {
 		const result = await bed.run(generate({ outputFormat: 'jpeg' }));
 		expect(result.error!.message).toMatch(/^Output Format JPEG is not available with each::labs' gpt-image-v2-text-to-image/);
+		expect(bed.submits()).toHaveLength(0);
+	});
+});
+
+describe('where the schema is read', () => {
+	const bed = useTestBed({ eachlabsModelEndpoints: 'modelsOnly' }, EACHLABS);
+
+	it('reads GET /v1/models/{slug} without the old path (which 404s here) and uses it: schemaSource live', async () => {
+		const result = await bed.run(generate({ aspectRatio: '16:9', resolution: '2k' }));
+
+		expect(result.error).toBeUndefined();
+		expect(bed.apiRequests('model').map((r) => r.path)).toEqual(['/v1/models/gpt-image-v2-text-to-image']);
+		// 2048x1152 exists only in the live schema (the documented shape has three 1K sizes).
+		expect((bed.submits()[0].json as { input: unknown }).input).toEqual({ prompt: 'a blue teapot', size: '2048x1152', quality: 'low', output_format: 'png' });
+		expect(result.output('Generate')[0].json).toMatchObject({ schemaSource: 'live', size: '2048x1152' });
+	});
+});
+
+describe('when both model endpoints 404', () => {
+	const bed = useTestBed({ eachlabsModelEndpoints: 'none' }, EACHLABS);
+
+	it('tries /v1/models/{slug}, then /v1/model?slug=, then uses the documented shape and says so', async () => {
+		const result = await bed.run(generate({ aspectRatio: '3:2' }));
+
+		expect(result.error).toBeUndefined();
+		expect(bed.apiRequests('model').map((r) => [r.path, r.query.slug])).toEqual([
+			['/v1/models/gpt-image-v2-text-to-image', undefined],
+			['/v1/model', 'gpt-image-v2-text-to-image'],
+		]);
+		expect((bed.submits()[0].json as { input: unknown }).input).toEqual({ prompt: 'a blue teapot', size: '1536x1024', quality: 'low', output_format: 'png' });
+		expect(result.output('Generate')[0].json).toMatchObject({ schemaSource: 'documented', size: '1536x1024' });
+	});
+
+	it('the documented shape refuses 2K before any billable request (nothing was read, so nothing is remembered)', async () => {
+		const result = await bed.run(generate({ resolution: '2k' }));
+
+		expect(result.error!.message).toBe(
+			"Resolution 2K is not available with each::labs' gpt-image-v2-text-to-image: its schema lists no size that large (it lists 1024x1024, 1536x1024, 1024x1536) [item 0]",
+		);
+		expect(bed.submits()).toHaveLength(0);
+		expect(bed.apiRequests('model')).toHaveLength(2);
+	});
+
+	it('a quality beyond the node\'s list cannot be checked without the live schema: refused, nothing billed', async () => {
+		const result = await bed.run(generate({ quality: "={{ 'auto' }}" }));
+
+		expect(result.error!.message).toBe(
+			`Quality "auto" is not one of the node's values, and each::labs' gpt-image-v2-text-to-image's live schema could not be read to check it [item 0]`,
+		);
 		expect(bed.submits()).toHaveLength(0);
 	});
 });
@@ -198,8 +266,9 @@ describe('money: 402 and the 429 concurrency cap', () => {
 		expect(bed.emulator.tasks).toHaveLength(2);
 	});
 
-	it('a 429 at the in-flight cap is paced, not failed: every row done, no duplicate prediction', async () => {
-		bed.emulator.configure({ inFlightCap: 1, latencyMs: 300 });
+	it('a sticky 429 is waited out: the run keeps quiet 120 s, then every row is done, no duplicate prediction', async () => {
+		// The account runs 2 at once; after its 429 each::labs refuses every create until it has been quiet a while.
+		bed.emulator.configure({ inFlightCap: 2, sticky429: true, stickyQuietMs: 5000, latencyMs: 1500 });
 		const result = await bed.run(batch(3));
 
 		expect(result.error).toBeUndefined();
@@ -207,20 +276,50 @@ describe('money: 402 and the 429 concurrency cap', () => {
 		expect(items.map((i) => i.json.status)).toEqual(['success', 'success', 'success']);
 		expect(bed.emulator.tasks).toHaveLength(3);
 		expect(new Set(items.map((i) => i.json.id)).size).toBe(3);
-		const statuses = bed.submits().map((s) => s.status);
-		expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-		expect(statuses.filter((s) => s === 200)).toHaveLength(3);
-	}, 60_000);
+		const submits = bed.submits();
+		expect(submits.map((s) => s.status).sort()).toEqual([200, 200, 200, 429]);
+		// Nothing was sent while each::labs needed quiet: the retry came at least 120 s after the 429.
+		const refusedAt = submits.find((s) => s.status === 429)!.at;
+		const after = submits.filter((s) => s.at > refusedAt);
+		expect(after).toHaveLength(1);
+		expect(after[0].at - refusedAt).toBeGreaterThanOrEqual(120_000);
+	}, 200_000);
 
-	it('a 429 that outlives the Timeout shows the details each::labs gave', async () => {
+	it('a 429 that outlives the Timeout shows the details each::labs gave and how to lift the $10 limit, after one try', async () => {
 		bed.emulator.configure({ inFlightCap: 0 });
 		const result = await bed.run(generate({ options: { timeout: 10 } }));
 
 		expect(result.status).toBe('error');
 		expect(result.error!.message).toMatch(/^each::labs.*\(429\).*Timeout \(10 s\): too many requests - concurrency limit reached: 0 predictions in flight.*\[item 0\]$/);
-		expect(result.error!.description).toMatch(/nothing was billed/);
+		expect(result.error!.description).toMatch(/nothing was billed.*balance of \$10 or less.*keep your balance above \$10/);
+		// A create sent within the quiet time would only prolong the refusal: none was sent.
+		expect(bed.submits()).toHaveLength(1);
 		expect(bed.emulator.tasks).toHaveLength(0);
 	}, 30_000);
+});
+
+describe('balance', () => {
+	const bed = useTestBed({}, EACHLABS);
+
+	it('reads GET /v1/billing/balance and refuses a run it cannot pay for, before any submit', async () => {
+		bed.emulator.configure({ balance: 0.001 });
+		const result = await bed.run(generate());
+
+		expect(result.status).toBe('error');
+		expect(result.error!.message).toMatch(/^This run would cost about \$0\.\d+ \(estimated, 1 rows\), more than your each::labs balance of \$0\.001 \[item 0\]$/);
+		expect(bed.apiRequests('balance')).toHaveLength(1);
+		expect(bed.apiRequests('balance')[0].path).toBe('/v1/billing/balance');
+		expect(bed.submits()).toHaveLength(0);
+	});
+
+	it('a balance each::labs cannot read (503) is no balance, never zero: the run goes on', async () => {
+		bed.emulator.configure({ balance: 0.001, reservationUsd: 0, eachlabsBalanceUnavailable: true });
+		const result = await bed.run(generate());
+
+		expect(result.error).toBeUndefined();
+		expect(bed.apiRequests('balance').map((r) => r.status)).toEqual([503]);
+		expect(bed.submits()).toHaveLength(1);
+	});
 });
 
 describe('webhooks', () => {

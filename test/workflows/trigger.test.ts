@@ -84,9 +84,12 @@ describe('GPT Image 2 Trigger', () => {
 		);
 		const triggerJson = { ...run.output('Trigger')[0].json };
 		expect(triggerJson.query).toEqual({});
+		expect(triggerJson.verifiedBy).toBe('signature');
 		delete triggerJson.query;
+		delete triggerJson.verifiedBy;
 		// Known gap: the cost fields (estimatedCostUsd, costSource) are not on trigger items yet; see the CHANGELOG.
-		const polledKeys = Object.keys(polled.output('Generate')[0].json).filter((k) => k !== 'estimatedCostUsd' && k !== 'costSource');
+		// The request's schema source is known where it was submitted, not where its callback lands.
+		const polledKeys = Object.keys(polled.output('Generate')[0].json).filter((k) => k !== 'estimatedCostUsd' && k !== 'costSource' && k !== 'schemaSource');
 		expect(Object.keys(triggerJson).sort()).toEqual(polledKeys.sort());
 		expect(Object.keys(run.output('Trigger')[0].binary ?? {})).toEqual(Object.keys(polled.output('Generate')[0].binary ?? {}));
 	});
@@ -200,7 +203,7 @@ describe('GPT Image 2 Trigger', () => {
 	});
 });
 
-describe('GPT Image 2 Trigger on each::labs (X-Webhook-Secret)', () => {
+describe('GPT Image 2 Trigger on each::labs (X-Webhook-Signature, legacy X-Webhook-Secret)', () => {
 	const bed = useTestBed({ latencyMs: 100 }, EACHLABS);
 	const listeners: WebhookListener[] = [];
 	const SECRET = 'each-secret-1234';
@@ -243,6 +246,7 @@ describe('GPT Image 2 Trigger on each::labs (X-Webhook-Secret)', () => {
 			resultUrl: `${bed.emulator.baseUrl}/v1/prediction/${id}`,
 			query: { sku: 'EL-1' },
 			images: [{ binaryField: 'data', mimeType: 'image/png', width: 1024, height: 1024 }],
+			verifiedBy: 'signature',
 		});
 		expect((await imageOf(run, item.binary?.data as never)).format).toBe('png');
 	});
@@ -271,6 +275,59 @@ describe('GPT Image 2 Trigger on each::labs (X-Webhook-Secret)', () => {
 		// Exchanges are recorded as they end, so the one that started a run may come last.
 		expect(exchanges.map((e) => e.status).sort()).toEqual([200, 401, 401, 401]);
 		expect(exchanges.filter((e) => e.run !== undefined).map((e) => e.status)).toEqual([200]);
+	});
+
+	describe.each<[WebhookTamper, string]>([
+		['forged', 'forged'],
+		['altered', 'forged'],
+		['stale', 'stale'],
+		['malformed', 'malformed'],
+		['unsigned', 'unsigned'],
+	])('a %s callback', (tamper, reason) => {
+		it(`is answered 401 (${reason}: unit-tested) and starts no run`, async () => {
+			const listener = await listen();
+			bed.emulator.configure({ webhookTamper: tamper });
+			await submit(listener.productionUrl('Trigger'), SECRET);
+			const [exchange] = await listener.waitForExchanges(1);
+			expect(exchange.status).toBe(401);
+			expect(exchange.run).toBeUndefined();
+			// The reason per tamper is checked in test/unit/providers/eachlabs/webhook.test.ts; here the sender saw the 401.
+			while (bed.emulator.webhookDeliveries.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+			expect(bed.emulator.webhookDeliveries[0]).toMatchObject({ tamper, status: 401 });
+		});
+	});
+
+	it('accepts a delivery with no signature but the legacy X-Webhook-Secret, and says verifiedBy "secret"', async () => {
+		const listener = await listen();
+		bed.emulator.configure({ webhookTamper: 'secretOnly' });
+		const id = await submit(listener.productionUrl('Trigger'), SECRET);
+		const [run] = await listener.waitForRuns(1);
+		expect(listener.exchanges[0].status).toBe(200);
+		expect(run.output('Trigger', 0)[0].json).toMatchObject({ id, status: 'succeeded', verifiedBy: 'secret' });
+	});
+
+	it('a copy of an accepted delivery (same signature) is refused: 401, no second run', async () => {
+		const listener = await listen();
+		bed.emulator.configure({ webhookTamper: 'replayed' });
+		await submit(listener.productionUrl('Trigger'), SECRET);
+		const exchanges = await listener.waitForExchanges(2);
+		expect(exchanges.map((e) => e.status).sort()).toEqual([200, 401]);
+		expect(exchanges.filter((e) => e.run !== undefined).map((e) => e.status)).toEqual([200]);
+	});
+
+	it('a redelivery (signed afresh) is accepted once when the delivery never got through, and refused after that', async () => {
+		const listener = await listen();
+		// The first delivery and its two retries carry a bad signature; each::labs later redelivers it, signed afresh.
+		bed.emulator.configure({ webhookTamper: 'forged', eachlabsWebhookRetryMs: 50 });
+		const id = await submit(listener.productionUrl('Trigger'), SECRET);
+		await listener.waitForExchanges(3);
+		expect(listener.exchanges.map((e) => e.status)).toEqual([401, 401, 401]);
+		bed.emulator.configure({ webhookTamper: 'none' });
+		expect((await bed.emulator.redeliverWebhook(id)).status).toBe(200);
+		const [run] = await listener.waitForRuns(1);
+		expect(run.output('Trigger', 0)[0].json).toMatchObject({ id, verifiedBy: 'signature' });
+		expect((await bed.emulator.redeliverWebhook(id)).status).toBe(401);
+		expect(listener.exchanges.filter((e) => e.run !== undefined)).toHaveLength(1);
 	});
 
 	it('answers 503 and starts no run while the credential has no Webhook Secret', async () => {

@@ -73,11 +73,17 @@ export const referenceImageSchema = z.discriminatedUnion('source', [
 ]);
 export type ReferenceImage = z.infer<typeof referenceImageSchema>;
 
+/** A value typed as an expression that the node's list lacks (e.g. quality "auto"): only a model's live schema can take it. */
+export const schemaValueSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/);
+
 export const imageSettingsSchema = z.object({
 	aspectRatio: z.enum(['match', ...ASPECT_RATIOS]),
 	resolution: z.enum(RESOLUTIONS),
+	/** With `schemaValues.quality` set, the nearest the node knows, for the cost formula: High. */
 	quality: z.enum(QUALITIES),
 	outputFormat: z.enum(OUTPUT_FORMATS),
+	/** Values beyond the node's lists, sent as typed when the model's live schema lists them (else refused before any request). */
+	schemaValues: z.object({ quality: schemaValueSchema.optional() }).optional(),
 });
 export type ImageSettings = z.infer<typeof imageSettingsSchema>;
 

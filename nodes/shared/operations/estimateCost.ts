@@ -26,7 +26,8 @@ function estimateJson(row: PricedRow, plan: EstimatePlan, run: EstimateItemJson[
 		settings: {
 			aspectRatio: settings.aspectRatio,
 			resolution: settings.resolution,
-			quality: settings.quality,
+			// As typed; a value beyond the node's list is priced as High.
+			quality: settings.schemaValues?.quality ?? settings.quality,
 			outputFormat: settings.outputFormat,
 			referenceImages: references.length,
 			...estimatedSize(settings),

@@ -9,7 +9,7 @@ import { ESTIMATE_OPERATION } from '../core/kinds';
 import type { Provider } from '../providers/provider';
 import { SUBMIT_OPERATION } from '../core/kinds';
 import type { ImageSettings, ReferenceImage, WaitMode } from '../core/schemas';
-import { ASPECT_RATIOS, imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, referenceImageSchema, REMOVED_ASPECT_RATIOS } from '../core/schemas';
+import { ASPECT_RATIOS, imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, QUALITIES, referenceImageSchema, REMOVED_ASPECT_RATIOS, schemaValueSchema } from '../core/schemas';
 import { describeUrlProblem } from '../core/urls';
 import type { ItemOptions } from './options';
 import { itemOptionsSchema } from './options';
@@ -61,7 +61,10 @@ const LABELS: Record<string, string> = {
 
 /** The values each choice parameter takes, read from the zod enums (the one place they are written). */
 const ALLOWED_VALUES: Record<string, readonly string[]> = {
-	...Object.fromEntries(Object.entries(imageSettingsSchema.shape).map(([key, schema]) => [key, schema.options])),
+	aspectRatio: imageSettingsSchema.shape.aspectRatio.options,
+	resolution: imageSettingsSchema.shape.resolution.options,
+	quality: imageSettingsSchema.shape.quality.options,
+	outputFormat: imageSettingsSchema.shape.outputFormat.options,
 	waitMode: waitModeSchema.options,
 	output: itemOptionsSchema.shape.output.removeDefault().options,
 	transfer: itemOptionsSchema.shape.transfer.removeDefault().options,
@@ -161,6 +164,16 @@ function readReferences(fx: IExecuteFunctions, itemIndex: number): ReferenceImag
 	});
 }
 
+/**
+ * Quality as typed. A value beyond the node's list goes to the model's live schema when the provider reads one (it
+ * is priced as High meanwhile); otherwise the list's own check refuses it.
+ */
+function qualityOf(value: unknown, provider: Provider): { quality: unknown; schemaValues?: { quality: unknown } } {
+	const listed = (QUALITIES as readonly unknown[]).includes(value);
+	if (listed || !provider.liveSchema || typeof value !== 'string' || !schemaValueSchema.safeParse(value).success) return { quality: value };
+	return { quality: 'high', schemaValues: { quality: value.trim() } };
+}
+
 /** Everything an item needs, validated: throws an 'input' failure that names the parameter and the fix. */
 export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: NodeKind, provider: Provider): ItemPlan {
 	const operation = fx.getNodeParameter('operation', itemIndex) as string;
@@ -184,7 +197,7 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: Nod
 	const settings = parseOrFail(imageSettingsSchema, {
 		aspectRatio: fx.getNodeParameter('aspectRatio', itemIndex),
 		resolution: fx.getNodeParameter('resolution', itemIndex),
-		quality: fx.getNodeParameter('quality', itemIndex),
+		...qualityOf(fx.getNodeParameter('quality', itemIndex), provider),
 		outputFormat: fx.getNodeParameter('outputFormat', itemIndex),
 	});
 	const { waitMode } = parseOrFail(z.object({ waitMode: waitModeSchema }), { waitMode: fx.getNodeParameter('waitMode', itemIndex) });

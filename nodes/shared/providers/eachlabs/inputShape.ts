@@ -4,7 +4,7 @@
  */
 import type { Failure } from '../../core/errors';
 import type { NodeKind } from '../../core/kinds';
-import type { AspectRatio, ImageSettings, OutputFormat, Quality, Resolution } from '../../core/schemas';
+import type { AspectRatio, ImageSettings, OutputFormat, Resolution } from '../../core/schemas';
 import { MAX_REFERENCE_IMAGES } from '../../core/schemas';
 import type { TaskRequest, PlannedRequest, RequestNotes } from '../provider';
 import type { ModelInputSchema } from '../modelSchema';
@@ -114,8 +114,11 @@ const refusal = (message: string, hint: string): Failure => ({ kind: 'input', me
 
 const FORMAT_LABEL: Record<OutputFormat, string> = { png: 'PNG', jpeg: 'JPEG' };
 
+/** The quality as typed: a value beyond the node's list when there is one. */
+const qualityOf = (settings: ImageSettings): string => settings.schemaValues?.quality ?? settings.quality;
+
 /** An empty enum means "any"; otherwise the value must be listed. */
-const qualityListed = (shape: InputShape, quality: Quality): boolean =>
+const qualityListed = (shape: InputShape, quality: string): boolean =>
 	!!shape.quality && (shape.quality.values.length === 0 || shape.quality.values.includes(quality));
 
 /** Why this model cannot take the row, before anything is uploaded or billed. */
@@ -136,7 +139,15 @@ export function refuseRequest(shape: InputShape, request: PlannedRequest): Failu
 			'Pick a smaller Resolution, or set Provider to WaveSpeedAI for 4K.',
 		);
 	}
-	const quality = request.settings.quality;
+	const typed = request.settings.schemaValues?.quality;
+	if (typed && shape.source !== 'live') {
+		return refusal(
+			`Quality "${typed}" is not one of the node's values, and ${model}'s live schema could not be read to check it`,
+			'Use Low, Medium or High, or run again once each::labs answers the model details.',
+		);
+	}
+	if (typed && !shape.quality) return refusal(`Quality "${typed}" cannot be sent to ${model}: its schema has no quality field`, 'Use Low, Medium or High (it is then not sent).');
+	const quality = qualityOf(request.settings);
 	if (shape.quality && !qualityListed(shape, quality)) {
 		return refusal(`Quality "${quality}" is not available with ${model}: its schema lists ${shape.quality.values.join(', ')}`, 'Pick another Quality.');
 	}
@@ -157,7 +168,8 @@ export function buildInput(shape: InputShape, request: TaskRequest): Record<stri
 	const size = chooseSize(shape, request.settings.aspectRatio, request.settings.resolution);
 	if (shape.size && size.type === 'size') input[shape.size.field] = size.size.text;
 	if (shape.size && size.type === 'auto') input[shape.size.field] = 'auto';
-	if (shape.quality && qualityListed(shape, request.settings.quality)) input[shape.quality.field] = request.settings.quality;
+	const quality = qualityOf(request.settings);
+	if (shape.quality && qualityListed(shape, quality)) input[shape.quality.field] = quality;
 	if (shape.outputFormat) input[shape.outputFormat.field] = request.settings.outputFormat;
 	return input;
 }
