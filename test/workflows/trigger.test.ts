@@ -338,6 +338,22 @@ describe('GPT Image 2 Trigger on each::labs (X-Webhook-Signature, legacy X-Webho
 		expect(exchange.run).toBeUndefined();
 	});
 
+	it('reads a failure given as { error_code, error_message } with an upper-case code: reason, code and its advice', async () => {
+		const listener = await listen();
+		bed.emulator.configure({ eachlabsWebhookErrorShape: 'object' });
+		bed.emulator.injectFault({ endpoint: 'submit', kind: 'task-failed', taskErrorCode: 5004, taskError: 'The model took too long' });
+		const id = await submit(listener.productionUrl('Trigger'), SECRET);
+		const [run] = await listener.waitForRuns(1);
+		expect(run.output('Trigger', 1)[0].json).toMatchObject({
+			provider: 'eachlabs',
+			predictionId: id,
+			status: 'failed',
+			kind: 'task',
+			error: 'The prediction ended with status "failed" (EXECUTION_TIMEOUT): The model took too long',
+			description: expect.stringContaining('try again, or lower Quality'),
+		});
+	});
+
 	it('routes a failed task to the Failed output with its status, reason and prediction id', async () => {
 		const listener = await listen();
 		bed.emulator.injectFault({ endpoint: 'submit', kind: 'task-failed', taskError: 'Your request was rejected by the safety system' });

@@ -68,18 +68,27 @@ const CLASSIFICATION_HINTS: Record<string, string> = {
 	provider_unavailable: 'The model was unavailable. Running it again creates a new billed prediction; wait a few minutes first.',
 };
 
+/** Callback failures carry upper-case codes; each is its classification in capitals, except this one. */
+const CODE_CLASSIFICATIONS: Record<string, string> = { INPUT_VALIDATION_ERROR: 'invalid_user_input' };
+
+function classificationOfCode(code: string | number | undefined): string | undefined {
+	return typeof code === 'string' && code ? (CODE_CLASSIFICATIONS[code] ?? code.toLowerCase()) : undefined;
+}
+
 /** A reason that says the model could not fetch an input image, whatever classification came with it. */
 const UNREACHABLE_IMAGE = /not reachable|unreachable|could not (download|fetch)|failed to (download|fetch)/i;
 
 /** A prediction that ran and failed: the reason as each::labs gave it, and what to do. */
 export function describeTaskFailure(reason: string, predictionId: string, status: string, error?: OutputError): Failure {
-	const classification = error?.classification ?? (UNREACHABLE_IMAGE.test(reason) ? 'invalid_user_input' : undefined);
+	const classification = error?.classification ?? classificationOfCode(error?.error_code) ?? (UNREACHABLE_IMAGE.test(reason) ? 'invalid_user_input' : undefined);
+	// As each::labs worded it: the classification when polled, the upper-case code in a callback.
+	const label = error?.classification ?? (typeof error?.error_code === 'string' ? error.error_code : undefined);
 	const said = reason ? `: ${reason}` : '';
 	return {
 		kind: 'task',
 		predictionId,
 		status,
-		message: `The prediction ended with status "${status}"${error?.classification ? ` (${error.classification})` : ''}${said}`,
+		message: `The prediction ended with status "${status}"${label ? ` (${label})` : ''}${said}`,
 		hint: (classification && CLASSIFICATION_HINTS[classification]) ?? 'Running it again creates a new billed prediction. Check the prompt and images, then try again.',
 	};
 }

@@ -12,7 +12,8 @@ import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, V
 import { unreadableCallback } from '../callback';
 import { resultUrl, toTask } from './api';
 import { EACHLABS } from './entry';
-import type { Prediction } from './schemas';
+import type { OutputError, Prediction } from './schemas';
+import { outputErrorSchema } from './schemas';
 import { sameSecret } from '../../core/sameSecret';
 
 /** Signatures older (or further ahead) than this are refused. */
@@ -30,7 +31,7 @@ export const eachLabsCallbackSchema = z.object({
 export type EachLabsCallback = z.infer<typeof eachLabsCallbackSchema>;
 
 /** The reason some failed callbacks put in `output[0].error` (or `output.error`) instead of `error`. */
-const outputReasonSchema = z.object({ error: z.string().min(1) });
+const outputReasonSchema = z.object({ error: z.union([z.string().min(1), outputErrorSchema.required({ error_message: true })]) });
 
 export { sameSecret };
 
@@ -80,15 +81,20 @@ export function verifyEachLabsCallback(secret: string, request: CallbackRequest)
 	return { ok: true, replayKey: eachLabsReplayKey(request.rawBody), verifiedBy: 'secret' };
 }
 
-function outputReason(output: unknown): string | undefined {
+function outputReason(output: unknown): string | OutputError | undefined {
 	const parsed = outputReasonSchema.safeParse(Array.isArray(output) ? output[0] : output);
 	return parsed.success ? parsed.data.error : undefined;
 }
 
-/** The callback in the prediction's shape, so the polling reader maps status words and failures the same way. */
+/**
+ * The callback in the prediction's shape, so the polling reader maps status words and failures the same way. An
+ * `{error_code, error_message}` reason becomes the output's error object, where the polling reader looks for one.
+ */
 export function callbackPrediction({ exec_id, status, output, error }: EachLabsCallback): Prediction {
-	const reason = (typeof error === 'string' && error.trim()) || (error && typeof error === 'object' ? error : undefined) || outputReason(output);
-	return { id: exec_id, status, output, error: reason };
+	const given = (typeof error === 'string' && error.trim()) || (error && typeof error === 'object' ? error : undefined);
+	if (given) return { id: exec_id, status, output, error: given };
+	const reason = outputReason(output);
+	return typeof reason === 'object' ? { id: exec_id, status, output: [reason] } : { id: exec_id, status, output, error: reason };
 }
 
 export function readEachLabsCallback(body: unknown): CallbackReading {

@@ -85,6 +85,13 @@ describe('each::labs X-Webhook-Secret (deliveries with no signature at all)', ()
 			task: { state: 'failed', failure: { message: expect.stringContaining('out of credits') } },
 		});
 		expect(callbackPrediction({ exec_id: 'e4', status: 'failed', output: { error: 'boom' }, error: '' }).error).toBe('boom');
+		// Upper-case codes as each::labs' callbacks give them; INPUT_VALIDATION_ERROR is its invalid_user_input.
+		expect(readEachLabsCallback({ exec_id: 'e6', status: 'failed', output: [{ error: { error_code: 'INPUT_VALIDATION_ERROR', error_message: 'mask size differs' } }], error: '' })).toMatchObject({
+			task: {
+				state: 'failed',
+				failure: { message: 'The prediction ended with status "failed" (INPUT_VALIDATION_ERROR): mask size differs', hint: expect.stringMatching(/Reference image URLs must be public/) },
+			},
+		});
 	});
 
 	it('says what is missing in a body it cannot read, with the exec_id when there is one', () => {
