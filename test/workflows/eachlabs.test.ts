@@ -312,6 +312,28 @@ describe('balance', () => {
 		expect(bed.submits()).toHaveLength(0);
 	});
 
+	it('a 429 on the balance read (Retry-After: 1) is waited out once, then the balance is read and used', async () => {
+		bed.emulator.configure({ balance: 0.001 });
+		bed.emulator.injectFault({ endpoint: 'balance', kind: 'http429', retryAfterSeconds: 1 });
+		const result = await bed.run(generate());
+
+		expect(result.error!.message).toMatch(/more than your each::labs balance of \$0\.001 \[item 0\]$/);
+		const reads = bed.apiRequests('balance');
+		expect(reads.map((r) => r.status)).toEqual([429, 200]);
+		expect(reads[1].at - reads[0].at).toBeGreaterThanOrEqual(950);
+		expect(bed.submits()).toHaveLength(0);
+	});
+
+	it('a balance still refused after that one wait is no balance, never zero: the run goes on', async () => {
+		bed.emulator.configure({ balance: 0.001, reservationUsd: 0 });
+		bed.emulator.injectFault({ endpoint: 'balance', kind: 'http429', retryAfterSeconds: 1, times: 2 });
+		const result = await bed.run(generate());
+
+		expect(result.error).toBeUndefined();
+		expect(bed.apiRequests('balance').map((r) => r.status)).toEqual([429, 429]);
+		expect(bed.submits()).toHaveLength(1);
+	});
+
 	it('a balance each::labs cannot read (503) is no balance, never zero: the run goes on', async () => {
 		bed.emulator.configure({ balance: 0.001, reservationUsd: 0, eachlabsBalanceUnavailable: true });
 		const result = await bed.run(generate());

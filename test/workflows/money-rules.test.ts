@@ -1,7 +1,7 @@
 /** Money and safety rules: the submit is sent once (only a 429 is retried); free requests retry; the key stays home. */
 import type { FaultKind } from '../../dev/emulator';
 import type { RunResult } from '../../dev/harness';
-import { chain, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, PROVIDER_CASES, readFile, useTestBed } from './helpers';
+import { chain, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, PROVIDER_CASES, readFile, useTestBed, waveSpeedOnlyFor } from './helpers';
 
 describe.each(PROVIDER_CASES)('GPT Image 2 on $label: money and safety rules', (provider) => {
 	const bed = useTestBed({}, provider);
@@ -33,7 +33,8 @@ describe.each(PROVIDER_CASES)('GPT Image 2 on $label: money and safety rules', (
 	};
 
 	describe('submit', () => {
-		it('a 429 created nothing: waits for Retry-After and sends again, ending with one task', async () => {
+		// each::labs keeps the run quiet at least 120 s after a 429, whatever Retry-After says: eachlabs.test.ts (sticky 429).
+		waveSpeedOnlyFor(provider).it('a 429 created nothing: waits for Retry-After and sends again, ending with one task', async () => {
 			bed.emulator.injectFault({ endpoint: 'submit', kind: 'http429', times: 2, retryAfterSeconds: 1 });
 			const result = await bed.run(generate());
 

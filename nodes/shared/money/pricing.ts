@@ -3,6 +3,7 @@
  * token formula when there is none, the balance, and the refusals of Max Cost Per Run and the balance. Provider-neutral.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { CostEstimate, PricedRow } from './cost';
 import { balanceFailure, budgetFailure, checkBalance, checkBudget, formulaEstimate, roundUsd } from './cost';
@@ -14,7 +15,8 @@ import type { ApiCall, TaskRequest, Provider } from '../providers/provider';
 import type { RecoveryMemory } from './recovery';
 import { settle } from '../core/settle';
 import type { ApiPhase, ApiTarget, RawResponse } from '../http/transport';
-import { sendApiRequest } from '../http/transport';
+import { cancelSignal, sendApiRequest, throwIfCancelled } from '../http/transport';
+import { parseRetryAfterMs } from '../http/retry';
 
 /** Quotes and balances are quick reads: a slow one must not hold up the run for long. */
 const READ_TIMEOUT_MS = 15_000;
@@ -60,7 +62,10 @@ function quoteKey(provider: Provider, api: ApiTarget, kind: NodeKind, plan: Subm
 	return [provider.id, api.baseUrl, kind, aspectRatio, resolution, quality, outputFormat].join('|');
 }
 
-/** One free read; any failure but a cancel means "no answer" (the run goes on with what it has). */
+/** A 429 on a free read that asks for at most this long is waited out once (each::labs' balance: 3 reads a second). */
+const SHORT_RETRY_AFTER_MS = 2000;
+
+/** One free read (two after a short 429); any failure but a cancel means "no answer" (the run goes on with what it has). */
 async function freeRead<T>(
 	fx: IExecuteFunctions,
 	api: ApiTarget,
@@ -68,7 +73,14 @@ async function freeRead<T>(
 	phase: ApiPhase,
 	read: (response: RawResponse) => T | undefined,
 ): Promise<T | undefined> {
-	const sent = await settle(sendApiRequest(fx, api, { ...call, timeoutMs: READ_TIMEOUT_MS, phase }));
+	const send = async () => await settle(sendApiRequest(fx, api, { ...call, timeoutMs: READ_TIMEOUT_MS, phase }));
+	let sent = await send();
+	const retryAfterMs = sent.ok && sent.value.status === 429 ? parseRetryAfterMs(sent.value.headers['retry-after']) : undefined;
+	if (retryAfterMs !== undefined && retryAfterMs <= SHORT_RETRY_AFTER_MS) {
+		await sleep(retryAfterMs, cancelSignal(fx));
+		throwIfCancelled(fx);
+		sent = await send();
+	}
 	if (sent.ok) return read(sent.value);
 	if (sent.error instanceof FailureError && sent.error.failure.kind === 'cancelled') throw sent.error;
 	return undefined;
