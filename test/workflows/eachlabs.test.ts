@@ -92,6 +92,16 @@ describe('array schema variant (image_urls, image_size enum, quality, format)', 
 		expect(result.output('Generate')[0].json).toMatchObject({ status: 'success', schemaSource: 'live' });
 	});
 
+	it('a format the live schema adds (webp), typed as an expression, is sent, and the WebP image arrives', async () => {
+		const result = await bed.run(generate({ outputFormat: "={{ 'webp' }}" }));
+
+		expect(result.error).toBeUndefined();
+		expect((bed.submits()[0].json as { input: Record<string, unknown> }).input).toMatchObject({ output_format: 'webp' });
+		const [item] = result.output('Generate');
+		expect(item.binary!.data).toMatchObject({ mimeType: 'image/webp', fileExtension: 'webp' });
+		expect((await imageOf(result, item.binary!.data)).format).toBe('webp');
+	});
+
 	it('a quality the live schema does not list is refused before any billable request, with the schema\'s list', async () => {
 		const result = await bed.run(generate({ quality: "={{ 'xhigh' }}" }));
 
@@ -134,6 +144,12 @@ describe('single schema variant (image_url, three sizes, nothing else)', () => {
 		expect(result.error!.message).toBe(`2 reference images are set; each::labs' gpt-image-v2-edit takes one image (its schema has only "image_url") [item 0]`);
 		expect(result.error!.description).toMatch(/Keep only the image to edit/);
 		expect(bed.emulator.uploads).toHaveLength(0);
+		expect(bed.submits()).toHaveLength(0);
+	});
+
+	it('refuses a typed format (webp) when the schema has no output format field, before any request', async () => {
+		const result = await bed.run(generate({ outputFormat: "={{ 'webp' }}" }));
+		expect(result.error!.message).toBe(`Output Format "webp" is not available with each::labs' gpt-image-v2-text-to-image: its schema has no output format field [item 0]`);
 		expect(bed.submits()).toHaveLength(0);
 	});
 

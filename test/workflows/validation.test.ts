@@ -150,7 +150,9 @@ describe.each(PROVIDER_CASES)('validation on $label: refused before any request'
 				? ['quality', 'ultra', /^Quality "ultra" is not available with each::labs' gpt-image-v2-edit: its schema lists low, medium, high, auto \[item 0\]$/, /Pick another Quality\./]
 				: ['quality', 'ultra', /Quality "ultra" is not a supported value/, /Use one of: low, medium, high\./],
 			['resolution', '8k', /Resolution "8k" is not a supported value/, /Use one of: 1k, 2k, 4k\./],
-			['outputFormat', 'webp', /Output Format "webp" is not a supported value/, /Use one of: png, jpeg\./],
+			provider.id === 'eachlabs'
+				? ['outputFormat', 'tiff', /^Output Format "tiff" is not available with each::labs' gpt-image-v2-edit: its schema lists png, jpeg, webp \[item 0\]$/, /Pick another Output Format\./]
+				: ['outputFormat', 'webp', /Output Format "webp" is not a supported value/, /Use one of: png, jpeg\./],
 			['waitMode', 'later', /Wait For Result "later" is not a supported value/, /Use one of: poll, sync, none\./],
 		])('Edit %s = %s', async (parameter, value, message, fix) => {
 			await expectRefused(edit({ [parameter]: `={{ "${value}" }}` }), message, fix);

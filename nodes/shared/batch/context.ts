@@ -1,7 +1,10 @@
 /** What every row of one execute() call shares, and the Row value one row travels as. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { ImageType } from '../core/imageFormat';
+import { ACCEPTED_INPUT_TYPES } from '../core/imageFormat';
 import type { NodeKind } from '../core/kinds';
+import type { ImageSettings } from '../core/schemas';
 import type { ApiTarget } from '../http/transport';
 import type { FinishedItem } from '../item/finish';
 import { finishTask } from '../item/finish';
@@ -56,6 +59,12 @@ export interface Row<P extends SubmitPlan | GetResultPlan = SubmitPlan | GetResu
 export type SubmitRow = Row<SubmitPlan> & { request: RowRequest };
 
 /** What a batch-level check needs to know about one row's request, before any image is uploaded. */
+/** The type a row's output should have: a typed format when it is one the node reads (e.g. webp), else PNG or JPEG. */
+function expectedTypeOf(settings: ImageSettings): ImageType {
+	const typed = settings.schemaValues?.outputFormat;
+	return ACCEPTED_INPUT_TYPES.find((type) => type === typed) ?? (settings.outputFormat === 'jpeg' ? 'jpeg' : 'png');
+}
+
 export function plannedRequest(ctx: Pick<BatchContext, 'kind'>, plan: SubmitPlan): PlannedRequest {
 	return { kind: ctx.kind, settings: plan.settings, imageCount: plan.references.length };
 }
@@ -89,7 +98,7 @@ export async function finishRow(ctx: BatchContext, row: Row, task: Task, origin?
 			output: ctx.asTool ? 'tool' : plan.options.output,
 			binaryPropertyName: plan.options.binaryPropertyName,
 			fileName: plan.options.fileName,
-			expectedType: plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png',
+			expectedType: plan.operation !== 'getResult' ? expectedTypeOf(plan.settings) : 'png',
 			limits: { deadline: row.deadline, timeoutSeconds: row.timeoutSeconds },
 		},
 		task,

@@ -81,9 +81,10 @@ export const imageSettingsSchema = z.object({
 	resolution: z.enum(RESOLUTIONS),
 	/** With `schemaValues.quality` set, the nearest the node knows, for the cost formula: High. */
 	quality: z.enum(QUALITIES),
+	/** With `schemaValues.outputFormat` set: PNG, unused (the format sent is the typed one). */
 	outputFormat: z.enum(OUTPUT_FORMATS),
 	/** Values beyond the node's lists, sent as typed when the model's live schema lists them (else refused before any request). */
-	schemaValues: z.object({ quality: schemaValueSchema.optional() }).optional(),
+	schemaValues: z.object({ quality: schemaValueSchema.optional(), outputFormat: schemaValueSchema.optional() }).optional(),
 });
 export type ImageSettings = z.infer<typeof imageSettingsSchema>;
 

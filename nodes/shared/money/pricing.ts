@@ -62,7 +62,7 @@ function quoteKey(provider: Provider, api: ApiTarget, kind: NodeKind, plan: Subm
 	return [provider.id, api.baseUrl, kind, aspectRatio, resolution, quality, outputFormat].join('|');
 }
 
-/** A 429 on a free read that asks for at most this long is waited out once (each::labs' balance: 3 reads a second). */
+/** A 429 on a free read that asks for at most this long is waited out once (a balance may allow only a few reads a second). */
 const SHORT_RETRY_AFTER_MS = 2000;
 
 /** One free read (two after a short 429); any failure but a cancel means "no answer" (the run goes on with what it has). */

@@ -9,7 +9,7 @@ import { ESTIMATE_OPERATION } from '../core/kinds';
 import type { Provider } from '../providers/provider';
 import { SUBMIT_OPERATION } from '../core/kinds';
 import type { ImageSettings, ReferenceImage, WaitMode } from '../core/schemas';
-import { ASPECT_RATIOS, imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, QUALITIES, referenceImageSchema, REMOVED_ASPECT_RATIOS, schemaValueSchema } from '../core/schemas';
+import { ASPECT_RATIOS, imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, OUTPUT_FORMATS, QUALITIES, referenceImageSchema, REMOVED_ASPECT_RATIOS, schemaValueSchema } from '../core/schemas';
 import { describeUrlProblem } from '../core/urls';
 import type { ItemOptions } from './options';
 import { itemOptionsSchema } from './options';
@@ -164,14 +164,26 @@ function readReferences(fx: IExecuteFunctions, itemIndex: number): ReferenceImag
 	});
 }
 
+/** A value typed beyond the node's list, for the model's live schema to decide; undefined when the list's own check applies. */
+function beyondList(value: unknown, listed: readonly string[], provider: Provider): string | undefined {
+	if (!provider.liveSchema || typeof value !== 'string' || listed.includes(value) || !schemaValueSchema.safeParse(value).success) return undefined;
+	return value.trim();
+}
+
 /**
- * Quality as typed. A value beyond the node's list goes to the model's live schema when the provider reads one (it
- * is priced as High meanwhile); otherwise the list's own check refuses it.
+ * Quality and Output Format as typed. A value beyond the node's list goes to the model's live schema when the
+ * provider reads one (the settings then hold High and PNG for the formula and the download); otherwise the list's
+ * own check refuses it.
  */
-function qualityOf(value: unknown, provider: Provider): { quality: unknown; schemaValues?: { quality: unknown } } {
-	const listed = (QUALITIES as readonly unknown[]).includes(value);
-	if (listed || !provider.liveSchema || typeof value !== 'string' || !schemaValueSchema.safeParse(value).success) return { quality: value };
-	return { quality: 'high', schemaValues: { quality: value.trim() } };
+function typedSettings(fx: IExecuteFunctions, itemIndex: number, provider: Provider): Record<string, unknown> {
+	const quality = fx.getNodeParameter('quality', itemIndex);
+	const outputFormat = fx.getNodeParameter('outputFormat', itemIndex);
+	const schemaValues = { quality: beyondList(quality, QUALITIES, provider), outputFormat: beyondList(outputFormat, OUTPUT_FORMATS, provider) };
+	return {
+		quality: schemaValues.quality ? 'high' : quality,
+		outputFormat: schemaValues.outputFormat ? 'png' : outputFormat,
+		...(schemaValues.quality || schemaValues.outputFormat ? { schemaValues } : {}),
+	};
 }
 
 /** Everything an item needs, validated: throws an 'input' failure that names the parameter and the fix. */
@@ -197,8 +209,7 @@ export function readItemPlan(fx: IExecuteFunctions, itemIndex: number, kind: Nod
 	const settings = parseOrFail(imageSettingsSchema, {
 		aspectRatio: fx.getNodeParameter('aspectRatio', itemIndex),
 		resolution: fx.getNodeParameter('resolution', itemIndex),
-		...qualityOf(fx.getNodeParameter('quality', itemIndex), provider),
-		outputFormat: fx.getNodeParameter('outputFormat', itemIndex),
+		...typedSettings(fx, itemIndex, provider),
 	});
 	const { waitMode } = parseOrFail(z.object({ waitMode: waitModeSchema }), { waitMode: fx.getNodeParameter('waitMode', itemIndex) });
 	if (kind === 'generate' && settings.aspectRatio === 'match') {

@@ -114,8 +114,9 @@ const refusal = (message: string, hint: string): Failure => ({ kind: 'input', me
 
 const FORMAT_LABEL: Record<OutputFormat, string> = { png: 'PNG', jpeg: 'JPEG' };
 
-/** The quality as typed: a value beyond the node's list when there is one. */
+/** The quality and format as typed: a value beyond the node's list when there is one. */
 const qualityOf = (settings: ImageSettings): string => settings.schemaValues?.quality ?? settings.quality;
+const formatOf = (settings: ImageSettings): string => settings.schemaValues?.outputFormat ?? settings.outputFormat;
 
 /** An empty enum means "any"; otherwise the value must be listed. */
 const qualityListed = (shape: InputShape, quality: string): boolean =>
@@ -151,12 +152,20 @@ export function refuseRequest(shape: InputShape, request: PlannedRequest): Failu
 	if (shape.quality && !qualityListed(shape, quality)) {
 		return refusal(`Quality "${quality}" is not available with ${model}: its schema lists ${shape.quality.values.join(', ')}`, 'Pick another Quality.');
 	}
-	const format = request.settings.outputFormat;
+	const typedFormat = request.settings.schemaValues?.outputFormat;
+	if (typedFormat && shape.source !== 'live') {
+		return refusal(
+			`Output Format "${typedFormat}" is not one of the node's values, and ${model}'s live schema could not be read to check it`,
+			'Use PNG or JPEG, or run again once each::labs answers the model details.',
+		);
+	}
+	const format = formatOf(request.settings);
+	const formatLabel = typedFormat ? `"${typedFormat}"` : FORMAT_LABEL[request.settings.outputFormat];
 	if (shape.outputFormat && shape.outputFormat.values.length > 0 && !shape.outputFormat.values.includes(format)) {
-		return refusal(`Output Format ${FORMAT_LABEL[format]} is not available with ${model}: its schema lists ${shape.outputFormat.values.join(', ')}`, 'Pick another Output Format.');
+		return refusal(`Output Format ${formatLabel} is not available with ${model}: its schema lists ${shape.outputFormat.values.join(', ')}`, 'Pick another Output Format.');
 	}
 	if (!shape.outputFormat && format !== 'png') {
-		return refusal(`Output Format ${FORMAT_LABEL[format]} is not available with ${model}: its schema has no output format field`, 'Use PNG.');
+		return refusal(`Output Format ${formatLabel} is not available with ${model}: its schema has no output format field`, 'Use PNG.');
 	}
 	return undefined;
 }
@@ -170,7 +179,7 @@ export function buildInput(shape: InputShape, request: TaskRequest): Record<stri
 	if (shape.size && size.type === 'auto') input[shape.size.field] = 'auto';
 	const quality = qualityOf(request.settings);
 	if (shape.quality && qualityListed(shape, quality)) input[shape.quality.field] = quality;
-	if (shape.outputFormat) input[shape.outputFormat.field] = request.settings.outputFormat;
+	if (shape.outputFormat) input[shape.outputFormat.field] = formatOf(request.settings);
 	return input;
 }
 
