@@ -102,6 +102,20 @@ describe('array schema variant (image_urls, image_size enum, quality, format)', 
 		expect((await imageOf(result, item.binary!.data)).format).toBe('webp');
 	});
 
+	it('Estimate Cost shows typed values as typed and prices such a quality as High; nothing billable is sent', async () => {
+		const estimate = async (quality: string, outputFormat: string) => {
+			const result = await bed.run(generate({ operation: 'estimateCost', quality, outputFormat }));
+			expect(result.error).toBeUndefined();
+			return result.output('Generate')[0].json as { estimatedCostUsd: number; settings: Record<string, unknown> };
+		};
+		const typed = await estimate("={{ 'auto' }}", "={{ 'webp' }}");
+		const high = await estimate('high', 'png');
+
+		expect(typed.settings).toMatchObject({ quality: 'auto', outputFormat: 'webp' });
+		expect(typed.estimatedCostUsd).toBe(high.estimatedCostUsd);
+		expect(bed.submits()).toHaveLength(0);
+	});
+
 	it('a quality the live schema does not list is refused before any billable request, with the schema\'s list', async () => {
 		const result = await bed.run(generate({ quality: "={{ 'xhigh' }}" }));
 

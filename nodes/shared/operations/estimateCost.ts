@@ -26,9 +26,9 @@ function estimateJson(row: PricedRow, plan: EstimatePlan, run: EstimateItemJson[
 		settings: {
 			aspectRatio: settings.aspectRatio,
 			resolution: settings.resolution,
-			// As typed; a value beyond the node's list is priced as High.
+			// As typed; a quality beyond the node's list is priced as High.
 			quality: settings.schemaValues?.quality ?? settings.quality,
-			outputFormat: settings.outputFormat,
+			outputFormat: settings.schemaValues?.outputFormat ?? settings.outputFormat,
 			referenceImages: references.length,
 			...estimatedSize(settings),
 		},
