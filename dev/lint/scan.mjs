@@ -39,6 +39,8 @@ function run(cmd, args, cwd) {
 }
 
 async function loadScanner() {
+	// eslint-plugin-n8n-nodes-base lints by its own test fixtures' conventions when NODE_ENV is test (jest sets it).
+	if (process.env.NODE_ENV === 'test') delete process.env.NODE_ENV;
 	const version = require(`${SCANNER}/package.json`).version;
 	return { version, ...(await import(`${SCANNER}/scanner/scanner.mjs`)) };
 }
