@@ -9,7 +9,7 @@ import { MODELS, predictionSchema, submitRequestSchema } from './schemas';
 
 /** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
 export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
-export const CLIENT_VERSION = '0.1.0';
+export const CLIENT_VERSION = '0.2.0';
 
 const SUCCESS = new Set(['completed', 'succeeded']);
 const TERMINAL_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'timeout', 'deleted']);
