@@ -58,13 +58,13 @@ export interface Row<P extends SubmitPlan | GetResultPlan = SubmitPlan | GetResu
 /** A submit row also carries its request and fingerprint. */
 export type SubmitRow = Row<SubmitPlan> & { request: RowRequest };
 
-/** What a batch-level check needs to know about one row's request, before any image is uploaded. */
 /** The type a row's output should have: a typed format when it is one the node reads (e.g. webp), else PNG or JPEG. */
 function expectedTypeOf(settings: ImageSettings): ImageType {
 	const typed = settings.schemaValues?.outputFormat;
 	return ACCEPTED_INPUT_TYPES.find((type) => type === typed) ?? (settings.outputFormat === 'jpeg' ? 'jpeg' : 'png');
 }
 
+/** What a batch-level check needs to know about one row's request, before any image is uploaded. */
 export function plannedRequest(ctx: Pick<BatchContext, 'kind'>, plan: SubmitPlan): PlannedRequest {
 	return { kind: ctx.kind, settings: plan.settings, imageCount: plan.references.length };
 }
