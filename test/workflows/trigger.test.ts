@@ -351,6 +351,7 @@ describe('GPT Image 2 Trigger on each::labs (X-Webhook-Signature, legacy X-Webho
 			kind: 'task',
 			error: 'The prediction ended with status "failed" (EXECUTION_TIMEOUT): The model took too long',
 			description: expect.stringContaining('try again, or lower Quality'),
+			verifiedBy: 'signature',
 		});
 	});
 
