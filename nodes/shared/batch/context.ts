@@ -91,6 +91,7 @@ export async function finishRow(ctx: BatchContext, row: Row, task: Task, origin?
 			fileName: plan.options.fileName,
 			expectedType: plan.operation !== 'getResult' && plan.settings.outputFormat === 'jpeg' ? 'jpeg' : 'png',
 			limits: { deadline: row.deadline, timeoutSeconds: row.timeoutSeconds },
+			estimateUsd: ctx.estimates[row.index]?.usd,
 		},
 		task,
 	);

@@ -3,6 +3,7 @@
  * error (Continue On Fail). README's "Output" section documents these shapes.
  */
 import type { CostEstimate, CostSource } from '../money/cost';
+import { implausibleCharge } from '../money/cost';
 import type { Failure } from '../core/errors';
 import { describeFailureText, redactSecrets } from '../core/errors';
 import type { OutputImage } from './outputs';
@@ -55,8 +56,10 @@ export type FinishedItemJson = RequestNotes & {
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];
-	/** The real charge in USD, when the provider reported it. */
+	/** The real charge in USD, when the provider reported a plausible one. */
 	costUsd?: number;
+	/** Why a charge the provider reported is not shown (negative, or far above the estimate). */
+	costNote?: string;
 } & Origin &
 	Partial<CostJson>;
 
@@ -81,7 +84,7 @@ export function urlOutputs(task: Task): string[] {
 	return task.outputs.filter((o) => classifyOutput(o).type === 'url');
 }
 
-export function finishedJson(task: Task, resultUrl: string, source: ItemSource, images?: ImageJson[]): FinishedItemJson {
+export function finishedJson(task: Task, resultUrl: string, source: ItemSource, images?: ImageJson[], estimateUsd?: number): FinishedItemJson {
 	const urls = urlOutputs(task);
 	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
 	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
@@ -97,7 +100,11 @@ export function finishedJson(task: Task, resultUrl: string, source: ItemSource, 
 		createdAt: task.createdAt,
 		...source.notes,
 	};
-	if (task.costUsd !== undefined) json.costUsd = task.costUsd;
+	if (task.costUsd !== undefined) {
+		const implausible = implausibleCharge(task.costUsd, estimateUsd);
+		if (implausible) json.costNote = implausible;
+		else json.costUsd = task.costUsd;
+	}
 	if (images) json.images = images;
 	return json;
 }

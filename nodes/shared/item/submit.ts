@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Failure } from '../core/errors';
-import { cancelledFailure, FailureError } from '../core/errors';
+import { cancelledFailure, FailureError, possessive } from '../core/errors';
 import { SubmitPacer } from '../schedule/pacing';
 import type { Task, TaskRequest, Provider } from '../providers/provider';
 import { settle } from '../core/settle';
@@ -83,7 +83,7 @@ export function rateLimitOutlasted(label: string, last: Failure | undefined, tim
 	return {
 		kind: 'rateLimit',
 		httpCode: 429,
-		message: `${label}'s rate limit was reached (429) and no submit was accepted${within}${said}`,
+		message: `${possessive(label)} rate limit was reached (429) and no submit was accepted${within}${said}`,
 		hint: `No task was created for this row, so nothing was billed. Run it again later, lower Options > Max Concurrent Requests, raise Options > Timeout, or raise your ${label} account's level.`,
 	};
 }

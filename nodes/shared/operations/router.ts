@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { FailureError } from '../core/errors';
+import { maskItems } from '../core/redact';
 import type { NodeKind } from '../core/kinds';
 import { collectOutputs } from '../batch/collect';
 import type { BatchContext } from '../batch/context';
@@ -37,15 +38,16 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 
 	if (flight.plans.some((p) => p.ok && p.plan.operation === 'estimateCost')) {
 		const quotes = quoteOf({ kind, asTool: isToolRun(fx) });
-		return [await estimateCostItems({ fx, kind, provider: flight.provider, api: flight.api, plans: flight.plans, maxCostPerRunUsd: settings.maxCostPerRunUsd, quoteOf: quotes })];
+		return [maskItems(await estimateCostItems({ fx, kind, provider: flight.provider, api: flight.api, plans: flight.plans, maxCostPerRunUsd: settings.maxCostPerRunUsd, quoteOf: quotes }), flight.secrets)];
 	}
 
 	const stop = { stopped: false };
 	const ctx = openBatch(fx, kind, flight, settings, () => stop.stopped);
 	// Priced before the first upload or submit; a refused run sends nothing.
 	const refused = await priceRun(ctx, flight, settings, continueOnFail);
-	if (refused) return [refused];
+	if (refused) return [maskItems(refused, flight.secrets)];
 
 	const end = await runRows(ctx, flight, settings, continueOnFail, stop, runRow);
-	return [collectOutputs(ctx, end)];
+	// Whatever a provider put in an answer (a URL, a model name, a date) may echo a secret: every item is masked once, here.
+	return [maskItems(collectOutputs(ctx, end), flight.secrets)];
 }
