@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { WebhookContext, WorkflowExecute } from 'n8n-core';
+import { HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type { IDataObject, INode, IRun, IWebhookData, IWebhookResponseData, IWorkflowBase, WorkflowExecuteMode } from 'n8n-workflow';
 import { createRunExecutionData, NodeHelpers, UserError, Workflow } from 'n8n-workflow';
 
@@ -37,6 +37,8 @@ export interface WebhookListener {
 	productionUrl(nodeName: string): string;
 	/** `<base>/webhook-test/<webhookId>/<path>` (manual runs, shown in the editor). */
 	testUrl(nodeName: string): string;
+	/** Runs the node's webhook create() hook as n8n does when the workflow is published; resolves to its error message, if any. */
+	activate(nodeName: string): Promise<{ ok: true } | { ok: false; message: string; description: string }>;
 	readonly exchanges: WebhookExchange[];
 	/** Resolves once that many requests were answered. */
 	waitForExchanges(count: number, timeoutMs?: number): Promise<WebhookExchange[]>;
@@ -115,8 +117,16 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 		const isTest = url.pathname.startsWith('/webhook-test/');
 		const route = url.pathname.replace(/^\/webhook(-test)?\//, '');
 		const node = json.nodes.find((n) => !n.disabled && nodeTypes.getByNameAndVersion(n.type, n.typeVersion).description.webhooks && pathOf(n) === route);
+		// The answer's body as the caller receives it, whoever writes it.
+		let answerBody = '';
+		const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+		res.end = ((...args: unknown[]) => {
+			const [chunk] = args;
+			if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) answerBody += chunk.toString();
+			return end(...args);
+		}) as typeof res.end;
 		const record = (exchange: Omit<WebhookExchange, 'path'>) => {
-			exchanges.push({ path: `${url.pathname}${url.search}`, ...exchange });
+			exchanges.push({ path: `${url.pathname}${url.search}`, ...exchange, body: answerBody });
 			notify();
 		};
 		if (!node || req.method !== 'POST') {
@@ -214,6 +224,33 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 	return {
 		productionUrl: (name) => `${base}/webhook/${pathOf(nodeNamed(name))}`,
 		testUrl: (name) => `${base}/webhook-test/${pathOf(nodeNamed(name))}`,
+		activate: async (name) => {
+			const node = nodeNamed(name);
+			const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+			const description = nodeType.description.webhooks?.[0];
+			const create = nodeType.webhookMethods?.default?.create;
+			if (!description || !create) throw new UserError(`Node "${name}" has no webhook create() hook`);
+			const credentialsHelper = new HarnessCredentialsHelper(options.credentials ?? {}, credentialTypes);
+			const additionalData = buildAdditionalData({ credentialsHelper, executionId: `${workflowId}-activate`, workflowId });
+			additionalData.webhookBaseUrl = `${base}/webhook`;
+			const webhookData: IWebhookData = {
+				httpMethod: 'POST',
+				node: name,
+				path: pathOf(node),
+				webhookDescription: description,
+				workflowId,
+				workflowExecuteAdditionalData: additionalData,
+				webhookId: node.webhookId,
+			};
+			const context = new HookContext(makeWorkflow(), node, additionalData, 'webhook', 'activate', webhookData);
+			try {
+				await create.call(context);
+				return { ok: true };
+			} catch (error) {
+				const described = error as { message?: string; description?: string | null };
+				return { ok: false, message: String(described.message), description: String(described.description ?? '') };
+			}
+		},
 		exchanges,
 		waitForExchanges: async (count, timeoutMs = 30_000) =>
 			await waitUntil(() => (exchanges.length >= count ? exchanges.slice(0, count) : undefined), timeoutMs, `${count} webhook requests`),
