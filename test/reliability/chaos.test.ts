@@ -86,6 +86,19 @@ function comboFor(run: number): Combo {
 
 const promptOf = (run: number, item: number) => `chaos run ${run} item ${item}`;
 
+/** A provider text that echoes the key in every form the masking must catch: as is, base64, Basic auth, upper case, cut short. */
+const echoingKey = (key: string) =>
+	`upstream rejected key ${key} (Basic ${Buffer.from(`user:${key}`).toString('base64')}, ${Buffer.from(key).toString('base64')}, ${key.toUpperCase()}, ${key.slice(0, -4)})`;
+
+/** The forms of a secret found in a text: any 12-character run of it in any case, or its base64 (alone or as "user:key"). */
+function secretForms(text: string, secret: string): string[] {
+	const lower = text.toLowerCase();
+	const found: string[] = [];
+	for (let i = 0; i + 12 <= secret.length; i++) if (lower.includes(secret.slice(i, i + 12).toLowerCase())) found.push(secret.slice(i, i + 12));
+	for (const encoded of [Buffer.from(secret).toString('base64'), Buffer.from(`user:${secret}`).toString('base64')]) if (text.includes(encoded.slice(8, 24))) found.push(encoded);
+	return found;
+}
+
 describe('chaos: random faults on every endpoint', () => {
 	const beds = { wavespeed: useTestBed({ latencyMs: 60 }, WAVESPEED), eachlabs: useTestBed({ latencyMs: 60 }, EACHLABS) };
 	/** The bed of the run under way (set at its start). */
@@ -173,10 +186,11 @@ describe('chaos: random faults on every endpoint', () => {
 		const e = bed.emulator;
 		e.configure(combo.syncTimeout ? { syncTimeoutMs: 80, latencyMs: 250 } : { syncTimeoutMs: 90_000 });
 		// Each run fails one task with its code, somewhere in the batch.
-		e.injectFault({ endpoint: 'submit', kind: 'task-failed', taskErrorCode: combo.taskCode, skip: combo.seed % combo.items, times: 1 });
+		// Its error text echoes the key in every weak form: no form may reach an output or error.
+		e.injectFault({ endpoint: 'submit', kind: 'task-failed', taskErrorCode: combo.taskCode, taskError: echoingKey(e.apiKey), skip: combo.seed % combo.items, times: 1 });
 		switch (combo.extra) {
 			case 'submit429':
-				e.injectFault({ endpoint: 'submit', kind: 'http429', retryAfterSeconds: 1, skip: 1, times: 2 });
+				e.injectFault({ endpoint: 'submit', kind: 'http429', retryAfterSeconds: 1, skip: 1, times: 2, message: echoingKey(e.apiKey) });
 				break;
 			case 'gateway504':
 				e.injectFault({ endpoint: 'submit', kind: 'gateway504', delayMs: 100, skip: 1, times: 1 });
@@ -279,6 +293,8 @@ describe('chaos: random faults on every endpoint', () => {
 			check(request.headers.authorization === undefined && !JSON.stringify(request.headers).includes(bed.emulator.apiKey), `no key on ${request.method} ${request.origin}${request.path}`);
 		}
 		check(!everyText(result).includes(bed.emulator.apiKey), 'the API key appears nowhere in the run data or error');
+		const forms = secretForms(everyText(result), bed.emulator.apiKey);
+		check(forms.length === 0, `no secret in any form in any output or error (found ${forms.join(', ')})`);
 
 		// Every accepted task's id reaches the user, in an output item or in the error (unless its answer never carried it).
 		for (const task of bed.emulator.tasks) {

@@ -195,6 +195,8 @@ describe('secrets on WaveSpeed: trigger and nodes', () => {
 
 	it('item 19: after the secret rotates, the next genuine callback is accepted at once (one refetch)', async () => {
 		const listener = await listen();
+		// A secret the trigger has not seen: the first callback makes it fetch, so the cache is seconds old at the rotation.
+		bed.emulator.webhookSecret = 'whsec_first0123456789abcdefFIRST';
 		await bed.run(generateSneaker({ waitMode: 'none' }, { webhookUrl: listener.productionUrl('Trigger') }));
 		await listener.waitForRuns(1);
 		const reads = bed.apiRequests('webhook-secret').length;
