@@ -39,7 +39,18 @@ function spellings(secret: string): string[] {
 /** The runs to look for, by length: every PARTIAL_RUN-long piece of each spelling (the whole of a shorter one). */
 type Pieces = Map<number, Set<string>>;
 
+/** The last secrets' pieces: every string of every item of a run is masked with the same secrets. */
+let memo: { key: string; pieces: Pieces } | undefined;
+
 function piecesOf(secrets: readonly string[]): Pieces {
+	const key = secrets.join('\u0000');
+	if (memo?.key === key) return memo.pieces;
+	const pieces = buildPieces(secrets);
+	memo = { key, pieces };
+	return pieces;
+}
+
+function buildPieces(secrets: readonly string[]): Pieces {
 	const pieces: Pieces = new Map();
 	for (const secret of secrets) {
 		if (typeof secret !== 'string' || secret.trim().length < MIN_SECRET_LENGTH) continue;

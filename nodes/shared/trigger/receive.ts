@@ -66,12 +66,13 @@ function lowerCaseHeaders(headers: IDataObject): Record<string, string | undefin
 const NO_SECRET = '';
 
 /**
- * The secret check. A request that cannot be authentic with any secret (unsigned, malformed, stale) is refused without
- * asking the provider; a signature that fails with a cached secret fetches it again (it may have rotated), within a budget.
+ * The secret check. When the secret comes from an API call, a request that cannot be authentic with any secret
+ * (unsigned, malformed, stale) is refused without that call; a signature that fails with a cached secret fetches it
+ * again (it may have rotated), within a budget.
  */
 async function verify(wx: IWebhookFunctions, dialect: CallbackDialect, api: ApiTarget, request: CallbackRequest): Promise<Verdict | { noSecret: Failure }> {
-	const shape = dialect.verify(NO_SECRET, request);
-	if (!shape.ok && shape.reason !== 'forged') return shape;
+	const shape = dialect.secret.from === 'api' ? dialect.verify(NO_SECRET, request) : undefined;
+	if (shape && !shape.ok && shape.reason !== 'forged') return shape;
 	const first = await callbackSecret(wx, dialect, api);
 	if (!first.answer.ok) return { noSecret: first.answer.failure };
 	const verdict = dialect.verify(first.answer.secret, request);
