@@ -232,6 +232,23 @@ describe('secrets and charges on each::labs', () => {
 		expect(leaks(everyText(continued), SECRET)).toEqual([]);
 	});
 
+	it('item 4: a key and Webhook Secret echoed in an each::labs output URL are masked on the trigger item', async () => {
+		const key = bed.emulator.apiKey;
+		const listener = await listenForWebhooks(onProvider(triggerWorkflow({ options: { output: 'url' } }), 'eachlabs'), { credentials: credentials() });
+		listeners.push(listener);
+		const output = `https://cdn.example.com/x.png?key=${key}&s=${encodeURIComponent(SECRET)}`;
+		const response = await fetch(listener.productionUrl('Trigger'), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-webhook-secret': SECRET },
+			body: JSON.stringify({ exec_id: 'exec-echo-1', flow_id: null, status: 'succeeded', output, error: '' }),
+		});
+		expect(response.status).toBe(200);
+		const [result] = await listener.waitForRuns(1);
+		expect(result.output('Trigger', 0)[0].json.outputs).toEqual(['https://cdn.example.com/x.png?key=***&s=***']);
+		expect(leaks(everyText(result), key)).toEqual([]);
+		expect(leaks(everyText(result), SECRET)).toEqual([]);
+	});
+
 	it.each([-3, 1e9])('item 20: a reported charge of %d is not shown as the charge; the item says why', async (charge) => {
 		bed.emulator.configure({ costUsd: charge });
 		const result = await run(generateSneaker());

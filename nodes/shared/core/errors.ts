@@ -96,7 +96,7 @@ export function asFailure(error: unknown, cancelled = false): Failure {
 	};
 }
 
-/** "WaveSpeed's", but "each::labs'": a name ending in s takes only the apostrophe. */
+/** "Acme's", but "Widgets'": a name ending in s takes only the apostrophe. */
 export function possessive(name: string): string {
 	return /s$/i.test(name) ? `${name}'` : `${name}'s`;
 }

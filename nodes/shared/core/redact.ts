@@ -142,7 +142,7 @@ export function maskItems(items: INodeExecutionData[], secrets: readonly string[
 	});
 }
 
-/** The credential field names that hold secrets: the API key and each::labs' Webhook Secret. */
+/** The credential field names that hold secrets: the API key and a seller's Webhook Secret. */
 const SECRET_FIELDS = ['apiKey', 'webhookSecret'] as const;
 
 /** The secrets a credential holds, for maskSecrets: its secret fields that are long enough to be keys. */
