@@ -2,9 +2,16 @@
  * Issue 20, items 1-6, 14, 15, 19, 20: no secret of the credential in any item, error or HTTP answer, in any of its
  * common encodings; the trigger's secret reads are bounded; its downloads follow the nodes' policy.
  */
+import { execFileSync } from 'node:child_process';
 import dns from 'node:dns';
-import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
 import sharp from 'sharp';
 
 import { signWebhook } from '../../dev/emulator';
@@ -12,7 +19,7 @@ import type { RunResult, WebhookExchange, WebhookListener, WorkflowJson } from '
 import { listenForWebhooks, runWorkflow } from '../../dev/harness';
 import { onProvider } from '../../dev/workflows/build';
 import { triggerWorkflow } from '../../dev/workflows/trigger';
-import { chain, EACHLABS, everyText, generateNode, generateSneaker, manualTrigger, useTestBed } from './helpers';
+import { chain, EACHLABS, editNode, everyText, generateNode, generateSneaker, makeImages, manualTrigger, readFile, useTestBed } from './helpers';
 
 /** Every form of a secret that must not appear: any 12-character run in any case, base64 alone or in Basic auth. */
 function leaks(text: string, secret: string): string[] {
@@ -28,6 +35,26 @@ const echoing = (secret: string) =>
 	`Invalid API key ${secret}; as sent: Basic ${Buffer.from(`user:${secret}`).toString('base64')}, ${Buffer.from(secret).toString('base64')}, ${secret.toUpperCase()}, ${secret.slice(0, -4)}`;
 
 const exchangeText = (exchange: WebhookExchange) => JSON.stringify({ status: exchange.status, body: exchange.body, error: exchange.error });
+
+const realLookup = dns.lookup;
+/** Makes public-looking host names resolve to this machine (as any DNS answer could), until the returned undo runs. */
+function resolveToLoopback(hosts: readonly string[]): () => void {
+	dns.lookup = ((host: string, options: unknown, callback?: unknown) => {
+		const cb = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
+		const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
+		if (!hosts.includes(host)) return (realLookup as (...args: unknown[]) => void)(host, options, callback);
+		return all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
+	}) as typeof dns.lookup;
+	return () => {
+		dns.lookup = realLookup;
+	};
+}
+
+const listening = async (server: ReturnType<typeof createServer> | ReturnType<typeof createTlsServer>): Promise<number> => {
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return (server.address() as AddressInfo).port;
+};
+const closing = async (server: ReturnType<typeof createServer> | ReturnType<typeof createTlsServer>) => await new Promise<void>((resolve) => server.close(() => resolve()));
 
 /** A callback from someone without the secret: signature headers present, signature wrong. */
 const forgedPost = async (url: string) =>
@@ -266,19 +293,12 @@ describe('secrets and charges on each::labs', () => {
 
 	describe('with a public Base URL (the trigger never calls it on each::labs)', () => {
 		const PUBLIC_HOST = 'images.public-cdn.example';
-		const realLookup = dns.lookup;
 		let origin: ReturnType<typeof createServer>;
 		let port = 0;
+		let undoDns: () => void;
 		beforeAll(async () => {
 			const internalImage = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0f0' } }).png().toBuffer();
-			// The public host name resolves to this machine, as a DNS answer could make any name do.
-			const lookup = ((host: string, options: unknown, callback?: unknown) => {
-				const cb = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
-				const all = typeof options === 'object' && options !== null && (options as { all?: boolean }).all;
-				if (host !== PUBLIC_HOST) return (realLookup as (...args: unknown[]) => void)(host, options, callback);
-				return all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
-			}) as typeof dns.lookup;
-			dns.lookup = lookup;
+			undoDns = resolveToLoopback([PUBLIC_HOST]);
 			origin = createServer((req, res) => {
 				if (req.url === '/redirect.png') {
 					res.writeHead(302, { location: `http://127.0.0.1:${port}/internal.png` });
@@ -291,8 +311,8 @@ describe('secrets and charges on each::labs', () => {
 			port = (origin.address() as AddressInfo).port;
 		});
 		afterAll(async () => {
-			dns.lookup = realLookup;
-			await new Promise<void>((resolve) => origin.close(() => resolve()));
+			undoDns();
+			await closing(origin);
 		});
 
 		const listenPublic = async () => {
@@ -321,5 +341,89 @@ describe('secrets and charges on each::labs', () => {
 			expect(result.output('Trigger', 0)).toEqual([]);
 			expect(result.output('Trigger', 1)[0].json).toMatchObject({ kind: 'download', error: expect.stringMatching(/redirected \(302\) to an address that was not followed: it points at 127\.0\.0\.1/) });
 		});
+	});
+});
+
+/**
+ * The nodes' paths with a public Base URL: an https front (self-signed, trusted for this file only) for the emulator
+ * under a public name, a public storage host that redirects, and an internal server that must receive nothing.
+ */
+describe('redirects on the nodes with a public Base URL (item 15)', () => {
+	const bed = useTestBed({ latencyMs: 50 });
+	const API_HOST = 'api.public-test.example';
+	const STORAGE_HOST = 'storage.public-test.example';
+	/** The Node process itself: jest's `process.env` is a copy that Node's TLS never reads. */
+	const realProcess = runInThisContext('process') as NodeJS.Process;
+	const trustAll = realProcess.env.NODE_TLS_REJECT_UNAUTHORIZED;
+	const servers: Array<ReturnType<typeof createServer> | ReturnType<typeof createTlsServer>> = [];
+	const internalHits: Array<{ method: string; bytes: number }> = [];
+	let apiPort = 0;
+	let storagePort = 0;
+	let internalPort = 0;
+	let undoDns: () => void;
+	let images: Awaited<ReturnType<typeof makeImages>>;
+
+	beforeAll(async () => {
+		images = await makeImages();
+		const dir = mkdtempSync(join(tmpdir(), 'tls-'));
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=public-test.example'], { stdio: 'ignore' });
+		const tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+		realProcess.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+		undoDns = resolveToLoopback([API_HOST, STORAGE_HOST]);
+		const internalImage = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f0f' } }).png().toBuffer();
+		const internal = createServer((req: IncomingMessage, res: ServerResponse) => {
+			let bytes = 0;
+			req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+			req.on('end', () => {
+				internalHits.push({ method: String(req.method), bytes });
+				res.writeHead(200, { 'content-type': 'image/png' });
+				res.end(req.method === 'GET' ? internalImage : '');
+			});
+		});
+		internalPort = await listening(internal);
+		const storage = createTlsServer(tls, (req, res) => {
+			req.resume();
+			res.writeHead(req.method === 'PUT' ? 307 : 302, { location: `http://127.0.0.1:${internalPort}/internal${req.method === 'PUT' ? '-upload' : '.png'}` });
+			res.end();
+		});
+		storagePort = await listening(storage);
+		const emulatorPort = Number(new URL(bed.emulator.baseUrl).port);
+		const api = createTlsServer(tls, (req, res) => {
+			const upstream = request({ host: '127.0.0.1', port: emulatorPort, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${emulatorPort}` } }, (answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			});
+			req.pipe(upstream);
+		});
+		apiPort = await listening(api);
+		servers.push(internal, storage, api);
+	});
+	afterAll(async () => {
+		undoDns();
+		if (trustAll === undefined) delete realProcess.env.NODE_TLS_REJECT_UNAUTHORIZED;
+		else realProcess.env.NODE_TLS_REJECT_UNAUTHORIZED = trustAll;
+		await Promise.all(servers.map(closing));
+	});
+	beforeEach(() => {
+		internalHits.length = 0;
+	});
+
+	const runPublic = async (workflow: WorkflowJson) =>
+		await runWorkflow(workflow, { credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: `https://${API_HOST}:${apiPort}` } } }).promise;
+
+	it('an upload ticket redirected (307) to 127.0.0.1 sends the reference bytes nowhere, and nothing is submitted', async () => {
+		bed.emulator.injectFault({ endpoint: 'upload-ticket', kind: 'private-ticket', privateUrl: `https://${STORAGE_HOST}:${storagePort}/put`, times: Infinity });
+		const result = await runPublic(chain(manualTrigger(), readFile(images.red), editNode({ prompt: 'on marble', aspectRatio: '1:1', resolution: '1k', quality: 'low' })));
+		expect(result.error?.message).toMatch(/redirected \(307\) to an address that was not followed: it points at 127\.0\.0\.1/);
+		expect(internalHits).toEqual([]);
+		expect(bed.submits()).toHaveLength(0);
+	});
+
+	it('a public output URL that redirects (302) to 127.0.0.1 is not followed, and no internal image is stored', async () => {
+		bed.emulator.injectFault({ endpoint: 'result', kind: 'private-outputs', privateUrl: `https://${STORAGE_HOST}:${storagePort}/out.png`, times: Infinity });
+		const result = await runPublic(generateSneaker({}, { pollInterval: 1 }));
+		expect(result.error?.message).toMatch(/redirected \(302\) to an address that was not followed: it points at 127\.0\.0\.1/);
+		expect(result.error?.description).toContain(`Prediction ID: ${bed.emulator.tasks[0].id}`);
+		expect(internalHits).toEqual([]);
 	});
 });
