@@ -44,16 +44,20 @@ describe('money guards (WaveSpeed)', () => {
 		bed.emulator.clearFaults();
 
 		// The same requests (Don't Wait is part of a request), now under a $0.10 cap.
-		const again = { ...batch(eight, { waitMode: 'none' }, { maxConcurrency: 1, maxCostPerRun: 0.1 }, { onError: 'continueRegularOutput' }), id: first.id };
+		// Four rows at once: rows counted at the same moment still see each other.
+		const again = { ...batch(eight, { waitMode: 'none' }, { maxConcurrency: 4, maxCostPerRun: 0.1 }, { onError: 'continueRegularOutput' }), id: first.id };
 		const result = await bed.run(again);
 
 		expect(result.error).toBeUndefined();
 		const items = result.output('Generate').map((item) => item.json);
 		// Only what fits under $0.10 was paid for again: one row at $0.06, priced on its item.
 		expect(bed.submits()).toHaveLength(10);
-		expect(items[0]).toMatchObject({ status: 'created', estimatedCostUsd: PRICE_TABLE['1k'].low, costSource: 'quote' });
-		for (const item of items.slice(1)) {
-			expect(item).toMatchObject({ kind: 'budget', predictionId: null });
+		const sent = items.filter((item) => item.status === 'created');
+		expect(sent).toEqual([expect.objectContaining({ estimatedCostUsd: PRICE_TABLE['1k'].low, costSource: 'quote' })]);
+		const refused = items.filter((item) => item.kind === 'budget');
+		expect(refused).toHaveLength(7);
+		for (const item of refused) {
+			expect(item).toMatchObject({ predictionId: null });
 			expect(item.error).toMatch(/^Not submitted: this row's earlier prediction could not be picked up, .*over Max Cost Per Run of \$0\.10 \[item \d\]$/);
 		}
 	});

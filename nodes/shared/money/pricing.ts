@@ -191,11 +191,13 @@ export class RunBudget {
 		const row = this.deferred.get(index);
 		if (!row) return undefined;
 		this.deferred.delete(index);
+		this.balance ??= this.readBalance();
+		const balanceUsd = await this.balance;
+		// No await from here on: rows charged at the same time each see the others' counts.
 		const rows = [...this.counted, row];
 		const budget = checkBudget(rows, this.limitUsd);
 		if (!budget.ok) throw new FailureError(lateRefusal(row, budget.totalUsd, `over Max Cost Per Run of ${formatUsd(budget.limitUsd)}`, 'budget', 'Raise Options > Max Cost Per Run (USD), or run this row again on its own.'));
-		this.balance ??= this.readBalance();
-		const balance = checkBalance(rows, await this.balance);
+		const balance = checkBalance(rows, balanceUsd);
 		if (!balance.ok) {
 			throw new FailureError(lateRefusal(row, balance.totalUsd, `more than your ${this.label} balance of ${formatUsd(balance.limitUsd)}`, 'balance', `Top up your ${this.label} account, then run this row again.`));
 		}
