@@ -12,10 +12,9 @@ import type { EstimateItemJson } from '../item/json';
 import { costJson, errorJson } from '../item/json';
 import type { NodeKind } from '../core/kinds';
 import type { EstimatePlan, SubmitPlan } from '../params/itemPlan';
-import type { TaskRequest } from '../providers/provider';
+import type { Provider, TaskRequest } from '../providers/provider';
 import type { PlanResult } from '../batch/preflight';
 import { priceRows, readBalance } from '../money/pricing';
-import type { Provider } from '../providers/provider';
 import type { ApiTarget } from '../http/transport';
 
 /** The size the row would ask for: the provider's own when it sends sizes (what its run sends and the formula prices). */
