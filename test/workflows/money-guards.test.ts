@@ -197,6 +197,16 @@ describe('money guards (each::labs)', () => {
 		expect(bed.submits()).toHaveLength(1);
 	});
 
+	it('item 9: a 404 on the first result read of a prediction this run created is looked at again, not forgotten', async () => {
+		bed.emulator.injectFault({ endpoint: 'result', kind: 'http-error', httpStatus: 404, message: 'prediction not found', times: 1 });
+		const result = await bed.run(batch(['lagging result on each::labs']));
+
+		expect(result.error).toBeUndefined();
+		expect(result.output('Generate')[0].json).toMatchObject({ status: 'success', id: bed.emulator.tasks[0].id });
+		expect(bed.submits()).toHaveLength(1);
+		expect(bed.apiRequests('result').filter((r) => r.status === 404)).toHaveLength(1);
+	});
+
 	it('item 10: a numeric prediction id is kept, as text', async () => {
 		bed.emulator.injectFault({ endpoint: 'submit', kind: 'numeric-id' });
 		const result = await bed.run(batch(['numeric id'], { waitMode: 'none' }));
