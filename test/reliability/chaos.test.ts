@@ -250,7 +250,8 @@ describe('chaos: random faults on every endpoint', () => {
 		check(spent <= capUsd + 1e-9, `re-run under Max Cost Per Run $${capUsd.toFixed(2)} spent $${spent} on ${created.length} tasks`);
 		const items = result.output(submitNode);
 		for (const task of created) {
-			const item = items.find((i) => i.json.id === task.id);
+			// Its item: the finished one, or an error item that names it (both carry the estimate once a task exists).
+			const item = items.find((i) => i.json.id === task.id || i.json.predictionId === task.id);
 			check(item !== undefined && typeof item.json.estimatedCostUsd === 'number', `re-run: task ${task.id} was priced (estimatedCostUsd on its item)`);
 		}
 	}
