@@ -150,13 +150,13 @@ describe('chaos: random faults on every endpoint', () => {
 		);
 	});
 
-	function workflowFor(combo: Combo): { workflow: WorkflowJson; finalNode: string; submitNode: string } {
+	function workflowFor(combo: Combo, maxCostPerRun?: number): { workflow: WorkflowJson; finalNode: string; submitNode: string } {
 		const table = Array.from({ length: combo.items }, (_, i) => ({
 			prompt: promptOf(combo.run, i),
 			path: i % 3 === 2 ? images.blue : images.red,
 		}));
 		const settings = combo.continueOnFail ? { onError: 'continueRegularOutput' as const } : undefined;
-		const options = { pollInterval: 1, transfer: combo.transfer, maxConcurrency: 1 + (combo.seed % 4) };
+		const options = { pollInterval: 1, transfer: combo.transfer, maxConcurrency: 1 + (combo.seed % 4), ...(maxCostPerRun === undefined ? {} : { maxCostPerRun }) };
 		const common = { resolution: '1k', quality: 'low', outputFormat: combo.run % 5 === 0 ? 'jpeg' : 'png', waitMode: combo.waitMode, options };
 		const specs: NodeSpec[] = [manualTrigger(), ...rows(table)];
 		let submitNode: string;
@@ -179,7 +179,8 @@ describe('chaos: random faults on every endpoint', () => {
 			);
 			finalNode = 'Get Result';
 		}
-		return { workflow: chain(...specs), finalNode, submitNode };
+		// A fixed id: the memory of paid predictions belongs to a workflow and node, so the re-run under a cap can pick up.
+		return { workflow: { ...chain(...specs), id: `chaos-run-${combo.run}` }, finalNode, submitNode };
 	}
 
 	function injectFaults(combo: Combo): void {
@@ -236,6 +237,38 @@ describe('chaos: random faults on every endpoint', () => {
 		expect({ what, ok: condition }).toEqual({ what, ok: true });
 		checks += 1;
 	};
+
+	/**
+	 * The same rows again under Max Cost Per Run, after every prediction of the first run was deleted on the server (so
+	 * no remembered one can be picked up): no row is submitted that was not priced, and the run spends at most the cap.
+	 */
+	async function rerunUnderCap(combo: Combo): Promise<void> {
+		const e = bed.emulator;
+		const ids = e.tasks.map((t) => t.id);
+		if (ids.length > 0) {
+			const deleted = await fetch(`${e.baseUrl}/api/v3/predictions/delete`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${e.apiKey}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ ids }),
+			});
+			check(deleted.ok, 'the first run\'s predictions are deleted');
+		}
+		// Room for half the rows at WaveSpeed's price for these settings ($0.06 at 1K low).
+		const capUsd = 0.06 * Math.ceil(combo.items / 2);
+		const { workflow, submitNode } = workflowFor({ ...combo, continueOnFail: true }, capUsd);
+		const tasksBefore = e.tasks.length;
+		const balanceBefore = e.balanceUsd;
+		const result = await bed.run(workflow, combo.binaryMode);
+		const created = e.tasks.slice(tasksBefore);
+		const spent = Math.round((balanceBefore - e.balanceUsd) * 10_000) / 10_000;
+		check(spent <= capUsd + 1e-9, `re-run under Max Cost Per Run $${capUsd.toFixed(2)} spent $${spent} on ${created.length} tasks`);
+		const items = result.output(submitNode);
+		for (const task of created) {
+			// Its item: the finished one, or an error item that names it (both carry the estimate once a task exists).
+			const item = items.find((i) => i.json.id === task.id || i.json.predictionId === task.id);
+			check(item !== undefined && typeof item.json.estimatedCostUsd === 'number', `re-run: task ${task.id} was priced (estimatedCostUsd on its item)`);
+		}
+	}
 
 	async function checkItems(result: RunResult, node: string, combo: Combo, final: boolean): Promise<void> {
 		const items = result.output(node);
@@ -327,6 +360,8 @@ describe('chaos: random faults on every endpoint', () => {
 		await sleep(300);
 		check(external().length === countAtEnd, `no request after the run ended (${external().length - countAtEnd} late)`);
 		check(unhandled === 0, 'no unhandled rejection');
+
+		if (combo.provider.id === 'wavespeed') await rerunUnderCap(combo);
 
 		global.gc?.();
 		figures.heap.push(process.memoryUsage().heapUsed);

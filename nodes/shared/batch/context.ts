@@ -11,7 +11,7 @@ import type { RowRequest, RowRequests } from '../item/request';
 import type { CostEstimate } from '../money/cost';
 import { itemCost } from '../money/cost';
 import type { PaidWork } from '../money/paidWork';
-import type { BalanceGuard } from '../money/pricing';
+import type { BalanceGuard, RunBudget } from '../money/pricing';
 import type { RecoveryMemory } from '../money/recovery';
 import type { GetResultPlan, SubmitPlan } from '../params/itemPlan';
 import type { Task, PlannedRequest, PreparedProvider } from '../providers/provider';
@@ -36,6 +36,8 @@ export interface BatchContext {
 	/** Each submitted row's estimate, by input index (none for Get Result). */
 	estimates: Array<CostEstimate | undefined>;
 	balance: BalanceGuard;
+	/** Max Cost Per Run and the balance: rows priced as free are counted here before they submit after all. */
+	budget: RunBudget;
 	/** Each submit row's request, built once (pricing may have built it already). */
 	requests: RowRequests;
 }

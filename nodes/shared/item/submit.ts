@@ -28,6 +28,8 @@ export interface SubmitOptions {
 	shouldStop?: () => boolean;
 	/** Shared by the batch: a 429 for one row slows every row down. */
 	pacer?: SubmitPacer;
+	/** Checked before each attempt: throws once the provider said the balance ran out (another row's 402 while this one waited out 429s). */
+	checkBalance?: () => void;
 }
 
 export async function submitTask(
@@ -43,6 +45,7 @@ export async function submitTask(
 	for (;;) {
 		throwIfCancelled(fx);
 		if (options.shouldStop?.()) throw cancelledFailure('notStarted');
+		options.checkBalance?.();
 		const wait = pacer.tryStart();
 		if (wait > 0) {
 			if (Date.now() + wait > options.deadline) throw new FailureError(rateLimitOutlasted(provider.label, lastRateLimit, options.timeoutSeconds));

@@ -66,6 +66,15 @@ export function formulaUsd(input: CostInput, pricing: FormulaPricing): number {
 	return roundUsd(Math.max(pricing.floorUsd, (output + text + images) / 1_000_000));
 }
 
+/** How far a quote may stray from the formula (either way) and still be believed. */
+export const QUOTE_BAND = 10;
+
+/** A quote below the provider's floor, free, or far from the formula is no quote: believing it could switch the cap off. */
+export function isSaneQuote(quoteUsd: number, formula: number, floorUsd: number): boolean {
+	if (!Number.isFinite(quoteUsd) || quoteUsd <= 0 || quoteUsd < floorUsd) return false;
+	return quoteUsd >= formula / QUOTE_BAND && quoteUsd <= formula * QUOTE_BAND;
+}
+
 export function formulaEstimate(input: CostInput, pricing: FormulaPricing): CostEstimate {
 	return { usd: formulaUsd(input, pricing), source: 'formula' };
 }

@@ -3,7 +3,7 @@ import type { Failure } from '../../core/errors';
 import type { ApiPhase } from '../../http/transport';
 import type { OutputError } from './schemas';
 
-const DASHBOARD = 'each::labs dashboard (eachlabs.ai)';
+export const DASHBOARD = 'each::labs dashboard (eachlabs.ai)';
 
 export function describeHttpFailure(httpCode: number, apiMessage: string, phase: ApiPhase, retryAfterMs?: number): Failure {
 	const said = apiMessage ? `: ${apiMessage}` : '';
