@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 
+import type { Cms } from '../cms';
 import type { Emulator } from '../emulator';
 import { N8N_INPUT_DIR, N8N_OUTPUT_DIR } from '../demo/examples';
 import { DONE_STATUS, expectationFor, type ExampleExpectation } from './expectations';
@@ -208,6 +209,8 @@ export interface RunExampleOptions {
 	outputRoot: string;
 	/** Base of n8n's webhook URLs (WEBHOOK_URL), to recognise the resume call. */
 	webhookBase: string;
+	/** The stand-in CMS (also the host of the product photos the table's rows link to). */
+	cms?: Cms;
 }
 
 export async function runExample(name: string, options: RunExampleOptions): Promise<ExampleRun> {

@@ -12,6 +12,7 @@ import { expectationFor } from './expectations';
 import type { ExampleRun, RunExampleOptions } from './examples';
 import { adaptExample, fileFacts, importAndRun, parseExecutionData, runExample, waitForExecution } from './examples';
 import { info } from './log';
+import { runCmsExample } from './cms';
 
 const slash = (dir: string): string => (dir.endsWith('/') ? dir : `${dir}/`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,10 +93,18 @@ export async function runTriggerPair(name: string, expected: ExampleExpectation 
 	return { name, workflowId, executionId: execution.id, status: problems.length ? 'error' : 'success', durationMs, files, outputDir, binaryIds, problems };
 }
 
-/** Any example: a pair runs both workflows; the trigger's own workflow runs inside its pair (started by callbacks). */
+/**
+ * Any example: a pair runs both workflows; the trigger's own workflow runs inside its pair (started by callbacks);
+ * the scheduled Data Table example runs in a phase of its own (it restarts n8n).
+ */
 export async function runAnyExample(name: string, options: RunExampleOptions): Promise<ExampleRun> {
 	const expected = expectationFor(name);
-	if (expected.startedByCallbacks) return { name, workflowId: '', executionId: '', status: 'runs in its pair', durationMs: 0, files: [], outputDir: '', binaryIds: [], problems: [] };
+	const elsewhere = expected.startedByCallbacks ? 'runs in its pair' : expected.scheduledDataTable ? 'runs in the schedule phase' : undefined;
+	if (elsewhere) return { name, workflowId: '', executionId: '', status: elsewhere, durationMs: 0, files: [], outputDir: '', binaryIds: [], problems: [] };
+	if (expected.cms) {
+		if (!options.cms) throw new Error(`${name} needs the stand-in CMS`);
+		return await runCmsExample(name, expected, { ...options, cms: options.cms });
+	}
 	if (expected.pairedTrigger) return await runTriggerPair(name, { ...expected, pairedTrigger: expected.pairedTrigger }, options);
 	return await runExample(name, options);
 }

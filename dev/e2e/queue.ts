@@ -7,15 +7,17 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
+import type { Cms } from '../cms';
 import type { Emulator } from '../emulator';
 import { createAndTestCredential } from './credential';
 import { EXPECTATIONS } from './expectations';
 import { copyExampleAssets, type ExampleRun } from './examples';
 import { runAnyExample } from './pair';
 import { info } from './log';
-import { setupOwnerAndLogin, startN8n, type N8nProcess, type N8nSetup } from './n8nApp';
+import { logIn, setupOwnerAndLogin, startN8n, type N8nProcess, type N8nSetup } from './n8nApp';
 import { installIntoUserFolder } from './packageInstall';
-import { freePort } from './processes';
+import { freePort, stopProcesses } from './processes';
+import { runScheduledExample, type ScheduledResult } from './scheduled';
 import { startPostgres, startRedis } from './services';
 import type { Toolchain } from './toolchain';
 
@@ -27,6 +29,8 @@ export interface QueueExampleRun extends ExampleRun {
 
 export interface QueueResult {
 	examples: QueueExampleRun[];
+	/** The scheduled Data Table example on the workers, main and workers restarted before its third run. */
+	schedule: Array<ScheduledResult & { workersByRun: string[][] }>;
 	processes: string[];
 	problems: string[];
 }
@@ -38,10 +42,13 @@ export interface QueueOptions {
 	logDir: string;
 	emulator: Emulator;
 	single: ExampleRun[];
+	cms: Cms;
+	/** Which examples to run (all by default). */
+	selected?: (name: string) => boolean;
 }
 
 export async function runQueueMode(options: QueueOptions): Promise<QueueResult> {
-	const result: QueueResult = { examples: [], processes: [], problems: [] };
+	const result: QueueResult = { examples: [], schedule: [], processes: [], problems: [] };
 	const redis = await startRedis(path.join(options.runRoot, 'redis'));
 	const postgres = await startPostgres(path.join(options.runRoot, 'postgres'));
 
@@ -74,22 +81,24 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 	const webhookPort = await freePort();
 	const webhookUrl = `http://127.0.0.1:${webhookPort}/`;
 	// The main instance first: it creates the database schema the others need.
-	const main = await startN8n(setup, 'n8n-queue-main', 'start', webhookUrl);
-	const others: N8nProcess[] = await Promise.all([
-		startN8n(setup, 'n8n-queue-worker-1', 'worker', webhookUrl),
-		startN8n(setup, 'n8n-queue-worker-2', 'worker', webhookUrl),
-		startN8n(setup, 'n8n-queue-webhook', 'webhook', webhookUrl, webhookPort),
-	]);
-	const workers = others.filter((p) => p.kind === 'worker');
+	let main = await startN8n(setup, 'n8n-queue-main', 'start', webhookUrl);
+	const startOthers = async (suffix = '') =>
+		await Promise.all([
+			startN8n(setup, `n8n-queue-worker-1${suffix}`, 'worker', webhookUrl),
+			startN8n(setup, `n8n-queue-worker-2${suffix}`, 'worker', webhookUrl),
+			startN8n(setup, `n8n-queue-webhook${suffix}`, 'webhook', webhookUrl, webhookPort),
+		]);
+	let others: N8nProcess[] = await startOthers();
+	let workers = others.filter((p) => p.kind === 'worker');
 	result.processes = [main, ...others].map((p) => `${p.name} (n8n ${p.kind}, port ${p.port})`);
 
-	const rest = await setupOwnerAndLogin(main.url);
+	let rest = await setupOwnerAndLogin(main.url);
 	const credential = await createAndTestCredential(rest, options.emulator);
 	const inputDir = copyExampleAssets(filesDir);
 	const names = Object.entries(EXPECTATIONS)
-		.filter(([, expected]) => expected.queueMode)
+		.filter(([name, expected]) => expected.queueMode && (options.selected?.(name) ?? true))
 		.map(([name]) => name);
-	for (const name of names) {
+	for (const name of names.filter((n) => !EXPECTATIONS[n].scheduledDataTable)) {
 		const run = await runAnyExample(name, {
 			rest,
 			n8nDir: path.dirname(path.dirname(options.toolchain.n8nBin)),
@@ -112,6 +121,43 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 		info(`${name}: ran on ${ranOn.join(' and ') || 'no worker'}; images ${sameImagesAsSingle ? 'identical to' : 'DIFFERENT from'} single mode; binaries ${run.binaryIds.map((id) => id.split(':')[0]).join(', ')}`);
 		result.examples.push({ ...run, workers: ranOn, sameImagesAsSingle });
 		result.problems.push(...problems);
+	}
+
+	for (const name of names.filter((n) => EXPECTATIONS[n].scheduledDataTable)) {
+		const retired: N8nProcess[] = [];
+		const run = await runScheduledExample(name, EXPECTATIONS[name], {
+			rest,
+			n8nDir: path.dirname(path.dirname(options.toolchain.n8nBin)),
+			emulator: options.emulator,
+			credential,
+			inputDir,
+			outputRoot: path.join(filesDir, 'out'),
+			webhookBase: webhookUrl,
+			cms: options.cms,
+			restart: async () => {
+				retired.push(main, ...others);
+				await stopProcesses([main, ...others].map((p) => p.process));
+				main = await startN8n(setup, 'n8n-queue-main-restarted', 'start', webhookUrl);
+				others = await startOthers('-restarted');
+				workers = others.filter((p) => p.kind === 'worker');
+				rest = await logIn(main.url);
+				return rest;
+			},
+		});
+		// Every scheduled run must have run on a worker, never on the main instance.
+		const everyWorker = [...retired, ...workers].filter((p) => p.kind === 'worker');
+		const everyMain = [...retired, main].filter((p) => p.kind === 'start');
+		const workersByRun = run.runs.map((r) => {
+			const started = new RegExp(`Worker started execution ${r.executionId} \\(`);
+			if (everyMain.some((m) => started.test(m.process.log()))) run.problems.push(`run ${r.run}: the main instance ran execution ${r.executionId} itself`);
+			return everyWorker.filter((w) => started.test(w.process.log())).map((w) => w.name);
+		});
+		workersByRun.forEach((ranOn, i) => {
+			if (ranOn.length === 0) run.problems.push(`run ${i + 1}: no worker log says "Worker started execution ${run.runs[i].executionId}"`);
+		});
+		info(`${name} in queue mode: runs on ${workersByRun.map((w) => w.join(' and ') || 'no worker').join(' | ')}`);
+		result.schedule.push({ ...run, workersByRun });
+		result.problems.push(...run.problems.map((p) => `queue ${name}: ${p}`));
 	}
 	return result;
 }

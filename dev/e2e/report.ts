@@ -6,6 +6,7 @@ import type { EditorResult } from './editor';
 import type { ExampleRun } from './examples';
 import { seconds } from './log';
 import type { QueueResult } from './queue';
+import type { ScheduledResult } from './scheduled';
 
 export interface Report {
 	n8nVersion: string;
@@ -15,6 +16,8 @@ export interface Report {
 	examples: ExampleRun[];
 	editor?: EditorResult;
 	queue?: QueueResult;
+	/** The scheduled Data Table example's production runs, per mode. */
+	schedule?: Array<ScheduledResult & { mode: 'single' | 'queue' }>;
 	problems: string[];
 }
 
@@ -47,6 +50,16 @@ export function writeReport(outputDir: string, report: Report): void {
 	if (report.queue) {
 		lines.push('## Queue mode (PostgreSQL, Redis, main + 2 workers + webhook processor, binary data in the database)', '');
 		for (const run of report.queue.examples) lines.push(`- ${run.name}: ${run.status} in ${seconds(run.durationMs)}, execution ${run.executionId} ran on ${run.workers.join(', ') || 'no worker'}; images identical to single mode: ${run.sameImagesAsSingle ? 'yes' : 'NO'}`);
+		lines.push('');
+	}
+	for (const scheduled of report.schedule ?? []) {
+		lines.push(`## ${scheduled.name}: production runs on its schedule (${scheduled.mode} mode)`, '', `${scheduled.restarted}.`, '');
+		lines.push('| run | execution | tasks submitted | rows | table after the run | expected |', '|---|---|---|---|---|---|');
+		for (const run of scheduled.runs) {
+			const rows = run.items.map((i) => `${i.sku} ${i.reused ? 'reused: true' : `paid $${i.estimatedCostUsd ?? '?'}`} (${i.id.slice(0, 8)})`).join(', ');
+			const table = run.table.map((r) => `${r.sku}: ${r.prediction_id?.slice(0, 8)}, reused ${r.reused}, cost_usd ${r.cost_usd}, ${r.status}`).join('; ');
+			lines.push(`| ${run.run} | ${run.executionId} (${run.mode}, ${run.status}) | ${run.submits} | ${rows} | ${table} | ${run.expected}: ${run.problems.length ? `**${run.problems.join('; ')}**` : 'ok'} |`);
+		}
 		lines.push('');
 	}
 	if (report.problems.length) lines.push('## Problems', '', ...report.problems.map((p) => `- ${p}`), '');
