@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import type { Cms } from '../cms';
-import { CMS_MEDIA_FIELD, CMS_URL_PLACEHOLDER, CMS_WEBHOOK_PATH } from '../cms';
+import { CMS_MEDIA_FIELD, CMS_WEBHOOK_PATH } from '../cms';
+import { aimAtCms, PUBLISHED_PRODUCT } from '../demo/cms';
 import type { ExampleExpectation } from './expectations';
 import type { ExampleRun, RunExampleOptions } from './examples';
 import { adaptExample, parseExecutionData, waitForExecution } from './examples';
@@ -16,9 +17,6 @@ import { info, seconds } from './log';
 const slash = (dir: string): string => (dir.endsWith('/') ? dir : `${dir}/`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
-/** What the CMS sends when a product is published (the stand-in serves the photo). */
-export const PUBLISHED_PRODUCT = { id: 'SNK-001', photo: 'sneaker.jpg', prompt: 'Place the sneaker on a white marble counter, soft morning light, product photography' };
 
 interface Answer {
 	product?: string;
@@ -57,7 +55,7 @@ export async function runCmsExample(name: string, expected: ExampleExpectation, 
 		data: { name: 'Authorization', value: `Bearer ${cms.token}` },
 	});
 	const adapted = adaptExample(name, { inputDir: options.inputDir, outputDir: path.join(options.outputRoot, name) }, options.credential);
-	const workflow = JSON.parse(JSON.stringify(adapted).split(CMS_URL_PLACEHOLDER).join(cms.baseUrl)) as typeof adapted;
+	const workflow = aimAtCms(adapted, cms);
 	for (const node of workflow.nodes) if (node.credentials?.httpHeaderAuth) node.credentials.httpHeaderAuth = { id: cmsCredential.id, name: cmsCredential.name };
 	const created = await rest.call<{ id: string; versionId: string }>('POST', '/workflows', { name: workflow.name, nodes: workflow.nodes, connections: workflow.connections, settings: workflow.settings ?? {}, pinData: {} });
 	await rest.call('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
