@@ -194,9 +194,10 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 		if (fromNode) {
 			hooks.addHandler('sendResponse', (response) => {
 				if (res.headersSent) return;
-				sentBody = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-				const headers = { 'content-type': 'application/json; charset=utf-8', ...(response.headers as Record<string, string> | undefined) };
-				res.writeHead(response.statusCode ?? 200, headers);
+				const { body, headers, statusCode } = response;
+				sentBody = typeof body === 'string' ? body : JSON.stringify(body);
+				const extra = headers && typeof headers === 'object' ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) : {};
+				res.writeHead(typeof statusCode === 'number' ? statusCode : 200, { 'content-type': 'application/json; charset=utf-8', ...extra });
 				res.end(sentBody);
 			});
 		}
