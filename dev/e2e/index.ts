@@ -16,7 +16,8 @@
  * Screenshots, logs and report.md/report.json go to e2e-output/ (git-ignored). Every process is stopped at the end.
  * Options: --skip-editor, --skip-queue, --keep (leave the temp folder), --only <name,...> (only the examples whose
  * names contain one of these words, e.g. --only cms,data-table; skips the editor, and queue mode unless one of them
- * runs there).
+ * runs there), --crash-test (a draft, off by default: SIGKILL a queue worker during a 10-row batch and record what
+ * n8n does and which billed predictions a user can find; crash.ts says what it still needs).
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -159,7 +160,7 @@ async function main(): Promise<Report> {
 		const queueWanted = !only || names.some((name) => expectationFor(name).queueMode);
 		if (!args.has('--skip-queue') && queueWanted) {
 			step('queue mode: PostgreSQL, Redis, n8n main + 2 workers + webhook processor');
-			report.queue = await phase('queue mode', () => runQueueMode({ toolchain, tarball, runRoot, logDir, emulator: emulator!, single, cms: cms!, selected }));
+			report.queue = await phase('queue mode', () => runQueueMode({ toolchain, tarball, runRoot, logDir, emulator: emulator!, single, cms: cms!, selected, crashTest: args.has('--crash-test') }));
 			report.schedule = [...(report.schedule ?? []), ...report.queue.schedule.map((run) => ({ mode: 'queue' as const, ...run }))];
 		}
 	} finally {

@@ -17,6 +17,7 @@ import { info } from './log';
 import { logIn, setupOwnerAndLogin, startN8n, type N8nProcess, type N8nSetup } from './n8nApp';
 import { installIntoUserFolder } from './packageInstall';
 import { freePort, stopProcesses } from './processes';
+import { runCrashTest, type CrashResult } from './crash';
 import { runScheduledExample, type ScheduledResult } from './scheduled';
 import { startPostgres, startRedis } from './services';
 import type { Toolchain } from './toolchain';
@@ -31,6 +32,8 @@ export interface QueueResult {
 	examples: QueueExampleRun[];
 	/** The scheduled Data Table example on the workers, main and workers restarted before its third run. */
 	schedule: Array<ScheduledResult & { workersByRun: string[][] }>;
+	/** The crash-test draft (--crash-test): recorded, not yet asserted. */
+	crash?: CrashResult | { error: string };
 	processes: string[];
 	problems: string[];
 }
@@ -45,6 +48,8 @@ export interface QueueOptions {
 	cms: Cms;
 	/** Which examples to run (all by default). */
 	selected?: (name: string) => boolean;
+	/** Run the crash-test draft at the end (kills a worker). */
+	crashTest?: boolean;
 }
 
 export async function runQueueMode(options: QueueOptions): Promise<QueueResult> {
@@ -158,6 +163,11 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 		info(`${name} in queue mode: runs on ${workersByRun.map((w) => w.join(' and ') || 'no worker').join(' | ')}`);
 		result.schedule.push({ ...run, workersByRun });
 		result.problems.push(...run.problems.map((p) => `queue ${name}: ${p}`));
+	}
+
+	if (options.crashTest) {
+		const n8nDir = path.dirname(path.dirname(options.toolchain.n8nBin));
+		result.crash = await runCrashTest({ rest, emulator: options.emulator, credential, workers, n8nDir }).catch((error: unknown) => ({ error: String(error) }));
 	}
 	return result;
 }

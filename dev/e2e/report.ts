@@ -62,6 +62,21 @@ export function writeReport(outputDir: string, report: Report): void {
 		}
 		lines.push('');
 	}
+	const crash = report.queue?.crash;
+	if (crash) {
+		lines.push('## Crash test (draft, --crash-test): a queue worker killed during a 10-row batch', '');
+		if ('error' in crash) lines.push(`Did not complete: ${crash.error}`, '');
+		else {
+			lines.push(
+				`- execution ${crash.executionId}, ${crash.killed}; started on ${crash.startedOn.join(', ')}`,
+				`- status after the kill: ${crash.statusAfterKill.map((s) => `${s.status} at ${seconds(s.afterMs)}`).join(', ')}`,
+				`- predictions billed: ${crash.billed.length} (${crash.submitsAfterKill} after the kill); named in n8n's execution record: ${crash.visibleInN8n.length}`,
+				...crash.notes.map((n) => `- ${n}`),
+				`- still needed: ${crash.stillNeeded.join('; ')}`,
+				'',
+			);
+		}
+	}
 	if (report.problems.length) lines.push('## Problems', '', ...report.problems.map((p) => `- ${p}`), '');
 	writeFileSync(path.join(outputDir, 'report.md'), lines.join('\n'));
 }
