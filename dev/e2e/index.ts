@@ -104,20 +104,26 @@ async function main(): Promise<Report> {
 		cms = await startCms({ photosDir: inputDir, products: ['SNK-001'] });
 		info(`stand-in CMS on ${cms.baseUrl} (product photos at ${cms.photoUrl('')})`);
 		const single: ExampleRun[] = [];
+		// Read when called: a restart changes the URL and the session.
+		const exampleOptions = () => ({
+			rest,
+			n8nDir: path.dirname(path.dirname(toolchain.n8nBin)),
+			emulator: emulator!,
+			credential,
+			inputDir,
+			outputRoot: path.join(filesDir, 'out'),
+			webhookBase: `${main.url}/`,
+			cms,
+		});
 		await phase('examples (single)', async () => {
 			for (const name of names) {
 				// Each example runs against its provider's emulator, with that provider's credential.
 				const onEachLabs = expectationFor(name).provider === 'eachlabs';
 				single.push(
 					await runAnyExample(name, {
-						rest,
-						n8nDir: path.dirname(path.dirname(toolchain.n8nBin)),
+						...exampleOptions(),
 						emulator: onEachLabs ? eachLabsEmulator! : emulator!,
 						credential: onEachLabs ? eachLabsCredential : credential,
-						inputDir,
-						outputRoot: path.join(filesDir, 'out'),
-						webhookBase: `${main.url}/`,
-						cms,
 					}),
 				);
 			}
@@ -135,13 +141,7 @@ async function main(): Promise<Report> {
 			step(`single mode: ${name} as production runs on its schedule, n8n restarted before the third`);
 			const run = await phase('schedule (single)', () =>
 				runScheduledExample(name, expectationFor(name), {
-					rest,
-					n8nDir: path.dirname(path.dirname(toolchain.n8nBin)),
-					emulator: emulator!,
-					credential,
-					inputDir,
-					outputRoot: path.join(filesDir, 'out'),
-					webhookBase: `${main.url}/`,
+					...exampleOptions(),
 					cms: cms!,
 					restart: async () => {
 						await stopProcesses([main.process]);

@@ -10,7 +10,7 @@ import { TRIGGER_URL_PLACEHOLDER } from '../demo/pair';
 import type { ExampleExpectation } from './expectations';
 import { expectationFor } from './expectations';
 import type { ExampleRun, RunExampleOptions } from './examples';
-import { adaptExample, fileFacts, importAndRun, parseExecutionData, runExample, waitForExecution } from './examples';
+import { adaptExample, fileFacts, fileProblems, importAndRun, parseExecutionData, runExample, waitForExecution } from './examples';
 import { info } from './log';
 import { runCmsExample } from './cms';
 
@@ -79,14 +79,7 @@ export async function runTriggerPair(name: string, expected: ExampleExpectation 
 	if (refused.length) problems.push(`callbacks not accepted: ${JSON.stringify(refused.map((d) => [d.url, d.status ?? d.error]))}`);
 
 	const files = await fileFacts(outputDir);
-	const wantFiles = expected.images.map((i) => i.file).sort();
-	if (wantFiles.join() !== files.map((f) => f.file).join()) problems.push(`files written: expected [${wantFiles.join(', ')}], got [${files.map((f) => f.file).join(', ')}]`);
-	for (const image of expected.images) {
-		const got = files.find((f) => f.file === image.file);
-		if (got && (got.format !== image.format || got.width !== image.width || got.height !== image.height)) {
-			problems.push(`${image.file}: expected ${image.format} ${image.width}x${image.height}, got ${got.format} ${got.width}x${got.height}`);
-		}
-	}
+	problems.push(...fileProblems(expected.images, files));
 	await options.rest.call('POST', `/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
 	const durationMs = Date.now() - t0;
 	info(`${name}: ${finished.length} trigger execution(s), ${files.length} file(s)${problems.length ? `; PROBLEMS:\n      ${problems.join('\n      ')}` : ''}`);

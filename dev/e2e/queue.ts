@@ -103,16 +103,10 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 	const names = Object.entries(EXPECTATIONS)
 		.filter(([name, expected]) => expected.queueMode && (options.selected?.(name) ?? true))
 		.map(([name]) => name);
+	const n8nDir = path.dirname(path.dirname(options.toolchain.n8nBin));
+	const exampleOptions = () => ({ rest, n8nDir, emulator: options.emulator, credential, inputDir, outputRoot: path.join(filesDir, 'out'), webhookBase: webhookUrl, cms: options.cms });
 	for (const name of names.filter((n) => !EXPECTATIONS[n].scheduledDataTable)) {
-		const run = await runAnyExample(name, {
-			rest,
-			n8nDir: path.dirname(path.dirname(options.toolchain.n8nBin)),
-			emulator: options.emulator,
-			credential,
-			inputDir,
-			outputRoot: path.join(filesDir, 'out'),
-			webhookBase: webhookUrl,
-		});
+		const run = await runAnyExample(name, exampleOptions());
 		const started = new RegExp(`Worker started execution ${run.executionId} \\(`);
 		const ranOn = workers.filter((w) => started.test(w.process.log())).map((w) => w.name);
 		const single = options.single.find((s) => s.name === name);
@@ -131,14 +125,7 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 	for (const name of names.filter((n) => EXPECTATIONS[n].scheduledDataTable)) {
 		const retired: N8nProcess[] = [];
 		const run = await runScheduledExample(name, EXPECTATIONS[name], {
-			rest,
-			n8nDir: path.dirname(path.dirname(options.toolchain.n8nBin)),
-			emulator: options.emulator,
-			credential,
-			inputDir,
-			outputRoot: path.join(filesDir, 'out'),
-			webhookBase: webhookUrl,
-			cms: options.cms,
+			...exampleOptions(),
 			restart: async () => {
 				retired.push(main, ...others);
 				await stopProcesses([main, ...others].map((p) => p.process));
@@ -166,7 +153,6 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 	}
 
 	if (options.crashTest) {
-		const n8nDir = path.dirname(path.dirname(options.toolchain.n8nBin));
 		result.crash = await runCrashTest({ rest, emulator: options.emulator, credential, workers, n8nDir }).catch((error: unknown) => ({ error: String(error) }));
 	}
 	return result;

@@ -15,7 +15,7 @@ import type { Cms } from '../cms';
 import { PRODUCT_TABLE } from '../demo/examples';
 import type { ExampleExpectation } from './expectations';
 import type { ExampleRun, RunExampleOptions } from './examples';
-import { adaptExample, EXAMPLES_DIR, fileFacts, parseExecutionData, waitForExecution } from './examples';
+import { adaptExample, EXAMPLES_DIR, fileFacts, fileProblems, parseExecutionData, waitForExecution } from './examples';
 import { info, seconds } from './log';
 import type { N8nRest } from './n8nApp';
 
@@ -221,14 +221,7 @@ export async function runScheduledExample(name: string, expected: ExampleExpecta
 	await rest.call('POST', `/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
 
 	const files = await fileFacts(outputDir);
-	const wantFiles = expected.images.map((i) => i.file).sort();
-	if (wantFiles.join() !== files.map((f) => f.file).join()) problems.push(`files written: expected [${wantFiles.join(', ')}], got [${files.map((f) => f.file).join(', ')}]`);
-	for (const image of expected.images) {
-		const got = files.find((f) => f.file === image.file);
-		if (got && (got.format !== image.format || got.width !== image.width || got.height !== image.height)) {
-			problems.push(`${image.file}: expected ${image.format} ${image.width}x${image.height}, got ${got.format} ${got.width}x${got.height}`);
-		}
-	}
+	problems.push(...fileProblems(expected.images, files));
 	const last = runs[runs.length - 1];
 	return {
 		name,
