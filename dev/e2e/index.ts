@@ -143,6 +143,8 @@ async function main(): Promise<Report> {
 				runScheduledExample(name, expectationFor(name), {
 					...exampleOptions(),
 					cms: cms!,
+					// Single mode: the node's memory is the workflow's static data, which n8n keeps in its database.
+					memoryOf: () => "the workflow's static data (database)",
 					restart: async () => {
 						await stopProcesses([main.process]);
 						main = await startN8n(setup, 'n8n-single-restarted', 'start');

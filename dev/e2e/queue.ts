@@ -28,10 +28,14 @@ export interface QueueExampleRun extends ExampleRun {
 	sameImagesAsSingle: boolean;
 }
 
+/** What the queue-mode schedule runs show about where Reuse Earlier Results remembers (see scheduled.ts). */
+export const QUEUE_MEMORY_LIMITATION =
+	"n8n 2.41.1 starts a queue worker's execution without the workflow's static data (only resumed executions reload it), and each worker's save replaces the stored copy with its own run's: a row is reused only when the worker process that delivered it runs it again, never after a worker restart";
+
 export interface QueueResult {
 	examples: QueueExampleRun[];
 	/** The scheduled Data Table example on the workers, main and workers restarted before its third run. */
-	schedule: Array<ScheduledResult & { workersByRun: string[][] }>;
+	schedule: Array<ScheduledResult & { workersByRun: string[][]; limitation: string }>;
 	/** The crash-test draft (--crash-test): recorded, not yet asserted. */
 	crash?: CrashResult | { error: string };
 	processes: string[];
@@ -50,6 +54,12 @@ export interface QueueOptions {
 	selected?: (name: string) => boolean;
 	/** Run the crash-test draft at the end (kills a worker). */
 	crashTest?: boolean;
+}
+
+/** The processes whose log says they started this execution. */
+function startedBy(executionId: string, processes: N8nProcess[]): string[] {
+	const started = new RegExp(`Worker started execution ${executionId} \\(`);
+	return processes.filter((p) => started.test(p.process.log())).map((p) => p.name);
 }
 
 export async function runQueueMode(options: QueueOptions): Promise<QueueResult> {
@@ -107,13 +117,12 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 	const exampleOptions = () => ({ rest, n8nDir, emulator: options.emulator, credential, inputDir, outputRoot: path.join(filesDir, 'out'), webhookBase: webhookUrl, cms: options.cms });
 	for (const name of names.filter((n) => !EXPECTATIONS[n].scheduledDataTable)) {
 		const run = await runAnyExample(name, exampleOptions());
-		const started = new RegExp(`Worker started execution ${run.executionId} \\(`);
-		const ranOn = workers.filter((w) => started.test(w.process.log())).map((w) => w.name);
+		const ranOn = startedBy(run.executionId, workers);
 		const single = options.single.find((s) => s.name === name);
 		const sameImagesAsSingle = !!single && JSON.stringify(single.files) === JSON.stringify(run.files);
 		const problems = run.problems.map((p) => `queue ${name}: ${p}`);
 		if (ranOn.length === 0) problems.push(`queue ${name}: no worker log says "Worker started execution ${run.executionId}"`);
-		if (started.test(main.process.log())) problems.push(`queue ${name}: the main instance ran execution ${run.executionId} itself`);
+		if (startedBy(run.executionId, [main]).length) problems.push(`queue ${name}: the main instance ran execution ${run.executionId} itself`);
 		if (!sameImagesAsSingle) problems.push(`queue ${name}: images differ from single mode: ${JSON.stringify(run.files)} vs ${JSON.stringify(single?.files)}`);
 		const notInDatabase = run.binaryIds.filter((id) => !id.startsWith('database:'));
 		if (notInDatabase.length) problems.push(`queue ${name}: output binaries not in the database binary store: ${notInDatabase.join(', ')}`);
@@ -124,6 +133,7 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 
 	for (const name of names.filter((n) => EXPECTATIONS[n].scheduledDataTable)) {
 		const retired: N8nProcess[] = [];
+		const ranOn = (executionId: string) => startedBy(executionId, [...retired, ...workers].filter((p) => p.kind === 'worker'));
 		const run = await runScheduledExample(name, EXPECTATIONS[name], {
 			...exampleOptions(),
 			restart: async () => {
@@ -135,20 +145,20 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 				rest = await logIn(main.url);
 				return rest;
 			},
+			// n8n 2.41.1 starts a worker's execution without the workflow's static data (only resumed executions
+			// reload it), so the node's memory between runs is the worker process's own.
+			memoryOf: (executionId) => ranOn(executionId).join(' and ') || 'no worker',
 		});
 		// Every scheduled run must have run on a worker, never on the main instance.
-		const everyWorker = [...retired, ...workers].filter((p) => p.kind === 'worker');
-		const everyMain = [...retired, main].filter((p) => p.kind === 'start');
 		const workersByRun = run.runs.map((r) => {
-			const started = new RegExp(`Worker started execution ${r.executionId} \\(`);
-			if (everyMain.some((m) => started.test(m.process.log()))) run.problems.push(`run ${r.run}: the main instance ran execution ${r.executionId} itself`);
-			return everyWorker.filter((w) => started.test(w.process.log())).map((w) => w.name);
+			if (startedBy(r.executionId, [...retired, main].filter((p) => p.kind === 'start')).length) run.problems.push(`run ${r.run}: the main instance ran execution ${r.executionId} itself`);
+			return ranOn(r.executionId);
 		});
 		workersByRun.forEach((ranOn, i) => {
 			if (ranOn.length === 0) run.problems.push(`run ${i + 1}: no worker log says "Worker started execution ${run.runs[i].executionId}"`);
 		});
 		info(`${name} in queue mode: runs on ${workersByRun.map((w) => w.join(' and ') || 'no worker').join(' | ')}`);
-		result.schedule.push({ ...run, workersByRun });
+		result.schedule.push({ ...run, workersByRun, limitation: QUEUE_MEMORY_LIMITATION });
 		result.problems.push(...run.problems.map((p) => `queue ${name}: ${p}`));
 	}
 

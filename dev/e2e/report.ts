@@ -17,7 +17,7 @@ export interface Report {
 	editor?: EditorResult;
 	queue?: QueueResult;
 	/** The scheduled Data Table example's production runs, per mode. */
-	schedule?: Array<ScheduledResult & { mode: 'single' | 'queue' }>;
+	schedule?: Array<ScheduledResult & { mode: 'single' | 'queue'; limitation?: string }>;
 	problems: string[];
 }
 
@@ -54,7 +54,8 @@ export function writeReport(outputDir: string, report: Report): void {
 	}
 	for (const scheduled of report.schedule ?? []) {
 		lines.push(`## ${scheduled.name}: production runs on its schedule (${scheduled.mode} mode)`, '', `${scheduled.restarted}.`, '');
-		lines.push('| run | execution | tasks submitted | rows | table after the run | expected |', '|---|---|---|---|---|---|');
+		if (scheduled.limitation) lines.push(`**Known limitation:** ${scheduled.limitation}.`, '');
+		lines.push('| run | execution | tasks submitted | rows | table after the run | expected (from where the memory lived) |', '|---|---|---|---|---|---|');
 		for (const run of scheduled.runs) {
 			const rows = run.items.map((i) => `${i.sku} ${i.reused ? 'reused: true' : `paid $${i.estimatedCostUsd ?? '?'}`} (${i.id.slice(0, 8)})`).join(', ');
 			const table = run.table.map((r) => `${r.sku}: ${r.prediction_id?.slice(0, 8)}, reused ${r.reused}, cost_usd ${r.cost_usd}, ${r.status}`).join('; ');

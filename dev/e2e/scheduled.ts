@@ -5,7 +5,10 @@
  *   run 2  one row's prompt changed: exactly one task, every other row reused (no cost);
  *   run 3  after a restart of n8n (and its workers): nothing changed, every row still reused, so the memory lives in
  *          the database (the workflow's static data), not in the process.
- * Each run is checked on the emulator's recorded submits, the Edit node's items and the table's rows.
+ * Each run is checked on the emulator's recorded submits, the Edit node's items and the table's rows. Which rows
+ * must be reused follows from where the node's memory lives for the run (`memoryOf`): in single mode the workflow's
+ * static data in the database, which survives restarts; in queue mode n8n 2.41.1 starts a worker's execution without
+ * the workflow's static data, so only the worker process that delivered a row can reuse it (queue.ts).
  */
 import { readFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
@@ -48,6 +51,8 @@ export interface ScheduledRun {
 	/** The Edit node's items, by sku. */
 	items: Array<{ sku: string; id: string; reused: boolean; estimatedCostUsd?: number }>;
 	table: Array<Pick<TableRow, 'sku' | 'prediction_id' | 'reused' | 'cost_usd' | 'status'>>;
+	/** Where the node's reuse memory lived for this run (see `memoryOf`). */
+	memory: string;
 	/** What this run must show, and whether it did. */
 	expected: string;
 	problems: string[];
@@ -62,8 +67,11 @@ export interface ScheduledOptions extends RunExampleOptions {
 	cms: Cms;
 	/** Stops every n8n process of this setup and starts them again; resolves with a logged-in REST client. */
 	restart(): Promise<N8nRest>;
-	/** Workers whose logs to search for the executions (queue mode). */
-	workerLogs?: () => Array<{ name: string; log: string }>;
+	/**
+	 * Where the node's reuse memory lives for an execution: one name per memory that outlives runs (single mode: the
+	 * database; queue mode: the worker process that ran it). Rows this memory delivered with the same prompt are reused.
+	 */
+	memoryOf(executionId: string): string;
 }
 
 /** The example's input rows: examples/assets/products.csv with each photo served by the stand-in host. */
@@ -94,12 +102,17 @@ async function executionsOf(rest: N8nRest, workflowId: string): Promise<Executio
 	return (list.results ?? []).sort((a, b) => Number(a.id) - Number(b.id));
 }
 
-/** Waits until the schedule has started and finished execution number `count` of the workflow. */
-async function waitForScheduledRun(rest: N8nRest, workflowId: string, count: number, timeoutMs: number): Promise<ExecutionSummary> {
+/** Waits until the schedule has started and finished execution number `count`; `onStart` once it is seen. */
+async function waitForScheduledRun(rest: N8nRest, workflowId: string, count: number, timeoutMs: number, onStart?: () => Promise<void>): Promise<ExecutionSummary> {
 	const deadline = Date.now() + timeoutMs;
+	let started = false;
 	for (;;) {
 		const executions = await executionsOf(rest, workflowId);
 		const nth = executions[count - 1];
+		if (nth && !started) {
+			started = true;
+			await onStart?.();
+		}
 		if (nth && FINISHED.includes(nth.status)) return nth;
 		if (Date.now() > deadline) throw new Error(`scheduled run ${count} did not finish within ${timeoutMs / 1000} s (executions: ${JSON.stringify(executions)})`);
 		await sleep(1000);
@@ -133,35 +146,42 @@ export async function runScheduledExample(name: string, expected: ExampleExpecta
 	const runs: ScheduledRun[] = [];
 	const changed = { sku: rows[0].sku, prompt: `${rows[0].prompt}, seen from above` };
 	let restarted = '';
-	const plan: Array<{ expected: string; before?: () => Promise<void>; submits: number; reusedSkus: string[] }> = [
-		{ expected: 'every row new: one task each', submits: rows.length, reusedSkus: [] },
+	const plan: Array<{ change: string; before?: () => Promise<void> }> = [
+		{ change: 'every row new' },
 		{
-			expected: `${changed.sku}'s prompt changed: one task, the other rows reused`,
+			change: `${changed.sku}'s prompt changed`,
 			before: async () => {
 				await rest.call('PATCH', `${tables}/${table.id}/rows`, { filter: { type: 'and', filters: [{ columnName: 'sku', condition: 'eq', value: changed.sku }] }, data: { prompt: changed.prompt } });
+				rows[0].prompt = changed.prompt;
 				info(`changed the prompt of ${changed.sku} over REST`);
 			},
-			submits: 1,
-			reusedSkus: rows.slice(1).map((r) => r.sku),
 		},
 		{
-			expected: 'after a restart of n8n, nothing changed: every row reused',
+			change: 'n8n restarted, nothing changed',
 			before: async () => {
 				const t = Date.now();
 				rest = await options.restart();
 				restarted = `n8n restarted in ${seconds(Date.now() - t)} between runs 2 and 3`;
 				info(restarted);
 			},
-			submits: 0,
-			reusedSkus: rows.map((r) => r.sku),
 		},
 	];
+	/** Per memory: what it delivered for each sku (the prompt and the prediction). */
+	const delivered = new Map<string, Map<string, { prompt: string; id: string }>>();
 
 	let previous: ScheduledRun | undefined;
 	for (const [index, step] of plan.entries()) {
-		await step.before?.();
+		// Counted before the step: after a restart the schedule may fire before the restart call returns.
 		const before = submitsSoFar(options).length;
-		const summary = await waitForScheduledRun(rest, created.id, index + 1, (SCHEDULE_SECONDS + 150) * 1000);
+		await step.before?.();
+		// No run after the last one: the schedule is switched off as soon as the last run starts.
+		const last = index === plan.length - 1;
+		const switchOff = async () => void (await rest.call('POST', `/workflows/${created.id}/deactivate`, {}));
+		const summary = await waitForScheduledRun(rest, created.id, index + 1, (SCHEDULE_SECONDS + 150) * 1000, last ? switchOff : undefined);
+		const memory = options.memoryOf(summary.id);
+		const remembered = delivered.get(memory) ?? new Map<string, { prompt: string; id: string }>();
+		const reusedSkus = rows.filter((r) => remembered.get(r.sku)?.prompt === r.prompt).map((r) => r.sku);
+		const expectedText = `${step.change}: ${rows.length - reusedSkus.length} task(s), ${reusedSkus.length ? `${reusedSkus.join(', ')} reused` : 'none reused'} (memory: ${memory})`;
 		const submitted = submitsSoFar(options).slice(before);
 		const record = await waitForExecution(rest, summary.id, 10_000);
 		const data = parseExecutionData(options.n8nDir, record.data);
@@ -176,20 +196,20 @@ export async function runScheduledExample(name: string, expected: ExampleExpecta
 		if (summary.status !== 'success') runProblems.push(`execution ${summary.id} ended ${summary.status}: ${data.resultData.error?.message ?? ''} (last node ${data.resultData.lastNodeExecuted})`);
 		if (summary.mode !== 'trigger') runProblems.push(`execution ${summary.id} ran in mode "${summary.mode}", expected "trigger" (a scheduled production run)`);
 		if (previous && new Date(summary.startedAt) < new Date(previous.stoppedAt)) runProblems.push(`run ${index + 1} started before run ${index} stopped`);
-		if (submitted.length !== step.submits) runProblems.push(`${submitted.length} task(s) submitted, expected ${step.submits}`);
-		if (index === 1 && submitted.length === 1 && (submitted[0].json as { prompt?: string } | undefined)?.prompt !== changed.prompt) {
-			runProblems.push(`the one task carried the prompt ${JSON.stringify((submitted[0].json as { prompt?: string }).prompt)}, expected the changed one`);
-		}
+		if (submitted.length !== rows.length - reusedSkus.length) runProblems.push(`${submitted.length} task(s) submitted, expected ${rows.length - reusedSkus.length}`);
+		const promptsSent = submitted.map((r) => (r.json as { prompt?: string } | undefined)?.prompt).sort();
+		const promptsDue = rows.filter((r) => !reusedSkus.includes(r.sku)).map((r) => r.prompt).sort();
+		if (JSON.stringify(promptsSent) !== JSON.stringify(promptsDue)) runProblems.push(`the tasks carried the prompts ${JSON.stringify(promptsSent)}, expected ${JSON.stringify(promptsDue)}`);
 		if (items.length !== rows.length) runProblems.push(`"${expected.imageNode}" returned ${items.length} items for ${rows.length} rows`);
 		for (const row of rows) {
 			const item = items.find((i) => i.sku === row.sku);
 			const stored = tableNow.find((r) => r.sku === row.sku);
-			const reused = step.reusedSkus.includes(row.sku);
+			const reused = reusedSkus.includes(row.sku);
 			if (!item || item.reused !== reused) runProblems.push(`${row.sku}: item reused ${item?.reused}, expected ${reused}`);
 			if (item && reused && item.estimatedCostUsd !== undefined) runProblems.push(`${row.sku}: a reused item carries a cost (${item.estimatedCostUsd})`);
 			if (item && !reused && !(item.estimatedCostUsd && item.estimatedCostUsd > 0)) runProblems.push(`${row.sku}: a paid item carries no cost`);
-			const earlier = previous?.items.find((i) => i.sku === row.sku);
-			if (item && earlier && reused !== (item.id === earlier.id)) runProblems.push(`${row.sku}: prediction ${item.id} vs ${earlier.id} in the run before`);
+			const earlier = remembered.get(row.sku);
+			if (item && earlier && reused !== (item.id === earlier.id)) runProblems.push(`${row.sku}: prediction ${item.id} vs ${earlier.id} delivered earlier`);
 			if (!stored) runProblems.push(`${row.sku}: no table row`);
 			else if (stored.prediction_id !== item?.id || stored.reused !== reused || stored.status !== 'completed' || (reused ? stored.cost_usd !== 0 : stored.cost_usd !== item?.estimatedCostUsd)) {
 				runProblems.push(`${row.sku}: the table holds ${JSON.stringify(stored)}, expected prediction ${item?.id}, reused ${reused}, cost ${reused ? 0 : item?.estimatedCostUsd}, completed`);
@@ -205,7 +225,8 @@ export async function runScheduledExample(name: string, expected: ExampleExpecta
 			submits: submitted.length,
 			items,
 			table: tableNow,
-			expected: step.expected,
+			memory,
+			expected: expectedText,
 			problems: runProblems,
 		};
 		runs.push(run);
@@ -214,11 +235,12 @@ export async function runScheduledExample(name: string, expected: ExampleExpecta
 			`schedule run ${run.run} (execution ${run.executionId}, ${run.mode}, ${run.status}): ${run.submits} task(s) submitted; ` +
 				`${items.map((i) => `${i.sku} ${i.reused ? 'reused' : 'paid'} ${i.id.slice(0, 8)} $${i.estimatedCostUsd ?? 0}`).join(', ')}; ` +
 				`table ${tableNow.map((r) => `${r.sku}: ${r.prediction_id?.slice(0, 8)} reused=${r.reused} cost=${r.cost_usd} ${r.status}`).join('; ')}` +
-				(runProblems.length ? `; PROBLEMS:\n      ${runProblems.join('\n      ')}` : ` (${step.expected}: ok)`),
+				(runProblems.length ? `; PROBLEMS:\n      ${runProblems.join('\n      ')}` : ` (${expectedText}: ok)`),
 		);
+		for (const item of items) remembered.set(item.sku, { prompt: rows.find((r) => r.sku === item.sku)?.prompt ?? '', id: item.id });
+		delivered.set(memory, remembered);
 		previous = run;
 	}
-	await rest.call('POST', `/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
 
 	const files = await fileFacts(outputDir);
 	problems.push(...fileProblems(expected.images, files));
