@@ -28,6 +28,8 @@ export interface CrashResult {
 	killed: string;
 	/** The execution's status as n8n reported it, every few seconds after the kill. */
 	statusAfterKill: Array<{ afterMs: number; status: string }>;
+	/** The error n8n recorded on the execution, if any. */
+	error?: string;
 	/** Workers whose log says they (re)started the execution. */
 	startedOn: string[];
 	/** Every prediction the emulator accepted for this batch, and those n8n's execution record names. */
@@ -110,7 +112,9 @@ export async function runCrashTest(options: { rest: N8nRest; emulator: Emulator;
 		}
 		const billed = emulator.tasks.slice(tasksBefore).map((t) => t.id);
 		const record = await rest.call<{ data?: string }>('GET', `/executions/${executionId}`).catch(() => ({ data: undefined }));
-		const text = record.data ? JSON.stringify(parseExecutionData(options.n8nDir, record.data)) : '';
+		const data = record.data ? parseExecutionData(options.n8nDir, record.data) : undefined;
+		const text = data ? JSON.stringify(data) : '';
+		const error = data?.resultData.error ? `${data.resultData.error.message ?? ''} ${data.resultData.error.description ?? ''}`.trim() : undefined;
 		const visibleInN8n = billed.filter((id) => text.includes(id));
 		const startedOn = options.workers.filter((w) => startedPattern.test(w.process.log())).map((w) => w.name);
 		if (billed.length > CRASH_ROWS) notes.push(`${billed.length - CRASH_ROWS} task(s) were submitted again after the kill (n8n re-ran the job?)`);
@@ -119,6 +123,7 @@ export async function runCrashTest(options: { rest: N8nRest; emulator: Emulator;
 			executionId,
 			killed: `${victim.name} (SIGKILL)`,
 			statusAfterKill,
+			error,
 			startedOn,
 			billed,
 			visibleInN8n,
@@ -127,7 +132,7 @@ export async function runCrashTest(options: { rest: N8nRest; emulator: Emulator;
 			stillNeeded: STILL_NEEDED,
 		};
 		info(
-			`crash test: after ${seconds(Date.now() - killedAt)} the execution is "${status}" (${statusAfterKill.map((s) => `${s.status} at ${seconds(s.afterMs)}`).join(', ')}); ` +
+			`crash test: after ${seconds(Date.now() - killedAt)} the execution is "${status}"${error ? ` ("${error}")` : ''} (${statusAfterKill.map((s) => `${s.status} at ${seconds(s.afterMs)}`).join(', ')}); ` +
 				`started on ${startedOn.join(', ')}; ${billed.length} prediction(s) billed, ${visibleInN8n.length} visible in n8n; ${notes.join('; ')}`,
 		);
 		info(`crash test still needs: ${STILL_NEEDED.join('; ')}`);

@@ -70,7 +70,7 @@ export function writeReport(outputDir: string, report: Report): void {
 		else {
 			lines.push(
 				`- execution ${crash.executionId}, ${crash.killed}; started on ${crash.startedOn.join(', ')}`,
-				`- status after the kill: ${crash.statusAfterKill.map((s) => `${s.status} at ${seconds(s.afterMs)}`).join(', ')}`,
+				`- status after the kill: ${crash.statusAfterKill.map((s) => `${s.status} at ${seconds(s.afterMs)}`).join(', ')}${crash.error ? `; n8n's error: "${crash.error}"` : ''}`,
 				`- predictions billed: ${crash.billed.length} (${crash.submitsAfterKill} after the kill); named in n8n's execution record: ${crash.visibleInN8n.length}`,
 				...crash.notes.map((n) => `- ${n}`),
 				`- still needed: ${crash.stillNeeded.join('; ')}`,
