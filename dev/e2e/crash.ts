@@ -18,7 +18,7 @@ const WATCH_MS = 120_000;
 
 export const STILL_NEEDED = [
 	'a Get Many operation (being built) to list the provider\'s recent predictions, run after the crash to find every billed id',
-	'the emulator\'s history endpoints (being built: WaveSpeed POST /api/v3/predictions, each::labs GET /v1/executions) behind Get Many',
+	'this branch merged with main, whose emulator now has the history endpoints Get Many reads (WaveSpeed POST /api/v3/predictions, each::labs GET /v1/executions)',
 	'assertions: every billed id found by Get Many; a re-run after n8n\'s own recovery pays for no row twice where the package can know it',
 	'the README "After a crash" section from the recorded behaviour',
 ];
