@@ -8,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { ApplicationError } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../nodes/shared/baseUrl';
-import { EACHLABS_BASE_URL } from '../nodes/shared/providers/eachlabs/capabilities';
+import { checkBaseUrl } from '../nodes/shared/http/baseUrl';
+import { EACHLABS_BASE_URL } from '../nodes/shared/providers/eachlabs/entry';
 
 export class EachLabsApi implements ICredentialType {
 	name = 'eachLabsApi';

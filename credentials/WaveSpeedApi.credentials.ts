@@ -8,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { ApplicationError } from 'n8n-workflow';
 
-import { checkBaseUrl } from '../nodes/shared/baseUrl';
-import { WAVESPEED_BASE_URL } from '../nodes/shared/providers/wavespeed/capabilities';
+import { checkBaseUrl } from '../nodes/shared/http/baseUrl';
+import { WAVESPEED_BASE_URL } from '../nodes/shared/providers/wavespeed/entry';
 
 export class WaveSpeedApi implements ICredentialType {
 	name = 'waveSpeedApi';

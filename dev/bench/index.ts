@@ -19,7 +19,7 @@ import { memoryFigures, runMemory } from './scenarios/memory';
 import { overheadFigures, runOverhead } from './scenarios/overhead';
 import { pacingFigures, runPacing } from './scenarios/pacing';
 import { REAL_IMAGES, realImagesFigures, runRealImages } from './scenarios/realImages';
-import type { Row, Setup } from './scenarios/spread';
+import type { ContenderRun, Row, Setup } from './scenarios/spread';
 import { capFigures, compare, comparisonRows, formatRows, LOGNORMAL, lognormalFigures, markdownRows, rowOf, runBaseline, setupIdealMs } from './scenarios/spread';
 import { runTimed } from './run';
 import { editBatch } from './workflows';
@@ -71,6 +71,9 @@ interface Results {
 const CONSTANT_3S: Setup = { items: BATCH_ITEMS, concurrency: PARALLEL, serverCap: Infinity, medianMs: TASK_MS, spread: null };
 const CONSTANT_30S: Setup = { items: 20, concurrency: 10, serverCap: Infinity, medianMs: 30_000, spread: null };
 
+/** The shortest gap between looks the plain poller showed: this machine's delays on the way in (see spacingTarget). */
+const plainMinGap = (run: ContenderRun | Error): number | undefined => (run instanceof Error ? undefined : rowOf('', run).minGapMs);
+
 /** Resolves once the background sequential batch is in (and its figures added). */
 let sequentialDone: Promise<void> = Promise.resolve();
 
@@ -86,7 +89,7 @@ async function batchAndDetection(only: Set<ScenarioName>, results: Results): Pro
 		step('batch, conc 10, warm (same kind again on the same Base URL, as in a long-running n8n)');
 		const parallel = await settled(runBatch(10, 'low', emulator));
 		await emulator.close();
-		results.figures.push(...(cold instanceof Error ? [failedScenario('detection 3 s', cold)] : detectionFigures('detection 3 s (the cold conc 10 batch)', cold.traces)));
+		results.figures.push(...(cold instanceof Error ? [failedScenario('detection 3 s', cold)] : detectionFigures('detection 3 s (the cold conc 10 batch)', cold.traces, plainMinGap(plain2))));
 		const scenario = 'constant 3 s, 50 rows, conc 10';
 		if (!(cold instanceof Error)) results.rows.push(rowOf(scenario, { contender: 'node', intervalMs: 2000, wallMs: cold.editNodeMs, idealMs: IDEAL_MS, traces: cold.traces, timeouts: 0 }));
 		if (!(parallel instanceof Error)) results.rows.push({ ...rowOf(scenario, { contender: 'node', intervalMs: 2000, wallMs: parallel.editNodeMs, idealMs: IDEAL_MS, traces: parallel.traces, timeouts: 0 }), contender: 'node, 2 s, warm' });
@@ -100,7 +103,7 @@ async function batchAndDetection(only: Set<ScenarioName>, results: Results): Pro
 	if (only.has('detection')) {
 		step('detection, 30 s tasks (20 items, conc 10), with the plain pollers beside it');
 		const [node, plain2, plain1] = await Promise.all([settled(runLongTasks(30_000, 20, 10)), settled(runBaseline(CONSTANT_30S, 2000)), settled(runBaseline(CONSTANT_30S, 1000))]);
-		results.figures.push(...(node instanceof Error ? [failedScenario('detection 30 s', node)] : detectionFigures('detection 30 s, 20 items, conc 10', node)));
+		results.figures.push(...(node instanceof Error ? [failedScenario('detection 30 s', node)] : detectionFigures('detection 30 s, 20 items, conc 10', node, plainMinGap(plain2))));
 		const scenario = 'constant 30 s, 20 rows, conc 10';
 		if (!(node instanceof Error)) {
 			const wallMs = Math.max(...node.map((t) => t.detectedAt)) - Math.min(...node.map((t) => t.task.createdAt));
@@ -179,7 +182,7 @@ async function main(): Promise<void> {
 		'Warm = the same kind again: the node has learned how long such tasks take (as n8n, a long-running server, does).',
 		'Detection lag = arrival of the status check that saw the task finished - the task\'s completion time in the emulator.',
 		'Ideal = a perfect scheduler with the same concurrency (with a server cap: the server\'s) and zero lag, from the drawn task times.',
-		'Poller table: every poller on its own emulator with the same seeded task times, run at the same time; plain = submit, sleep, look, download (dev/bench/referencePoller.ts).',
+		'Poller table: every poller on its own emulator with the same seeded task times, run at the same time; plain = submit, look at fixed times t0 + k x interval from the submit answer, download (dev/bench/referencePoller.ts).',
 		'  Node wall time there = the Edit node\'s own execution time (n8n run data); the workflow\'s trigger, rows and file reads before it are n8n\'s.',
 		'Pacing: emulator limited to 20 accepted submits per rolling minute and 2 tasks at once, 3 s tasks, 40 rows,',
 		'  default node settings (Max Concurrent Requests 5); ideal = rows / rate = 120 s; ran alongside the other scenarios.',

@@ -1,5 +1,6 @@
 /** What the emulator saw of each prediction: when it finished, each status check, and what that says about the node. */
 import type { EmulatedTask, Emulator, RecordedRequest } from '../emulator';
+import { seconds } from './figures';
 
 export interface PredictionTrace {
 	task: EmulatedTask;
@@ -58,4 +59,14 @@ export function tracePredictions(emulator: Emulator, pollIntervalMs: number, onl
 			hadEstimate: !(firstGap >= pollIntervalMs - 20 && firstGap < pollIntervalMs + 150),
 		};
 	});
+}
+
+/**
+ * The shortest gap the server may see between two looks at one prediction. The node, like the plain poller, sends
+ * its looks at least an interval apart by its own clock; the server sees them through this machine's delays on the
+ * way in, which the plain poller of the same interval in the same run measures (its own shortest gap).
+ */
+export function spacingTarget(intervalMs: number, plainMinGapMs?: number): { text: string; check: { atLeast: number } } {
+	const floor = Math.min(intervalMs, plainMinGapMs ?? intervalMs);
+	return { text: `>= ${seconds(floor, 3)}`, check: { atLeast: floor } };
 }

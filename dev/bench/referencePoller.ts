@@ -1,6 +1,8 @@
 /**
  * The baselines: what a plain client does, with plain HTTP against the same emulator API. Upload the photo once,
- * then N lanes, each: submit, wait a fixed interval, look, until done; download the output; next row.
+ * then N lanes, each: submit, look at fixed times from the submit answer (t0 + k x interval) until done; download
+ * the output; next row. Fixed times, not "sleep an interval after each answer": that would drift by a round trip
+ * per look and flatter any poller compared with it.
  * The 2 s one is the naive poller; the 1 s one is what WaveSpeed's SDK does.
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,11 @@ export interface PollerRun {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps until the clock reads at least `at` (a timer may wake a millisecond early by the clock). */
+async function sleepUntil(at: number): Promise<void> {
+	for (let left = at - Date.now(); left > 0; left = at - Date.now()) await sleep(left);
+}
 
 interface Envelope {
 	code: number;
@@ -53,7 +60,7 @@ async function uploadPhoto(emulator: Emulator): Promise<string> {
 
 const FINISHED = new Set(['completed', 'failed']);
 
-/** One row: submit, look every interval (counted from the previous answer), download. False on timeout. */
+/** One row: submit, look at t0 + k x interval (t0: the submit answer), download. False on timeout. */
 async function row(emulator: Emulator, photoUrl: string, spec: PollerSpec): Promise<boolean> {
 	const submitted = await api(emulator, 'POST', '/api/v3/openai/gpt-image-2/edit', {
 		prompt: BENCH_PROMPT,
@@ -64,10 +71,12 @@ async function row(emulator: Emulator, photoUrl: string, spec: PollerSpec): Prom
 		output_format: 'png',
 	});
 	const id = submitted.data.id as string;
-	const deadline = Date.now() + (spec.timeoutMs ?? 600_000);
-	for (;;) {
-		if (Date.now() + spec.intervalMs > deadline) return false;
-		await sleep(spec.intervalMs);
+	const submittedAt = Date.now();
+	const deadline = submittedAt + (spec.timeoutMs ?? 600_000);
+	for (let look = 1; ; look++) {
+		const at = submittedAt + look * spec.intervalMs;
+		if (at > deadline) return false;
+		await sleepUntil(at);
 		const result = await api(emulator, 'GET', `/api/v3/predictions/${id}/result`);
 		if (!FINISHED.has(result.data.status as string)) continue;
 		const output = (result.data.outputs as string[])[0];

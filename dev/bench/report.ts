@@ -7,7 +7,7 @@ import type { Figure } from './figures';
 const COLUMNS: Array<{ title: string; width: number; cell: (f: Figure) => string }> = [
 	{ title: 'scenario', width: 38, cell: (f) => f.scenario },
 	{ title: 'figure', width: 36, cell: (f) => f.figure },
-	{ title: 'value', width: 24, cell: (f) => f.shown },
+	{ title: 'value', width: 36, cell: (f) => f.shown },
 	{ title: 'target', width: 12, cell: (f) => f.target },
 	{ title: 'result', width: 6, cell: (f) => (f.pass === undefined ? '' : f.pass ? 'PASS' : 'FAIL') },
 ];

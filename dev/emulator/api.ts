@@ -3,7 +3,9 @@ import { BODY_KINDS, PRE_HANDLER_KINDS, sendFault, submitAcceptsTask, type Concr
 import { isGone, sendJson } from './http';
 import { syncTimeoutPrediction, toPrediction } from './prediction';
 import { priceOf } from './billing';
-import { pricingHandler } from './pricing';
+import { isModelId, taskOf, WAVESPEED_MASK_FIELD } from './catalog';
+import { billingsSearch, deletePredictions, history, modelsCatalog } from './accountApi';
+import { priceHandler, pricingHandler } from './pricing';
 import { Reply } from './reply';
 import type { Exchange } from './server';
 import type { EmulatorState } from './state';
@@ -19,16 +21,19 @@ interface Route {
 	handler: Handler;
 }
 
-const MODEL_PATHS: Record<string, ModelId> = {
-	'/api/v3/openai/gpt-image-2/edit': 'openai/gpt-image-2/edit',
-	'/api/v3/openai/gpt-image-2/text-to-image': 'openai/gpt-image-2/text-to-image',
+/** The model a submit path names (`/api/v3/openai/gpt-image-2.5-flare/edit` -> its id), when the emulator serves it. */
+const modelOfPath = (pathname: string): ModelId | undefined => {
+	const id = pathname.replace(/^\/api\/v3\//, '');
+	return isModelId(id) ? id : undefined;
 };
 
 /** What WaveSpeed's documented fields ask the engine to draw. */
 export function renderSpecOf(model: ModelId, input: Record<string, unknown>): RenderSpec {
+	const mask = input[WAVESPEED_MASK_FIELD];
 	return {
 		prompt: String(input.prompt),
-		imageUrls: model === 'openai/gpt-image-2/edit' ? (input.images as string[]) : [],
+		imageUrls: taskOf(model) === 'edit' ? (input.images as string[]) : [],
+		...(typeof mask === 'string' ? { maskUrl: mask } : {}),
 		aspectRatio: input.aspect_ratio as string | undefined,
 		resolution: (input.resolution as Resolution | undefined) ?? '1k',
 		format: (input.output_format as OutputFormat | undefined) ?? 'png',
@@ -45,7 +50,7 @@ function authorized(state: EmulatorState, exchange: Exchange): boolean {
 /** Submit: the only endpoint where a fault may still create the task (ambiguous submit). */
 async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fault: FaultRule | undefined): Promise<void> {
 	const { res, record, url } = exchange;
-	const model = MODEL_PATHS[url.pathname];
+	const model = modelOfPath(url.pathname) as ModelId;
 	const accepts = fault !== undefined && submitAcceptsTask(fault);
 	if (fault) record.fault = fault.kind;
 	if (fault && PRE_HANDLER_KINDS.includes(fault.kind) && !accepts) return sendFault(res, fault);
@@ -71,7 +76,8 @@ async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 	const validated = validateSubmit(model, body);
 	if (!validated.ok) return reply.error(400, validated.message);
 
-	const charged = state.billing.charge(state.config.balance, priceOf(validated.input));
+	const price = priceOf(model, validated.input) * (1 - state.config.discountRate);
+	const charged = state.billing.charge(state.config.balance, price);
 	if (!charged.ok) return reply.error(402, charged.message);
 	const task = state.runner.create({
 		model,
@@ -81,6 +87,8 @@ async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 		webhook: webhook.url,
 		failWithCode: fault?.kind === 'task-failed' ? (fault.taskErrorCode ?? 1403) : undefined,
 		failWithMessage: fault?.kind === 'task-failed' ? fault.taskError : undefined,
+		endWithStatus: fault?.kind === 'task-cancelled' ? 'cancelled' : fault?.kind === 'task-timeout' ? 'timeout' : undefined,
+		priceUsd: price,
 	});
 	state.rateLimiter.note();
 
@@ -103,7 +111,7 @@ async function submit(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 
 const result: Handler = (state, _exchange, reply, match) => {
 	const task = state.runner.get(match[1]);
-	if (!task) return reply.error(404, `Prediction not found: ${match[1]}`);
+	if (!task || task.deleted) return reply.error(404, `Prediction not found: ${match[1]}`);
 	task.polls += 1;
 	reply.data(toPrediction(task, state.baseUrl));
 };
@@ -134,7 +142,12 @@ const uploadLegacy: Handler = async (state, exchange, reply) => {
 };
 
 const ROUTES: Route[] = [
-	{ method: 'POST', pattern: /^\/api\/v3\/openai\/gpt-image-2\/(?:edit|text-to-image)$/, endpoint: 'submit', handler: () => undefined },
+	{ method: 'POST', pattern: /^\/api\/v3\/openai\/gpt-image-2(?:\.[56]-(?:flare|sunburst))?\/(?:edit|text-to-image)$/, endpoint: 'submit', handler: () => undefined },
+	{ method: 'GET', pattern: /^\/api\/v3\/models$/, endpoint: 'catalog', handler: modelsCatalog },
+	{ method: 'POST', pattern: /^\/api\/v3\/model\/price$/, endpoint: 'price', handler: priceHandler },
+	{ method: 'POST', pattern: /^\/api\/v3\/billings\/search$/, endpoint: 'billings', handler: billingsSearch },
+	{ method: 'POST', pattern: /^\/api\/v3\/predictions$/, endpoint: 'history', handler: history },
+	{ method: 'POST', pattern: /^\/api\/v3\/predictions\/delete$/, endpoint: 'predictions-delete', handler: deletePredictions },
 	{ method: 'GET', pattern: /^\/api\/v3\/predictions\/([^/]+)\/result$/, endpoint: 'result', handler: result },
 	{ method: 'GET', pattern: /^\/api\/v3\/predictions\/([^/]+)$/, endpoint: 'result', handler: result },
 	{ method: 'GET', pattern: /^\/api\/v3\/balance$/, endpoint: 'balance', handler: (s, _e, reply) => reply.data({ balance: s.billing.balanceUsd(s.config.balance) }) },

@@ -142,7 +142,7 @@ export async function routeCdn(state: EmulatorState, exchange: Exchange, isMirro
 	const put = /^\/upload\/([A-Za-z0-9]+)$/.exec(url.pathname);
 	if (method === 'PUT' && put) return uploadPut(state, exchange, put[1]);
 	if (method === 'GET' || method === 'HEAD') {
-		const output = /^\/outputs\/([A-Za-z0-9]+\.(?:png|jpeg))$/.exec(url.pathname);
+		const output = /^\/outputs\/([A-Za-z0-9-]+\.(?:png|jpeg|webp|gif|svg))$/.exec(url.pathname);
 		if (output) return download(state, exchange, state.outputs.get(output[1]), isMirror);
 		const media = /^\/media\/([A-Za-z0-9]+)\/([^/]+)$/.exec(url.pathname);
 		if (media) return download(state, exchange, state.uploads.getMedia(media[1], decodeURIComponent(media[2])), isMirror);

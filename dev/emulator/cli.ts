@@ -2,10 +2,12 @@
  * `npm run emulator -- [options]`: runs the emulator (WaveSpeed's API, or each::labs' with --provider eachlabs) until Ctrl-C.
  * Options: --provider wavespeed|eachlabs --port N --cdn-port N --latency MS --queue MS --concurrency N --rate-limit N
  *          --sync-timeout MS --balance USD --api-key KEY --seed N --max-upload-bytes N --legacy-upload-only --nsfw --quiet
- *          --pricing-endpoint quote|absent|odd (WaveSpeed)
+ *          --pricing-endpoint quote|absent|odd --price-endpoint quote|absent --quote none|zero|absurd --discount 0..1
+ *          --billing-settle MS --catalog served|absent|error (WaveSpeed)
  *          --latency-sigma S --latency-floor MS (per-task latency from a lognormal with median --latency, seeded by --seed)
  * each::labs: --schema array|single|unavailable --status-words docs|openapi --output-shape string|array|object
- *          --in-flight-cap N --reservation USD --cost USD
+ *          --in-flight-cap N --reservation USD --cost USD --model-endpoints both|modelsOnly|none --sticky-429
+ *          --sticky-quiet MS --balance-unavailable --webhook-retry MS --webhook-error-shape string|object
  */
 import { startEmulator } from './index';
 import { parseArgs } from './cliArgs';

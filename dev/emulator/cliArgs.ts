@@ -15,14 +15,23 @@ const NUMBER_FLAGS: Record<string, keyof StartOptions> = {
 	'--in-flight-cap': 'inFlightCap',
 	'--reservation': 'reservationUsd',
 	'--cost': 'costUsd',
+	'--discount': 'discountRate',
+	'--billing-settle': 'billingSettleMs',
+	'--sticky-quiet': 'stickyQuietMs',
+	'--webhook-retry': 'eachlabsWebhookRetryMs',
 };
 
-/** each::labs knobs that take one of a few words. */
+/** Knobs that take one of a few words. */
 const WORD_FLAGS: Record<string, { key: keyof StartOptions; values: readonly string[] }> = {
 	'--provider': { key: 'dialect', values: ['wavespeed', 'eachlabs'] },
 	'--schema': { key: 'eachlabsSchema', values: ['array', 'single', 'unavailable'] },
 	'--status-words': { key: 'eachlabsStatusWords', values: ['docs', 'openapi'] },
 	'--output-shape': { key: 'eachlabsOutputShape', values: ['string', 'array', 'object'] },
+	'--catalog': { key: 'catalogEndpoint', values: ['served', 'absent', 'error'] },
+	'--price-endpoint': { key: 'priceEndpoint', values: ['quote', 'absent'] },
+	'--quote': { key: 'quoteOverride', values: ['none', 'zero', 'absurd'] },
+	'--model-endpoints': { key: 'eachlabsModelEndpoints', values: ['both', 'modelsOnly', 'none'] },
+	'--webhook-error-shape': { key: 'eachlabsWebhookErrorShape', values: ['string', 'object'] },
 };
 
 /** Parses argv into start options; throws with a usage hint on anything unknown. */
@@ -33,6 +42,8 @@ export function parseArgs(argv: string[]): { options: StartOptions; quiet: boole
 		const flag = argv[i];
 		if (flag === '--legacy-upload-only') options.legacyUploadOnly = true;
 		else if (flag === '--nsfw') options.nsfw = true;
+		else if (flag === '--sticky-429') options.sticky429 = true;
+		else if (flag === '--balance-unavailable') options.eachlabsBalanceUnavailable = true;
 		else if (flag === '--quiet') quiet = true;
 		else if (flag === '--api-key') options.apiKey = argv[++i];
 		else if (flag === '--pricing-endpoint') {

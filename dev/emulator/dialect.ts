@@ -13,4 +13,6 @@ export interface Dialect {
 	onFinished?(state: EmulatorState, task: EmulatedTask): void;
 	/** Posts the completion callback of a finished task that asked for one (task.webhook is set). */
 	deliverWebhook(state: EmulatorState, task: EmulatedTask, signal: AbortSignal): Promise<WebhookDelivery>;
+	/** Sends a finished task's callback again later (each::labs: signed afresh, X-Webhook-Redelivery: true); the delivery is recorded. */
+	redeliverWebhook?(state: EmulatorState, task: EmulatedTask, signal: AbortSignal): Promise<WebhookDelivery>;
 }

@@ -101,6 +101,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		webhookDeliveries: [],
 		spentUsd: 0,
 		billing: new Billing(),
+		sticky: {},
+		balanceReads: [],
+		webhookRetries: new Set(),
 	};
 	const shared = holder.state;
 
@@ -146,6 +149,16 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 			shared.rateLimiter.clear();
 			shared.spentUsd = 0;
 			shared.billing.reset();
+			shared.sticky = {};
+			shared.balanceReads.length = 0;
+			for (const timer of shared.webhookRetries) timers.cancel(timer);
+			shared.webhookRetries.clear();
+		},
+		async redeliverWebhook(id) {
+			const task = runner.get(id);
+			if (!task || !isFinished(task) || !task.webhook) throw new Error(`No finished task ${id} with a webhook`);
+			if (!dialect.redeliverWebhook) throw new Error(`${dialect.label} documents no webhook redelivery`);
+			return dialect.redeliverWebhook(shared, task, deliveries.signal);
 		},
 		waitForTask(id, timeoutMs = 30_000) {
 			return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ const OUTPUT_KINDS: readonly FaultKind[] = ['many-outputs', 'huge-base64', 'priv
 
 /** Whether a fault kind makes sense on an endpoint (e.g. task-failed only on submit, cdn-* only on the CDN). */
 export function kindAppliesTo(kind: FaultKind, endpoint: ConcreteEndpoint): boolean {
-	if (kind === 'task-failed' || SUBMIT_ANSWER_KINDS.includes(kind)) return endpoint === 'submit';
+	if (kind === 'task-failed' || kind === 'task-cancelled' || kind === 'task-timeout' || SUBMIT_ANSWER_KINDS.includes(kind)) return endpoint === 'submit';
 	if (OUTPUT_KINDS.includes(kind)) return endpoint === 'submit' || endpoint === 'result';
 	if (kind === 'private-ticket') return endpoint === 'upload-ticket';
 	if (CDN_KINDS.includes(kind)) return endpoint === 'cdn';
@@ -88,7 +88,7 @@ export class FaultBook {
 export function submitAcceptsTask(rule: FaultRule): boolean {
 	if (rule.acceptTask !== undefined) return rule.acceptTask;
 	if (rule.kind === 'http429' || rule.kind === 'http-error') return false;
-	return rule.kind === 'gateway504' || rule.kind === 'reset' || BODY_KINDS.includes(rule.kind) || rule.kind === 'task-failed';
+	return rule.kind === 'gateway504' || rule.kind === 'reset' || BODY_KINDS.includes(rule.kind) || rule.kind === 'task-failed' || rule.kind === 'task-cancelled' || rule.kind === 'task-timeout';
 }
 
 const GATEWAY_504_HTML =

@@ -1,4 +1,4 @@
-/** Output rendering with sharp: real PNG/JPEG pictures that visibly derive from the inputs and the prompt. */
+/** Output rendering with sharp: real PNG/JPEG/WebP/GIF pictures (and SVG text) that visibly derive from the inputs and the prompt. */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { OutputFormat } from './types';
@@ -10,6 +10,12 @@ export interface RenderRequest {
 	width: number;
 	height: number;
 	format: OutputFormat;
+	/** Edit mask (PNG with alpha): only where it is fully transparent does the output differ from the first image. */
+	mask?: Buffer;
+	/** Keep an alpha channel: the picture is a cut-out (an opaque ellipse on a transparent ground). */
+	transparent?: boolean;
+	/** JPEG/WebP quality 0-100. */
+	compression?: number;
 }
 
 interface Rgb {
@@ -148,8 +154,65 @@ async function composeGenerate(request: RenderRequest, width: number, height: nu
 }
 
 /** Encodes in the requested format (fast PNG compression: these are test pictures, not archives). */
-const encode = (image: sharp.Sharp, format: OutputFormat): Promise<Buffer> =>
-	(format === 'jpeg' ? image.jpeg({ quality: 85 }) : image.png({ compressionLevel: 1 })).toBuffer();
+function encode(image: sharp.Sharp, format: OutputFormat, compression?: number): Promise<Buffer> {
+	const quality = compression === undefined ? undefined : Math.max(1, Math.min(100, Math.round(compression)));
+	switch (format) {
+		case 'jpeg':
+			return image.jpeg({ quality: quality ?? 85 }).toBuffer();
+		case 'webp':
+			return image.webp({ quality: quality ?? 80 }).toBuffer();
+		case 'gif':
+			return image.gif().toBuffer();
+		default:
+			return image.png({ compressionLevel: 1 }).toBuffer();
+	}
+}
+
+/** Why a mask is unusable (not a PNG, no alpha channel, not the first image's size), or undefined when it fits. */
+export async function checkMask(mask: Buffer, firstImage: Buffer | undefined): Promise<string | undefined> {
+	const meta = await sharp(mask).metadata().catch(() => undefined);
+	if (!meta || meta.format !== 'png') return 'must be a PNG image';
+	if (!meta.hasAlpha) return 'must have an alpha channel (transparent areas are the ones edited)';
+	if (firstImage) {
+		const first = await sharp(firstImage).metadata();
+		if (first.width !== meta.width || first.height !== meta.height) {
+			return `must be the size of the first image (${first.width}x${first.height}), not ${meta.width}x${meta.height}`;
+		}
+	}
+	return undefined;
+}
+
+/** An SVG document (the 2.6 models' SVG output): the prompt's gradient, circles and caption as vector shapes. */
+export function renderSvg(prompt: string, width: number, height: number): Buffer {
+	const [first, second] = promptColours(prompt);
+	const fontSize = Math.round(bandHeight(width, height) * 0.45);
+	return Buffer.from(
+		`<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+			`<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${css(first)}"/><stop offset="1" stop-color="${css(second)}"/></linearGradient></defs>` +
+			`<rect width="${width}" height="${height}" fill="url(#g)"/>` +
+			`<circle cx="${Math.round(width / 2)}" cy="${Math.round(height / 2)}" r="${Math.round(Math.min(width, height) / 4)}" fill="white" fill-opacity="0.35"/>` +
+			`<text x="${fontSize}" y="${height - fontSize}" font-family="DejaVu Sans" font-size="${fontSize}" fill="white">${escapeXml(prompt)}</text></svg>\n`,
+		'utf8',
+	);
+}
+
+/** Cuts the picture out: an opaque ellipse in the middle, fully transparent around it. */
+async function cutOut(image: Buffer, width: number, height: number): Promise<sharp.Sharp> {
+	const ellipse = Buffer.from(
+		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><ellipse cx="${width / 2}" cy="${height / 2}" rx="${width * 0.4}" ry="${height * 0.4}" fill="black"/></svg>`,
+	);
+	return sharp(await sharp(image).ensureAlpha().composite([{ input: ellipse, blend: 'dest-in' }]).png().toBuffer());
+}
+
+/** The edited picture only where the mask is fully transparent; the first image (scaled to the output) elsewhere. */
+async function applyMask(edited: Buffer, first: Buffer, mask: Buffer, width: number, height: number): Promise<sharp.Sharp> {
+	const original = await sharp(first).rotate().flatten({ background: '#ffffff' }).resize(width, height, { fit: 'cover' }).png().toBuffer();
+	const maskAlpha = await sharp(mask).ensureAlpha().resize(width, height, { fit: 'fill' }).extractChannel(3).raw().toBuffer();
+	// Keep-original alpha: mask pixels with any opacity keep the original, fully transparent ones take the edit.
+	const keep = Buffer.from(maskAlpha.map((alpha) => (alpha > 0 ? 255 : 0)));
+	const originalWithAlpha = await sharp(original).joinChannel(keep, { raw: { width, height, channels: 1 } }).png().toBuffer();
+	return sharp(edited).composite([{ input: originalWithAlpha }]);
+}
 
 /** Recently rendered pictures by a hash of everything that shapes them (same inputs = same picture, so reuse is exact). */
 const cache = new Map<string, Buffer>();
@@ -159,7 +222,8 @@ let cacheBytes = 0;
 function cacheKey(request: RenderRequest): string {
 	const hash = createHash('sha256');
 	for (const reference of request.references) hash.update(createHash('sha256').update(reference).digest());
-	return hash.update(JSON.stringify([request.prompt, request.width, request.height, request.format])).digest('hex');
+	if (request.mask) hash.update(createHash('sha256').update(request.mask).digest());
+	return hash.update(JSON.stringify([request.prompt, request.width, request.height, request.format, request.transparent === true, request.compression ?? null])).digest('hex');
 }
 
 function remember(key: string, image: Buffer): void {
@@ -184,19 +248,25 @@ export async function renderOutput(request: RenderRequest): Promise<Buffer> {
 }
 
 async function render(request: RenderRequest): Promise<Buffer> {
+	if (request.format === 'svg') return renderSvg(request.prompt, request.width, request.height);
 	const work = workSize(request.width, request.height);
 	const composed =
 		request.references.length > 0
 			? await composeEdit(request, work.width, work.height)
 			: await composeGenerate(request, work.width, work.height);
 	const flat = composed.flatten({ background: '#000000' });
-	if (work.width === request.width && work.height === request.height) return encode(flat, request.format);
+	const plain = !request.mask && !request.transparent;
+	if (plain && work.width === request.width && work.height === request.height) return encode(flat, request.format, request.compression);
 	// Larger outputs: compose at the work size, then scale up to the exact size.
 	const { data, info } = await flat.raw().toBuffer({ resolveWithObject: true });
-	const exact = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).resize(
+	let exact = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).resize(
 		request.width,
 		request.height,
 		{ fit: 'fill' },
 	);
-	return encode(exact, request.format);
+	if (request.mask && request.references.length > 0) {
+		exact = await applyMask(await exact.png().toBuffer(), request.references[0], request.mask, request.width, request.height);
+	}
+	if (request.transparent) exact = await cutOut(await exact.png().toBuffer(), request.width, request.height);
+	return encode(exact, request.format, request.compression);
 }

@@ -19,6 +19,8 @@ export const resultUrl = (baseUrl: string, id: string): string => `${baseUrl}/ap
 
 /** The prediction as WaveSpeed shows it now. */
 export function toPrediction(task: EmulatedTask, baseUrl: string): Prediction {
+	// failed, cancelled and timeout tasks carry their reason and code
+	const ended = task.status === 'failed' || task.status === 'cancelled' || task.status === 'timeout';
 	const inference = task.startedAt && task.completedAt ? task.completedAt - task.startedAt : 0;
 	return {
 		id: task.id,
@@ -28,9 +30,9 @@ export function toPrediction(task: EmulatedTask, baseUrl: string): Prediction {
 		has_nsfw_contents: task.status === 'completed' ? task.outputs.map(() => task.nsfw === true) : [],
 		status: task.status,
 		created_at: new Date(task.createdAt).toISOString(),
-		error: task.status === 'failed' ? (task.error ?? 'Task failed') : '',
+		error: ended ? (task.error ?? 'Task failed') : '',
 		timings: { inference },
-		code: task.status === 'failed' ? (task.errorCode ?? 1403) : 0,
+		code: ended ? (task.errorCode ?? 1403) : 0,
 	};
 }
 

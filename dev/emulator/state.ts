@@ -32,4 +32,10 @@ export interface EmulatorState {
 	/** each::labs: USD charged by finished predictions since the last reset. */
 	spentUsd: number;
 	billing: Billing;
+	/** each::labs sticky 429: when the cap last refused a create (undefined: not sticky now) and the last create request. */
+	sticky: { since?: number; lastCreateAt?: number };
+	/** each::labs: times of balance reads in the last second (3 per second allowed). */
+	balanceReads: number[];
+	/** each::labs: pending callback retries, so reset stops them. */
+	webhookRetries: Set<NodeJS.Timeout>;
 }

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { taskErrorMessage } from './errors';
 import type { FaultBook } from './faults';
-import { displayRatio, renderOutput } from './images';
+import { checkMask, displayRatio, renderOutput } from './images';
 import { newId, type ByteSource } from './random';
 import { taskLatencyMs } from './latency';
 import { fetchReference, ReferenceError } from './references';
@@ -36,15 +36,25 @@ export interface NewTask {
 	failWithCode?: number;
 	/** ...and this error text instead of the standard one. */
 	failWithMessage?: string;
+	/** Make the task end with this server status instead (the 'task-cancelled' / 'task-timeout' faults). */
+	endWithStatus?: 'cancelled' | 'timeout';
+	/** WaveSpeed: the price the task was charged at submit. */
+	priceUsd?: number;
 }
 
 class TaskFailure extends Error {
-	constructor(readonly code: number, message: string) {
+	constructor(
+		readonly code: number,
+		message: string,
+		readonly status: 'failed' | 'cancelled' | 'timeout' = 'failed',
+	) {
 		super(message);
 	}
 }
 
-const CONTENT_TYPES: Record<OutputFormat, string> = { png: 'image/png', jpeg: 'image/jpeg' };
+type Rendered = { images: Buffer[]; width: number; height: number; format: OutputFormat };
+
+const CONTENT_TYPES: Record<OutputFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', svg: 'image/svg+xml' };
 export const contentTypeOf = (format: OutputFormat): string => CONTENT_TYPES[format];
 
 export class TaskRunner {
@@ -84,6 +94,7 @@ export class TaskRunner {
 			render: spec.render,
 			webhook: spec.webhook,
 			webhookSecret: spec.webhookSecret,
+			...(spec.priceUsd !== undefined ? { priceUsd: spec.priceUsd } : {}),
 			status: 'created',
 			createdAt: Date.now(),
 			latencyMs: taskLatencyMs(this.env.config().latencyMs, this.env.config().latencySpread, this.tasks.length),
@@ -98,7 +109,7 @@ export class TaskRunner {
 			this.waiting.push(task);
 			this.pump();
 		});
-		this.runWhenStarted(task, spec.failWithCode, spec.failWithMessage);
+		this.runWhenStarted(task, spec);
 		return task;
 	}
 
@@ -136,11 +147,11 @@ export class TaskRunner {
 	}
 
 	/** Registers what happens when the task gets a slot: do the work and wait latencyMs, both in parallel. */
-	private runWhenStarted(task: EmulatedTask, failWithCode: number | undefined, failWithMessage?: string): void {
+	private runWhenStarted(task: EmulatedTask, spec: NewTask): void {
 		const generation = this.generation;
 		const signal = this.abort.signal;
 		this.starters.set(task.id, () => {
-			const work = this.work(task, failWithCode, signal, failWithMessage).then(
+			const work = this.work(task, spec, signal).then(
 				(output) => ({ output }),
 				(error: unknown) => ({ error }),
 			);
@@ -154,17 +165,20 @@ export class TaskRunner {
 	}
 
 	/** Produces the output picture (or throws TaskFailure). */
-	private async work(
-		task: EmulatedTask,
-		failWithCode: number | undefined,
-		signal: AbortSignal,
-		failWithMessage?: string,
-	): Promise<{ image: Buffer; width: number; height: number; format: OutputFormat }> {
+	private async work(task: EmulatedTask, spec: NewTask, signal: AbortSignal): Promise<Rendered> {
+		const { failWithCode, failWithMessage, endWithStatus } = spec;
+		if (endWithStatus === 'cancelled') throw new TaskFailure(0, 'Task cancelled', 'cancelled');
+		if (endWithStatus === 'timeout') throw new TaskFailure(5004, taskErrorMessage(5004), 'timeout');
 		if (failWithCode !== undefined) throw new TaskFailure(failWithCode, failWithMessage ?? taskErrorMessage(failWithCode));
-		const { prompt, resolution, format, imageUrls, aspectRatio } = task.render;
+		const { prompt, resolution, format, imageUrls, aspectRatio, maskUrl } = task.render;
 		const references = await Promise.all(imageUrls.map((url) => this.fetchWithFaults(url, signal)));
 		if (this.env.config().echoFirstReference && references.length > 0) {
-			return { image: references[0], ...(task.render.size ?? expectedSize(aspectRatio ?? '1:1', resolution)), format };
+			return { images: [references[0]], ...(task.render.size ?? expectedSize(aspectRatio ?? '1:1', resolution)), format };
+		}
+		const mask = maskUrl ? await this.fetchWithFaults(maskUrl, signal) : undefined;
+		if (mask) {
+			const wrong = await checkMask(mask, references[0]);
+			if (wrong) throw new TaskFailure(1401, `${taskErrorMessage(1401)}: mask ${wrong}`);
 		}
 		const size = task.render.size
 			? task.render.size
@@ -174,8 +188,14 @@ export class TaskRunner {
 					? sizeForRatio(await displayRatio(references[0]), resolution)
 					: expectedSize('1:1', resolution);
 		try {
-			const image = await renderOutput({ references, prompt, ...size, format });
-			return { image, ...size, format };
+			const count = Math.max(1, task.render.count ?? 1);
+			const { transparent, compression } = task.render;
+			const images = await Promise.all(
+				Array.from({ length: count }, (_, index) =>
+					renderOutput({ references, prompt: index === 0 ? prompt : `${prompt} #${index + 1}`, ...size, format, mask, transparent, compression }),
+				),
+			);
+			return { images, ...size, format };
 		} catch (error) {
 			throw new TaskFailure(5000, `${taskErrorMessage(5000)}: rendering failed (${String(error)})`);
 		}
@@ -194,9 +214,11 @@ export class TaskRunner {
 		}
 	}
 
-	private complete(task: EmulatedTask, output: { image: Buffer; width: number; height: number; format: OutputFormat }): void {
+	private complete(task: EmulatedTask, output: Rendered): void {
 		const base64 = task.render.base64;
-		task.outputs = [base64 ? output.image.toString('base64') : this.env.publishOutput(task.id, output.format, output.image)];
+		task.outputs = output.images.map((image, index) =>
+			base64 ? image.toString('base64') : this.env.publishOutput(index === 0 ? task.id : `${task.id}-${index + 1}`, output.format, image),
+		);
 		task.width = output.width;
 		task.height = output.height;
 		task.format = output.format;
@@ -208,7 +230,7 @@ export class TaskRunner {
 
 	private fail(task: EmulatedTask, error: unknown): void {
 		const failure = error instanceof TaskFailure ? error : new TaskFailure(5000, `${taskErrorMessage(5000)}: ${String(error)}`);
-		task.status = 'failed';
+		task.status = failure.status;
 		task.errorCode = failure.code;
 		task.error = failure.message;
 		this.finish(task);
@@ -225,4 +247,4 @@ export class TaskRunner {
 	}
 }
 
-export const isFinished = (task: EmulatedTask): boolean => task.status === 'completed' || task.status === 'failed';
+export const isFinished = (task: EmulatedTask): boolean => task.status !== 'created' && task.status !== 'processing';

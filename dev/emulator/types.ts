@@ -47,6 +47,30 @@ export interface EmulatorConfig {
 	inFlightCap: number;
 	/** POST /api/v3/model/pricing: answers a quote from the price table (pricing.ts), is absent (404), or answers oddly. */
 	pricingEndpoint: 'quote' | 'absent' | 'odd';
+	/** POST /api/v3/model/price: answers a quote, or is absent (404: clients fall back to /model/pricing). */
+	priceEndpoint: 'quote' | 'absent';
+	/** Both quote endpoints answer 0, or an absurd figure (pricing.ts ABSURD_QUOTE), instead of the table's price. */
+	quoteOverride: 'none' | 'zero' | 'absurd';
+	/** Share (0..1) taken off every WaveSpeed price: /model/price's discounted_price, and what a task is charged. */
+	discountRate: number;
+	/** GET /api/v3/models: served, absent (404) or failing (500). */
+	catalogEndpoint: 'served' | 'absent' | 'error';
+	/** WaveSpeed model ids left out of GET /api/v3/models (their submit paths still work). */
+	catalogOmits: string[];
+	/** billings/search: a finished task's charge stays in order.state 'pre' this long before it is 'done'. */
+	billingSettleMs: number;
+	/** each::labs model details: both GET /v1/models/{slug} and /v1/model?slug= ('both'), only the first ('modelsOnly': the old one 404s), or neither ('none'). */
+	eachlabsModelEndpoints: 'both' | 'modelsOnly' | 'none';
+	/** each::labs: a callback answered with anything but 2xx is tried again after this long, 3 attempts in all (about 10 s). */
+	eachlabsWebhookRetryMs: number;
+	/** each::labs: a failed callback's `output[0].error` as a plain string, or `{ error_code, error_message }` with upper-case codes. */
+	eachlabsWebhookErrorShape: 'string' | 'object';
+	/** each::labs: GET /v1/billing/balance answers 503 (balance unavailable). */
+	eachlabsBalanceUnavailable: boolean;
+	/** each::labs: once a create got the cap's 429, every create answers 429 until `stickyQuietMs` passed without any create. */
+	sticky429: boolean;
+	/** each::labs: the silence that clears a sticky 429 (observed 90-120 s). */
+	stickyQuietMs: number;
 }
 
 export type FaultEndpoint =
@@ -62,6 +86,11 @@ export type FaultEndpoint =
 	| 'reference-fetch'
 	| 'model'
 	| 'executions'
+	| 'catalog'
+	| 'price'
+	| 'billings'
+	| 'history'
+	| 'predictions-delete'
 	| 'any';
 
 export type FaultKind =
@@ -76,6 +105,8 @@ export type FaultKind =
 	| 'truncated'
 	| 'bad-envelope'
 	| 'task-failed'
+	| 'task-cancelled' // the task ends with status 'cancelled'
+	| 'task-timeout' // the task ends with status 'timeout'
 	| 'cdn-not-image'
 	| 'cdn-redirect'
 	| 'cdn-huge'
@@ -143,9 +174,12 @@ export interface RecordedRequest {
 	internal?: boolean;
 }
 
-export type ModelId = 'openai/gpt-image-2/edit' | 'openai/gpt-image-2/text-to-image';
-export type TaskStatus = 'created' | 'processing' | 'completed' | 'failed';
-export type OutputFormat = 'png' | 'jpeg';
+/** The GPT Image models WaveSpeed serves (gpt-image-2 and the 2.5 / 2.6 families), each with an edit and a text-to-image path. */
+export type WaveSpeedFamily = 'gpt-image-2' | 'gpt-image-2.5-flare' | 'gpt-image-2.5-sunburst' | 'gpt-image-2.6-flare' | 'gpt-image-2.6-sunburst';
+export type ModelId = `openai/${WaveSpeedFamily}/${'edit' | 'text-to-image'}`;
+/** 'cancelled' and 'timeout' are server statuses too (reached only through the task-cancelled / task-timeout faults). */
+export type TaskStatus = 'created' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout';
+export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'svg';
 export type Resolution = '1k' | '2k' | '4k';
 
 /** What the engine draws for a task; each dialect reads its own wire fields into this. */
@@ -160,6 +194,14 @@ export interface RenderSpec {
 	format: OutputFormat;
 	/** The output goes inline as base64 instead of to the CDN (WaveSpeed's enable_base64_output). */
 	base64: boolean;
+	/** A mask (PNG with alpha, the first image's size): only its fully transparent areas change. */
+	maskUrl?: string;
+	/** Transparent background (each::labs `background: transparent`): the output has an alpha channel. */
+	transparent?: boolean;
+	/** JPEG/WebP compression 0-100 (each::labs `output_compression`; higher keeps more quality). */
+	compression?: number;
+	/** Images per task (each::labs `num_images`; default 1). */
+	count?: number;
 }
 
 export interface EmulatedTask {
@@ -173,6 +215,10 @@ export interface EmulatedTask {
 	webhookSecret?: string;
 	/** each::labs: what the finished prediction was charged (metrics.cost). */
 	costUsd?: number;
+	/** WaveSpeed: what the accepted task was charged (billings/search `price`). */
+	priceUsd?: number;
+	/** WaveSpeed: removed by POST /api/v3/predictions/delete. */
+	deleted?: boolean;
 	status: TaskStatus;
 	createdAt: number;
 	/** The processing time this task was given (drawn when latencySpread is set). */
@@ -201,10 +247,11 @@ export interface UploadRecord {
 
 /**
  * Webhook deliveries on request that a receiver must refuse: signed with another secret, older than 300 s, sent
- * twice (genuine, then the same bytes again), with a garbled signature header, without signature headers, or a
- * correctly signed body that is not JSON.
+ * twice (genuine, then the same bytes again), with a garbled signature header, without signature headers, a
+ * correctly signed body that is not JSON, a body changed after signing ('altered'), or (each::labs) with only the
+ * legacy X-Webhook-Secret header and no signature ('secretOnly'; on WaveSpeed the same as 'unsigned').
  */
-export type WebhookTamper = 'forged' | 'stale' | 'replayed' | 'malformed' | 'unsigned' | 'notJson';
+export type WebhookTamper = 'forged' | 'stale' | 'replayed' | 'malformed' | 'unsigned' | 'notJson' | 'altered' | 'secretOnly';
 
 export interface WebhookDelivery {
 	url: string;
@@ -216,6 +263,10 @@ export interface WebhookDelivery {
 	error?: string;
 	body: string;
 	headers: Record<string, string>;
+	/** each::labs: 1 to 3 for the first try and its retries. */
+	attempt?: number;
+	/** each::labs: sent by redeliverWebhook (signed afresh, X-Webhook-Redelivery: true). */
+	redelivery?: boolean;
 }
 
 export interface RandomFaultOptions {
@@ -250,6 +301,8 @@ export interface Emulator {
 	clearFaults(): void;
 	reset(): void;
 	webhookSecret: string;
+	/** each::labs: sends a finished prediction's callback again, signed afresh with `X-Webhook-Redelivery: true`. */
+	redeliverWebhook(id: string): Promise<WebhookDelivery>;
 	/** Resolves when the task with this id is completed or failed (rejects after timeoutMs, default 30 s). */
 	waitForTask(id: string, timeoutMs?: number): Promise<EmulatedTask>;
 	close(): Promise<void>;
@@ -291,4 +344,16 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
 	costUsd: 0.17,
 	inFlightCap: Infinity,
 	pricingEndpoint: 'quote',
+	priceEndpoint: 'quote',
+	quoteOverride: 'none',
+	discountRate: 0,
+	catalogEndpoint: 'served',
+	catalogOmits: [],
+	billingSettleMs: 0,
+	eachlabsModelEndpoints: 'both',
+	eachlabsWebhookRetryMs: 10_000,
+	eachlabsWebhookErrorShape: 'string',
+	eachlabsBalanceUnavailable: false,
+	sticky429: false,
+	stickyQuietMs: 120_000,
 };

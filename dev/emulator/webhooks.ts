@@ -72,7 +72,13 @@ export function tamperedRequest(
 			return { body, headers: { ...headers, 'webhook-signature': headers['webhook-signature'].replace('v3,', 'v3;'), 'webhook-timestamp': 'yesterday' } };
 		}
 		case 'unsigned':
+		case 'secretOnly':
 			return { body, headers: { 'content-type': 'application/json' } };
+		case 'altered': {
+			const parsed = JSON.parse(body) as Record<string, unknown>;
+			const changed = JSON.stringify({ ...parsed, status: 'completed', outputs: ['https://attacker.example/swapped.png'] });
+			return { body: changed === body ? `${body} ` : changed, headers: webhookHeaders(secret, id, body, nowSec) };
+		}
 		case 'notJson': {
 			const garbled = body.slice(0, Math.max(1, body.length - 3));
 			return { body: garbled, headers: webhookHeaders(secret, id, garbled, nowSec) };

@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const SCOPES = ['nodes', 'credentials', 'dev'];
 const EXTENSIONS = ['.ts', '.js'];
 
-function sourceFiles() {
+function sourceFiles(root = ROOT) {
 	const out = [];
 	const walk = (dir) => {
 		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -20,7 +20,7 @@ function sourceFiles() {
 			else if (EXTENSIONS.includes(path.extname(entry.name)) && !entry.name.endsWith('.d.ts')) out.push(full);
 		}
 	};
-	for (const scope of SCOPES) if (fs.existsSync(path.join(ROOT, scope))) walk(path.join(ROOT, scope));
+	for (const scope of SCOPES) if (fs.existsSync(path.join(root, scope))) walk(path.join(root, scope));
 	return out;
 }
 
@@ -83,8 +83,13 @@ function importGraph(files) {
 	return graph;
 }
 
+/** The cycles among the source files under a repository root, at any folder depth. */
+function cyclesUnder(root) {
+	return findCycles(importGraph(sourceFiles(root)));
+}
+
 function main() {
-	const cycles = findCycles(importGraph(sourceFiles()));
+	const cycles = cyclesUnder(ROOT);
 	const rel = (f) => path.relative(ROOT, f);
 	if (cycles.length === 0) {
 		console.log('import cycles (nodes/, credentials/, dev/): none');
@@ -96,6 +101,6 @@ function main() {
 	return 1;
 }
 
-module.exports = { findCycles, relativeImports };
+module.exports = { cyclesUnder, findCycles, relativeImports };
 
 if (require.main === module) process.exitCode = main();

@@ -1,18 +1,18 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { executeNode } from '../shared/execute';
-import { NODE_CREDENTIALS, nodeProperties } from '../shared/properties';
+import { executeNode } from '../shared/operations/router';
+import { NODE_CREDENTIALS, NODE_DESCRIPTIONS, nodeProperties } from '../shared/editor/properties';
 
 export class GptImage2Generate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'GPT Image 2 Generate',
 		name: 'gptImage2Generate',
-		icon: { light: 'file:../../icons/wavespeed.svg', dark: 'file:../../icons/wavespeed.dark.svg' },
+		icon: { light: 'file:../../icons/gptImage2.svg', dark: 'file:../../icons/gptImage2.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : $parameter["operation"] === "estimateCost" ? "Estimate Cost" : "Generate Image" }}',
-		description: 'Create images from text with OpenAI GPT Image 2 on WaveSpeedAI or each::labs',
+		description: NODE_DESCRIPTIONS.generate,
 		defaults: { name: 'GPT Image 2 Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,14 +1,14 @@
 import type { IHookFunctions, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { checkCallbackSetup, receiveCallback } from '../shared/receive';
-import { triggerCredentials, triggerProperties } from '../shared/triggerProperties';
+import { checkCallbackSetup, receiveCallback } from '../shared/trigger/receive';
+import { triggerCredentials, triggerProperties } from '../shared/editor/triggerProperties';
 
 export class GptImage2Trigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'GPT Image 2 Trigger',
 		name: 'gptImage2Trigger',
-		icon: { light: 'file:../../icons/wavespeed.svg', dark: 'file:../../icons/wavespeed.dark.svg' },
+		icon: { light: 'file:../../icons/gptImage2.svg', dark: 'file:../../icons/gptImage2.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On finished image" }}',

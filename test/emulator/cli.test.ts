@@ -43,6 +43,23 @@ describe('CLI options', () => {
 		});
 	});
 
+	it('takes the knobs of the catalog, quotes, model endpoints, sticky 429 and callbacks', () => {
+		const argv = ['--catalog', 'absent', '--price-endpoint', 'absent', '--quote', 'absurd', '--discount', '0.1', '--billing-settle', '500', '--model-endpoints', 'modelsOnly', '--sticky-429', '--sticky-quiet', '90000', '--balance-unavailable', '--webhook-retry', '200', '--webhook-error-shape', 'object'];
+		expect(parseArgs(argv).options).toEqual({
+			catalogEndpoint: 'absent',
+			priceEndpoint: 'absent',
+			quoteOverride: 'absurd',
+			discountRate: 0.1,
+			billingSettleMs: 500,
+			eachlabsModelEndpoints: 'modelsOnly',
+			sticky429: true,
+			stickyQuietMs: 90_000,
+			eachlabsBalanceUnavailable: true,
+			eachlabsWebhookRetryMs: 200,
+			eachlabsWebhookErrorShape: 'object',
+		});
+	});
+
 	it('refuses an unknown word with the values it takes', () => {
 		expect(() => parseArgs(['--provider', 'acme'])).toThrow('--provider takes one of: wavespeed, eachlabs');
 	});

@@ -89,7 +89,7 @@ describe('verifyWebhookSignature', () => {
 
 describe('webhookTamper knob', () => {
 	it('delivers deliveries a receiver must refuse, each recorded with its kind', async () => {
-		for (const tamper of ['forged', 'stale', 'malformed', 'unsigned', 'notJson'] as const) {
+		for (const tamper of ['forged', 'stale', 'malformed', 'unsigned', 'notJson', 'altered', 'secretOnly'] as const) {
 			emulator.reset();
 			emulator.configure({ webhookTamper: tamper });
 			await api(emulator, 'POST', `${T2I}?webhook=${encodeURIComponent(`${receiver.url}/t`)}`, { prompt: 'x' });
@@ -98,6 +98,12 @@ describe('webhookTamper knob', () => {
 			expect(delivery.tamper).toBe(tamper);
 			expect(verifyWebhookSignature(emulator.webhookSecret, delivery.headers, delivery.body)).toBe(tamper === 'notJson');
 			if (tamper === 'notJson') expect(() => JSON.parse(delivery.body)).toThrow();
+			if (tamper === 'altered') {
+				// The genuine signature, over a body other than the one sent.
+				expect(JSON.parse(delivery.body).outputs).toEqual(['https://attacker.example/swapped.png']);
+				expect(delivery.headers['webhook-signature']).toMatch(/^v3,[0-9a-f]{64}$/);
+			}
+			if (tamper === 'secretOnly') expect(delivery.headers['webhook-signature']).toBeUndefined();
 		}
 		emulator.configure({ webhookTamper: 'none' });
 	});

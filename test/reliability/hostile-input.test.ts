@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import type { BinaryMode, RunResult } from '../../dev/harness';
 import { runWorkflow } from '../../dev/harness';
-import { MAX_OUTPUT_BYTES } from '../../nodes/shared/outputs';
+import { MAX_OUTPUT_BYTES } from '../../nodes/shared/item/outputs';
 import { chain, editNode, everyText, generateNode, imageOf, makeImages, manualTrigger, readFile, useTestBed } from '../workflows/helpers';
 
 const fast = { pollInterval: 1 };

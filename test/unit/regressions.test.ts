@@ -1,18 +1,13 @@
 /** Bugs found by review, pinned so they stay fixed. */
-import { readItemPlan } from '../../nodes/shared/params';
-import { outputFileName } from '../../nodes/shared/outputs';
-import { parseRetryAfterMs } from '../../nodes/shared/retry';
-import { describeUrlProblem } from '../../nodes/shared/urls';
-import { longTaskGapMs, nextLookDelayMs } from '../../nodes/shared/pollSchedule';
-import { FailureError } from '../../nodes/shared/errors';
+import { readItemPlan } from '../../nodes/shared/params/itemPlan';
+import { outputFileName } from '../../nodes/shared/item/outputs';
+import { parseRetryAfterMs } from '../../nodes/shared/http/retry';
+import { describeUrlProblem } from '../../nodes/shared/core/urls';
+import { longTaskGapMs, nextLookDelayMs } from '../../nodes/shared/schedule/pollSchedule';
+import { FailureError } from '../../nodes/shared/core/errors';
 import { waveSpeed } from '../../nodes/shared/providers/wavespeed';
+import { fakeFx } from './fakeContext';
 
-function fakeFx(parameters: Record<string, unknown>) {
-	return {
-		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in parameters ? parameters[name] : fallback),
-		getInputData: () => [{ json: {} }],
-	} as never;
-}
 
 const generate = { operation: 'generateImage', aspectRatio: '1:1', resolution: '1k', quality: 'low', outputFormat: 'png', waitMode: 'poll', options: {} };
 

@@ -1,6 +1,6 @@
 /** Batches: Continue On Fail, stopping at the first error, bounded concurrency, order, and cancellation. */
 import type { EmulatedTask } from '../../dev/emulator';
-import { maxOverlap } from '../../nodes/shared/serverSlots';
+import { maxOverlap } from '../../nodes/shared/schedule/serverSlots';
 import { chain, everyText, generateNode, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -282,7 +282,7 @@ describe('GPT Image 2: batches never lose paid work', () => {
 		it("the workflow's static data carries the memory to another process or queue worker", async () => {
 			// The package's own module, as the engine loaded it: clearing it is what a fresh worker process starts with.
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const recovery = require('../../dist/nodes/shared/recovery') as typeof import('../../nodes/shared/recovery');
+			const recovery = require('../../dist/nodes/shared/money/recovery') as typeof import('../../nodes/shared/money/recovery');
 			bed.emulator.injectFault({ endpoint: 'cdn', kind: 'cdn-not-image' });
 			const staticData = {};
 			const workflow = saved(single(), staticData);

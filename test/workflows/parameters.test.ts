@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 
 import { expectedSize } from '../../dev/emulator';
-import { ASPECT_RATIOS } from '../../nodes/shared/schemas';
+import { ASPECT_RATIOS } from '../../nodes/shared/core/schemas';
 import type { RunResult } from '../../dev/harness';
 import type { TestBed } from './helpers';
 import { chain, editNode, generateNode, imageOf, makeImages, manualTrigger, readFile, rows, useTestBed } from './helpers';

@@ -1,4 +1,7 @@
-/** each::labs' /v1 routes on the shared engine: auth, create (402 reservations, 429 cap), read, model schema, presign. */
+/**
+ * each::labs' /v1 routes on the shared engine: auth, create (402 reservations, 429 cap, sticky 429), read, model
+ * details (both endpoints and the per-model OpenAPI), presign, executions, balance.
+ */
 import { BODY_KINDS, PRE_HANDLER_KINDS, sendFault, submitAcceptsTask, type ConcreteEndpoint } from '../faults';
 import { isGone, sendJson } from '../http';
 import { Reply } from '../reply';
@@ -6,8 +9,9 @@ import type { Exchange } from '../server';
 import type { EmulatorState } from '../state';
 import { isFinished } from '../tasks';
 import type { FaultRule, OutputFormat, RenderSpec } from '../types';
+import { executionsHandler } from './executions';
 import { toEachLabsPrediction } from './prediction';
-import { checkInput, EACHLABS_MODELS, isEachLabsSlug, requestSchema, type RequestSchema } from './schema';
+import { checkInput, isEachLabsSlug, isEditSlug, requestSchema, type EachLabsSlug, type RequestSchema } from './schema';
 
 type Handler = (state: EmulatorState, exchange: Exchange, reply: Reply, match: RegExpExecArray) => Promise<void> | void;
 
@@ -39,18 +43,39 @@ function schemaFor(state: EmulatorState, slug: string): RequestSchema | undefine
 }
 
 /** 'WxH' is the exact size asked for; 'auto' (or nothing) lets the first image or 1:1 decide. */
-function renderSpecOf(slug: string, input: Record<string, unknown>): RenderSpec {
+function renderSpecOf(slug: EachLabsSlug, input: Record<string, unknown>): RenderSpec {
 	const sizeText = String(input.image_size ?? input.size ?? '');
 	const size = /^(\d+)x(\d+)$/.exec(sizeText);
 	const imageUrls = Array.isArray(input.image_urls) ? (input.image_urls as string[]) : typeof input.image_url === 'string' ? [input.image_url] : [];
+	const format: OutputFormat = input.output_format === 'jpeg' || input.output_format === 'webp' ? input.output_format : 'png';
 	return {
 		prompt: String(input.prompt),
-		imageUrls: slug === EACHLABS_MODELS.edit ? imageUrls : [],
+		imageUrls: isEditSlug(slug) ? imageUrls : [],
 		size: size ? { width: Number(size[1]), height: Number(size[2]) } : undefined,
 		resolution: '1k',
-		format: (input.output_format === 'jpeg' ? 'jpeg' : 'png') satisfies OutputFormat,
+		format,
 		base64: false,
+		...(typeof input.mask_url === 'string' ? { maskUrl: input.mask_url } : {}),
+		...(input.background === 'transparent' ? { transparent: true } : {}),
+		...(typeof input.output_compression === 'number' ? { compression: input.output_compression } : {}),
+		...(typeof input.num_images === 'number' ? { count: input.num_images } : {}),
 	};
+}
+
+/** The 429 text of the page: a concurrency cap, not a request rate; small balances get a small cap. */
+const CAP_DETAILS = (cap: number): string =>
+	`concurrency limit reached: ${cap} predictions in flight for this account (accounts with a balance of $10 or less may run 2 metered predictions at once). A rejected request creates no prediction and is never billed.`;
+
+/**
+ * The sticky 429 (knob `sticky429`): once the cap refused a create, every create is refused until `stickyQuietMs`
+ * passed without any create request. Each refused create restarts the silence.
+ */
+function stickyRefusal(state: EmulatorState, now: number): boolean {
+	const sticky = state.sticky;
+	if (!state.config.sticky429 || sticky.since === undefined) return false;
+	const quiet = now - (sticky.lastCreateAt ?? 0) >= state.config.stickyQuietMs;
+	if (quiet) sticky.since = undefined;
+	return !quiet;
 }
 
 async function create(state: EmulatorState, exchange: Exchange, reply: Reply, fault: FaultRule | undefined): Promise<void> {
@@ -63,6 +88,10 @@ async function create(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 		if (isGone(res)) return;
 	}
 	const body = (record.json ?? {}) as Record<string, unknown>;
+	const now = Date.now();
+	const refusedBySticky = stickyRefusal(state, now);
+	state.sticky.lastCreateAt = now;
+	if (refusedBySticky) return refuse(reply, 429, 'too many requests', CAP_DETAILS(state.config.inFlightCap));
 	if (typeof body.model !== 'string' || body.model === '') return refuse(reply, 400, 'model field is required');
 	const schema = schemaFor(state, body.model);
 	if (!schema) return refuse(reply, 400, 'Invalid input for model', `unknown model ${body.model}`);
@@ -70,7 +99,8 @@ async function create(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 	if (!input.ok) return refuse(reply, 400, 'Invalid input for model', input.details);
 	const cap = state.config.inFlightCap;
 	if (inFlight(state) >= cap) {
-		return refuse(reply, 429, 'too many requests', `concurrency limit reached: ${cap} predictions in flight for this account. A rejected request creates no prediction and is never billed.`);
+		if (state.config.sticky429) state.sticky.since = now;
+		return refuse(reply, 429, 'too many requests', CAP_DETAILS(cap));
 	}
 	const reserved = (inFlight(state) + 1) * state.config.reservationUsd;
 	const left = state.config.balance - state.spentUsd;
@@ -78,15 +108,17 @@ async function create(state: EmulatorState, exchange: Exchange, reply: Reply, fa
 		return refuse(reply, 402, 'payment required', `the estimated cost of your in-flight executions exceeds your current balance ($${left.toFixed(2)} left, $${reserved.toFixed(2)} needed)`);
 	}
 	const webhook = typeof body.webhook_url === 'string' && body.webhook_url !== '' ? body.webhook_url : undefined;
+	const slug = body.model as EachLabsSlug;
 	const task = state.runner.create({
-		model: body.model,
+		model: slug,
 		input: body.input as Record<string, unknown>,
 		dropped: [],
-		render: renderSpecOf(body.model, body.input as Record<string, unknown>),
+		render: renderSpecOf(slug, body.input as Record<string, unknown>),
 		webhook,
 		webhookSecret: typeof body.webhook_secret === 'string' ? body.webhook_secret : undefined,
 		failWithCode: fault?.kind === 'task-failed' ? (fault.taskErrorCode ?? 1403) : undefined,
 		failWithMessage: fault?.kind === 'task-failed' ? fault.taskError : undefined,
+		endWithStatus: fault?.kind === 'task-cancelled' ? 'cancelled' : fault?.kind === 'task-timeout' ? 'timeout' : undefined,
 	});
 	if (fault && PRE_HANDLER_KINDS.includes(fault.kind)) {
 		if (fault.kind === 'gateway504' && fault.delayMs) await state.timers.sleep(fault.delayMs);
@@ -103,12 +135,69 @@ const read: Handler = (state, _exchange, reply, match) => {
 	reply.json(200, toEachLabsPrediction(task, state.baseUrl, state.config));
 };
 
-const model: Handler = (state, exchange, reply) => {
+const TITLES: Record<string, string> = { 'v2-5-flare': 'GPT Image 2.5 Flare', 'v2-5-sunburst': 'GPT Image 2.5 Sunburst', v2: 'GPT Image v2' };
+
+/** The model details both endpoints answer: `request_schema`, `output_type`, `cost` (usage based: no price before the run). */
+function modelDetails(slug: EachLabsSlug, schema: RequestSchema): Record<string, unknown> {
+	const key = slug.includes('v2-5-flare') ? 'v2-5-flare' : slug.includes('v2-5-sunburst') ? 'v2-5-sunburst' : 'v2';
+	return {
+		slug,
+		title: `${TITLES[key]} ${isEditSlug(slug) ? 'Edit' : 'Text to Image'}`,
+		version: '0.0.1',
+		output_type: 'array',
+		cost: { type: 'usage_based', amount: null, min: null, max: null },
+		request_schema: schema,
+	};
+}
+
+/** One model-details endpoint: `which` says whether the `eachlabsModelEndpoints` knob serves it. */
+const modelEndpoint = (which: 'models' | 'model'): Handler => (state, exchange, reply, match) => {
+	const served = state.config.eachlabsModelEndpoints;
+	if (served === 'none' || (served === 'modelsOnly' && which === 'model')) return refuse(reply, 404, 'Not found');
 	if (state.config.eachlabsSchema === 'unavailable') return refuse(reply, 500, 'Failed to get model');
-	const slug = exchange.url.searchParams.get('slug') ?? '';
+	const slug = which === 'models' ? decodeURIComponent(match[1]) : (exchange.url.searchParams.get('slug') ?? '');
 	const schema = schemaFor(state, slug);
 	if (!schema) return refuse(reply, 404, 'Model not found');
-	reply.json(200, { slug, title: slug === EACHLABS_MODELS.edit ? 'GPT Image v2 Edit' : 'GPT Image v2 Text to Image', version: '0.0.1', request_schema: schema });
+	const details = modelDetails(slug as EachLabsSlug, schema);
+	if (which === 'models' && match[2]) return reply.json(200, openApiOf(details, schema));
+	reply.json(200, details);
+};
+
+/** GET /v1/models/{slug}/schemas/openapi: the create call of this model as an OpenAPI 3 document. */
+function openApiOf(details: Record<string, unknown>, schema: RequestSchema): Record<string, unknown> {
+	return {
+		openapi: '3.0.3',
+		info: { title: details.title, version: details.version },
+		paths: {
+			'/v1/prediction': {
+				post: {
+					requestBody: {
+						required: true,
+						content: {
+							'application/json': {
+								schema: {
+									type: 'object',
+									required: ['model', 'input'],
+									properties: { model: { type: 'string', enum: [details.slug] }, version: { type: 'string' }, input: schema, webhook_url: { type: 'string' }, webhook_secret: { type: 'string' } },
+								},
+							},
+						},
+					},
+					responses: { '200': { description: 'Prediction created' } },
+				},
+			},
+		},
+	};
+}
+
+/** GET /v1/billing/balance: `{ balance_usd }` (what is left after finished predictions); 429 beyond 3 per second; 503 by knob. */
+const balance: Handler = (state, _exchange, reply) => {
+	const now = Date.now();
+	state.balanceReads = state.balanceReads.filter((at) => now - at < 1000);
+	if (state.balanceReads.length >= 3) return refuse(reply, 429, 'too many requests', 'at most 3 balance requests per second', { 'Retry-After': '1' });
+	state.balanceReads.push(now);
+	if (state.config.eachlabsBalanceUnavailable) return refuse(reply, 503, 'balance unavailable', 'the balance cannot be read right now; try again later');
+	reply.json(200, { balance_usd: Math.round((state.config.balance - state.spentUsd) * 1e6) / 1e6 });
 };
 
 const presign: Handler = (state, exchange, reply) => {
@@ -117,17 +206,14 @@ const presign: Handler = (state, exchange, reply) => {
 	reply.json(200, ticket.data);
 };
 
-const executions: Handler = (state, _exchange, reply) => {
-	const done = state.runner.tasks.filter((task) => task.costUsd !== undefined).slice(-1);
-	reply.json(200, { executions: done.map((task) => ({ id: task.id, model: task.model, cost: task.costUsd })), total: done.length });
-};
-
 const ROUTES: Route[] = [
 	{ method: 'POST', pattern: /^\/v1\/prediction\/?$/, endpoint: 'submit', handler: () => undefined },
 	{ method: 'GET', pattern: /^\/v1\/prediction\/([^/]+)\/?$/, endpoint: 'result', handler: read },
-	{ method: 'GET', pattern: /^\/v1\/model\/?$/, endpoint: 'model', open: true, handler: model },
+	{ method: 'GET', pattern: /^\/v1\/model\/?$/, endpoint: 'model', open: true, handler: modelEndpoint('model') },
+	{ method: 'GET', pattern: /^\/v1\/models\/([^/]+)(\/schemas\/openapi)?\/?$/, endpoint: 'model', open: true, handler: modelEndpoint('models') },
+	{ method: 'GET', pattern: /^\/v1\/billing\/balance\/?$/, endpoint: 'balance', handler: balance },
 	{ method: 'POST', pattern: /^\/v1\/upload\/presign\/?$/, endpoint: 'upload-ticket', handler: presign },
-	{ method: 'GET', pattern: /^\/v1\/executions\/?$/, endpoint: 'executions', handler: executions },
+	{ method: 'GET', pattern: /^\/v1\/executions\/?$/, endpoint: 'executions', handler: executionsHandler },
 ];
 
 export async function routeEachLabsApi(state: EmulatorState, exchange: Exchange): Promise<void> {

@@ -1,10 +1,8 @@
-/** The each::labs dialect: /v1 routes, its prediction words, and webhooks that carry X-Webhook-Secret verbatim. */
-import { request } from 'undici';
-
+/** The each::labs dialect: /v1 routes, its prediction words, signed webhooks with retries, and real charges. */
 import type { Dialect } from '../dialect';
-import type { WebhookDelivery } from '../types';
 import { routeEachLabsApi } from './api';
-import { webhookPayload } from './prediction';
+import { chargeOf } from './cost';
+import { deliverEachLabsWebhook, redeliverEachLabsWebhook } from './webhooks';
 
 export const eachLabsDialect: Dialect = {
 	name: 'eachlabs',
@@ -12,22 +10,12 @@ export const eachLabsDialect: Dialect = {
 	routeApi: routeEachLabsApi,
 	onFinished(state, task) {
 		if (task.status !== 'completed') return;
-		task.costUsd = state.config.costUsd;
+		task.costUsd = chargeOf(task, state.config.costUsd);
 		state.spentUsd += task.costUsd;
 	},
-	async deliverWebhook(state, task, signal): Promise<WebhookDelivery> {
-		const url = task.webhook ?? '';
-		const body = JSON.stringify(webhookPayload(task, state.config));
-		const headers: Record<string, string> = { 'content-type': 'application/json' };
-		if (task.webhookSecret) headers['x-webhook-secret'] = task.webhookSecret;
-		try {
-			const response = await request(url, { method: 'POST', body, headers, dispatcher: state.dispatcher, signal });
-			await response.body.dump();
-			return { url, status: response.statusCode, body, headers };
-		} catch (error) {
-			return { url, error: error instanceof Error ? error.message : String(error), body, headers };
-		}
-	},
+	deliverWebhook: deliverEachLabsWebhook,
+	redeliverWebhook: redeliverEachLabsWebhook,
 };
 
-export { EACHLABS_MODELS, requestSchema, ARRAY_SIZES, SINGLE_SIZES } from './schema';
+export { EACHLABS_MODELS, EACHLABS_V25_SLUGS, EACHLABS_SLUGS, requestSchema, ARRAY_SIZES, SINGLE_SIZES, V25_SIZES } from './schema';
+export { signEachLabs } from './webhooks';

@@ -16,18 +16,34 @@ const CLASSIFICATIONS: Record<number, string> = {
 
 export const classificationOf = (code: number | undefined): string => CLASSIFICATIONS[code ?? 0] ?? 'unknown';
 
-type Config = Pick<EmulatorConfig, 'eachlabsStatusWords' | 'eachlabsOutputShape' | 'eachlabsFailureIn'>;
+/** Upper-case error codes of callback failures (seen: EXECUTION_TIMEOUT, INPUT_VALIDATION_ERROR). */
+const CALLBACK_CODES: Record<string, string> = {
+	content_moderation: 'CONTENT_MODERATION',
+	execution_timeout: 'EXECUTION_TIMEOUT',
+	invalid_user_input: 'INPUT_VALIDATION_ERROR',
+	provider_error: 'PROVIDER_ERROR',
+	provider_unavailable: 'PROVIDER_UNAVAILABLE',
+	internal_error: 'INTERNAL_ERROR',
+	unknown: 'UNKNOWN_ERROR',
+};
 
-export function statusWord(task: EmulatedTask, config: Config): string {
+export const callbackErrorCode = (code: number | undefined): string => CALLBACK_CODES[classificationOf(code)] ?? 'UNKNOWN_ERROR';
+
+type Config = Pick<EmulatorConfig, 'eachlabsStatusWords' | 'eachlabsOutputShape' | 'eachlabsFailureIn' | 'eachlabsWebhookErrorShape'>;
+
+export function statusWord(task: EmulatedTask, config: Pick<Config, 'eachlabsStatusWords'>): string {
 	if (task.status === 'completed') return 'success';
-	if (task.status === 'failed') return config.eachlabsStatusWords === 'openapi' ? 'failed' : 'error';
-	return task.status === 'created' ? 'starting' : 'processing';
+	if (task.status === 'cancelled') return 'cancelled';
+	if (task.status === 'created') return 'starting';
+	if (task.status === 'processing') return 'processing';
+	return config.eachlabsStatusWords === 'openapi' ? 'failed' : 'error';
 }
 
-export function shapedOutput(url: string, config: Config): unknown {
-	if (config.eachlabsOutputShape === 'array') return [url];
-	if (config.eachlabsOutputShape === 'object') return { url };
-	return url;
+/** 'string' (the default, as observed on v2.5): a plain URL for one image, an array for several; 'array' always an array; 'object' `{ url }` per image. */
+export function shapedOutput(urls: string[], config: Pick<Config, 'eachlabsOutputShape'>): unknown {
+	if (config.eachlabsOutputShape === 'array') return [...urls];
+	if (config.eachlabsOutputShape === 'object') return urls.length === 1 ? { url: urls[0] } : urls.map((url) => ({ url }));
+	return urls.length === 1 ? urls[0] : [...urls];
 }
 
 export interface EachLabsPrediction {
@@ -49,13 +65,13 @@ export function toEachLabsPrediction(task: EmulatedTask, baseUrl: string, config
 		id: task.id,
 		input: task.input,
 		status: statusWord(task, config),
-		output: task.status === 'completed' ? shapedOutput(task.outputs[0], config) : null,
+		output: task.status === 'completed' ? shapedOutput(task.outputs, config) : null,
 		logs: task.status === 'created' ? '' : 'Running gpt-image-v2\n',
 		metrics: { predict_time: predictTime, ...(task.costUsd !== undefined ? { cost: task.costUsd } : {}) },
 		urls: { get, cancel: `${get}/cancel` },
 		created_at: new Date(task.createdAt).toISOString(),
 	};
-	if (task.status === 'failed') {
+	if (task.status !== 'completed' && statusWord(task, config) !== 'starting' && statusWord(task, config) !== 'processing') {
 		const reason = task.error ?? 'Prediction failed';
 		if (config.eachlabsFailureIn === 'logs') prediction.logs += `Error: ${reason}\n`;
 		else if (config.eachlabsFailureIn === 'error') prediction.error = reason;
@@ -67,8 +83,13 @@ export function toEachLabsPrediction(task: EmulatedTask, baseUrl: string, config
 	return prediction;
 }
 
-/** Webhooks use other words than polling: succeeded / failed, `exec_id`, and the reason in `output[0].error`. */
+/**
+ * Webhooks use other words than polling: `{ exec_id, flow_id, status: succeeded | failed, output, error }`, the
+ * reason in `output[0].error` as a string or (knob) `{ error_code, error_message }` with an upper-case code.
+ */
 export function webhookPayload(task: EmulatedTask, config: Config): Record<string, unknown> {
-	if (task.status === 'completed') return { exec_id: task.id, status: 'succeeded', output: shapedOutput(task.outputs[0], config), error: '' };
-	return { exec_id: task.id, status: 'failed', output: [{ error: task.error ?? 'Prediction failed' }], error: '' };
+	if (task.status === 'completed') return { exec_id: task.id, flow_id: null, status: 'succeeded', output: shapedOutput(task.outputs, config), error: '' };
+	const message = task.error ?? 'Prediction failed';
+	const error = config.eachlabsWebhookErrorShape === 'object' ? { error_code: callbackErrorCode(task.errorCode), error_message: message } : message;
+	return { exec_id: task.id, flow_id: null, status: 'failed', output: [{ error }], error: '' };
 }

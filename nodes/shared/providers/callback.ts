@@ -4,10 +4,10 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { Failure } from '../errors';
-import type { RawResponse } from '../transport';
-import type { ApiCall, Job } from './provider';
-import type { ProviderId } from './provider';
+import type { Failure } from '../core/errors';
+import type { RawResponse } from '../http/transport';
+import type { ApiCall, Task } from './provider';
+import type { ProviderEntry } from './entry';
 
 /** The parts of an incoming callback that authenticity depends on. */
 export interface CallbackRequest {
@@ -32,16 +32,17 @@ export type SecretSource =
 	| { from: 'credential'; read(credentials: ICredentialDataDecryptedObject): SecretAnswer };
 
 /** A verified callback's body, read: the finished or failed task, or why it cannot be read. */
-export type CallbackReading = { ok: true; job: Job } | { ok: false; detail: string; predictionId: string | null };
+export type CallbackReading = { ok: true; task: Task } | { ok: false; detail: string; predictionId: string | null };
 
-export interface CallbackDialect {
-	/** The Provider parameter's value. */
-	id: ProviderId;
-	label: string;
-	credentialName: string;
-	defaultBaseUrl: string;
-	/** Attribution headers on the secret request, as on every API request. */
-	headers: Record<string, string>;
+/** A callback body its schema refused: the first issue in words, and the prediction id when the body names one. */
+export function unreadableCallback(body: unknown, issues: ReadonlyArray<{ path: ReadonlyArray<string | number>; message: string }>, idField: string): CallbackReading {
+	const id = body && typeof body === 'object' ? (body as Record<string, unknown>)[idField] : undefined;
+	const issue = issues[0];
+	return { ok: false, detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unreadable'}`, predictionId: typeof id === 'string' ? id : null };
+}
+
+/** A seller's catalog entry (its headers go on the secret request too), and how its callbacks are checked and read. */
+export interface CallbackDialect extends ProviderEntry {
 	secret: SecretSource;
 	/** Pure: decides authenticity from the headers, the raw body, the secret and the clock. */
 	verify(secret: string, request: CallbackRequest): Verdict;

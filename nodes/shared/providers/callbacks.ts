@@ -1,18 +1,17 @@
 /** The one place that picks a callback dialect for the trigger's Provider parameter. */
 import type { CallbackDialect } from './callback';
-import { eachLabsCallbacks } from './eachlabs/webhook';
-import { waveSpeedCallbacks } from './wavespeed/webhook';
+import type { ProviderId } from './catalog';
+import { DEFAULT_PROVIDER, PROVIDER_IDS, SELLER_BY_ID } from './catalog';
 
-export const CALLBACK_DIALECTS = { wavespeed: waveSpeedCallbacks, eachlabs: eachLabsCallbacks } satisfies Record<string, CallbackDialect>;
+/** One dialect per catalog entry, in catalog order. */
+export const CALLBACK_DIALECTS = Object.fromEntries(PROVIDER_IDS.map((id) => [id, SELLER_BY_ID[id].callbacks])) as Record<ProviderId, CallbackDialect>;
 
-export type CallbackProviderId = keyof typeof CALLBACK_DIALECTS;
+export const DEFAULT_CALLBACK_PROVIDER: ProviderId = DEFAULT_PROVIDER;
 
-export const DEFAULT_CALLBACK_PROVIDER: CallbackProviderId = 'wavespeed';
-
-export function isCallbackProvider(value: unknown): value is CallbackProviderId {
-	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CALLBACK_DIALECTS, value);
+export function isCallbackProvider(value: unknown): value is ProviderId {
+	return (PROVIDER_IDS as readonly unknown[]).includes(value);
 }
 
-export function callbackDialectFor(id: CallbackProviderId): CallbackDialect {
-	return CALLBACK_DIALECTS[id];
+export function callbackDialectFor(id: ProviderId): CallbackDialect {
+	return SELLER_BY_ID[id].callbacks;
 }

@@ -2,21 +2,19 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { inputFailure } from '../errors';
-import type { Provider, ProviderId } from './provider';
-import { PROVIDER_IDS } from './provider';
-import { eachLabs } from './eachlabs';
-import { waveSpeed } from './wavespeed';
+import { inputFailure } from '../core/errors';
+import type { ProviderId } from './catalog';
+import { DEFAULT_PROVIDER, PROVIDER_IDS, SELLER_BY_ID } from './catalog';
+import type { Provider } from './provider';
 
-export const PROVIDERS: Record<ProviderId, Provider> = { wavespeed: waveSpeed, eachlabs: eachLabs };
-
-export const DEFAULT_PROVIDER: ProviderId = 'wavespeed';
+/** One implementation per catalog entry, in catalog order. */
+export const PROVIDERS = Object.fromEntries(PROVIDER_IDS.map((id) => [id, SELLER_BY_ID[id].provider])) as Record<ProviderId, Provider>;
 
 export function providerFor(id: ProviderId): Provider {
-	return PROVIDERS[id];
+	return SELLER_BY_ID[id].provider;
 }
 
-/** The Provider parameter of a run; workflows saved before it existed have none and keep WaveSpeed. */
+/** The Provider parameter of a run; workflows saved before it existed have none and keep the catalog's first seller. */
 export function readProviderId(fx: IExecuteFunctions): ProviderId {
 	const raw = fx.getNodeParameter('provider', 0, DEFAULT_PROVIDER);
 	const parsed = z.enum(PROVIDER_IDS).safeParse(raw);

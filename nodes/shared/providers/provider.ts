@@ -5,35 +5,23 @@
  */
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
-import type { FormulaPricing } from '../cost';
-import type { PixelSize } from '../sizes';
-import type { Failure } from '../errors';
-import type { ImageBytes } from '../imageFormat';
-import type { NodeKind } from '../kinds';
-import type { AspectRatio, ImageSettings, OutputFormat, Resolution } from '../schemas';
-import type { ApiClient, RawResponse } from '../transport';
-
-export const PROVIDER_IDS = ['wavespeed', 'eachlabs'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
-
-/** What a provider can do; the node refuses the rest before any request. */
-export interface ProviderCapabilities {
-	syncMode: boolean;
-	inlineBase64: boolean;
-	webhooks: boolean;
-	maxReferenceImages: number;
-	outputFormats: readonly OutputFormat[];
-	aspectRatios: readonly AspectRatio[];
-	resolutions: readonly Resolution[];
-}
+import type { PixelSize } from '../core/sizes';
+import type { Failure } from '../core/errors';
+import type { ImageBytes } from '../core/imageFormat';
+import type { NodeKind } from '../core/kinds';
+import type { ImageSettings, WaitMode } from '../core/schemas';
+import type { ApiClient, RawResponse } from '../http/transport';
+import type { ProviderEntry } from './entry';
 
 /** One task, in the node's words. */
-export interface JobRequest {
+export interface TaskRequest {
 	kind: NodeKind;
 	prompt: string;
 	/** Reference images as URLs the provider can fetch (binaries were uploaded first), in order. */
 	imageUrls: string[];
 	settings: ImageSettings;
+	/** Wait For Result: a seller with sync mode says so in the body. */
+	waitMode: WaitMode;
 	inlineBase64: boolean;
 	webhookUrl?: string;
 	/** Sent with the webhook where the provider authenticates callbacks with a shared secret. */
@@ -66,13 +54,13 @@ export interface ApiCall {
 	body?: unknown;
 }
 
-export type JobState = 'running' | 'succeeded' | 'failed';
+export type TaskState = 'running' | 'succeeded' | 'failed';
 
-/** A prediction, whatever the provider calls its fields. */
-export interface Job {
+/** A task as the node sees it (a seller may call it a prediction), whatever the provider calls its fields. */
+export interface Task {
 	id: string;
 	model: string;
-	state: JobState;
+	state: TaskState;
 	/** The provider's own status word, shown to the user. */
 	status: string;
 	/** URLs or raw base64 strings. */
@@ -96,19 +84,32 @@ export interface Job {
  * if the reason passes, e.g. a rate limit), or ambiguous (a task may exist: never send again).
  */
 export type SubmitAnswer =
-	| { type: 'accepted'; job: Job }
+	| { type: 'accepted'; task: Task }
 	| { type: 'refused'; failure: Failure }
 	| { type: 'ambiguous'; failure: Failure };
 
-export type ResultAnswer = { ok: true; job: Job } | { ok: false; failure: Failure };
+export type ResultAnswer = { ok: true; task: Task } | { ok: false; failure: Failure };
+
+/** A provider's published token prices, in USD per million tokens; absent means not charged by token. */
+export interface TokenPrices {
+	imageOutputPerMillion: number;
+	textInputPerMillion?: number;
+	imageInputPerMillion?: number;
+}
+
+/** What the formula needs from a provider: its token prices and the lowest price it lists per task. */
+export interface FormulaPricing {
+	tokenPrices: TokenPrices;
+	floorUsd: number;
+}
 
 /**
  * What a provider says about money. Token prices and the listed floor feed the neutral formula (cost.ts); a quote
  * and a balance are optional free reads: a provider without them still gets an estimate, labelled as one.
  */
 export interface ProviderPricing extends FormulaPricing {
-	/** A free price quote for one task with these settings; asked once per settings combination (pricing.ts caches). */
-	quoteCall?(request: JobRequest): ApiCall;
+	/** A free price quote for one task with these settings; asked once per settings combination (money/pricing.ts caches). */
+	quoteCall?(request: TaskRequest): ApiCall;
 	/** The quoted USD price of one task, or undefined when there is no quote (404, odd answer, other currency). */
 	readQuote?(response: RawResponse): number | undefined;
 	/** A free read of the account's balance. */
@@ -119,18 +120,9 @@ export interface ProviderPricing extends FormulaPricing {
 	pricedSize?(kind: NodeKind, settings: ImageSettings): PixelSize | undefined;
 }
 
-export interface Provider {
-	id: ProviderId;
-	/** The seller's name in messages and hints. */
-	label: string;
-	credentialName: string;
-	/** The credential's Base URL when the user left it empty. */
-	defaultBaseUrl: string;
-	capabilities: ProviderCapabilities;
-	/** Headers sent with every API request (attribution); never the key, which n8n adds. */
-	headers: Record<string, string>;
-
-	submitCall(request: JobRequest): ApiCall;
+/** A seller's catalog entry, and how it shapes one request and reads one answer. */
+export interface Provider extends ProviderEntry {
+	submitCall(request: TaskRequest): ApiCall;
 	readSubmit(response: RawResponse): SubmitAnswer;
 	resultCall(predictionId: string): ApiCall;
 	readResult(response: RawResponse): ResultAnswer;
@@ -140,8 +132,8 @@ export interface Provider {
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
 	/**
-	 * Reads, once per batch, what this node's requests depend on (each::labs: the model's live input schema; WaveSpeed:
-	 * nothing) and returns the provider bound to it. Never fails: what cannot be read falls back and says so in `notes`.
+	 * Reads, once per batch, what this node's requests depend on (e.g. the model's live input schema, or nothing for a
+	 * fixed request shape) and returns the provider bound to it. Never fails: what cannot be read falls back and says so in `notes`.
 	 */
 	prepare(client: ApiClient, kind: NodeKind): Promise<PreparedProvider>;
 }

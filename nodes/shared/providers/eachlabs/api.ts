@@ -1,9 +1,9 @@
 /** each::labs' requests and answers for GPT Image 2: the create body, the prediction read, and what answers mean. */
-import type { Failure } from '../../errors';
-import { parseRetryAfterMs } from '../../retry';
-import type { RawResponse } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
-import type { ApiCall, Job, JobState, ResultAnswer, SubmitAnswer } from '../provider';
+import type { Failure } from '../../core/errors';
+import { parseRetryAfterMs } from '../../http/retry';
+import type { RawResponse } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
+import type { ApiCall, Task, TaskState, ResultAnswer, SubmitAnswer } from '../provider';
 import { describeHttpFailure, describeTaskFailure } from './errors';
 import type { OutputError, Prediction } from './schemas';
 import { createAnswerSchema, errorBodySchema, outputErrorSchema, predictionSchema } from './schemas';
@@ -12,7 +12,7 @@ const SUCCESS = new Set(['success', 'succeeded']);
 const FAILURE = new Set(['error', 'failed', 'cancelled', 'canceled']);
 
 /** The docs use `error` in one place and `failed` in another; anything unknown is still running. */
-export function jobState(status: string): JobState {
+export function taskState(status: string): TaskState {
 	const word = status.toLowerCase();
 	if (SUCCESS.has(word)) return 'succeeded';
 	if (FAILURE.has(word)) return 'failed';
@@ -70,12 +70,12 @@ export function failureReason(prediction: Prediction): { reason: string; error?:
 	return { reason: reason.slice(0, 500), error };
 }
 
-export function toJob(prediction: Prediction, fallbackModel: string): Job {
-	const state = jobState(prediction.status);
+export function toTask(prediction: Prediction, fallbackModel: string): Task {
+	const state = taskState(prediction.status);
 	const outputs = state === 'succeeded' ? outputUrls(prediction.output) : [];
 	const predictTime = prediction.metrics?.predict_time;
 	const cost = prediction.metrics?.cost;
-	const job: Job = {
+	const task: Task = {
 		id: prediction.id,
 		model: prediction.model || fallbackModel,
 		state,
@@ -87,12 +87,12 @@ export function toJob(prediction: Prediction, fallbackModel: string): Job {
 		createdAt: prediction.created_at ?? null,
 		resultUrl: prediction.urls?.get || undefined,
 	};
-	if (typeof cost === 'number' && Number.isFinite(cost)) job.costUsd = cost;
+	if (typeof cost === 'number' && Number.isFinite(cost)) task.costUsd = cost;
 	if (state === 'failed') {
 		const { reason, error } = failureReason(prediction);
-		job.failure = describeTaskFailure(reason, prediction.id, prediction.status, error);
+		task.failure = describeTaskFailure(reason, prediction.id, prediction.status, error);
 	}
-	return job;
+	return task;
 }
 
 /** The words of an error body: `error`, then `details`, then `message`. */
@@ -131,7 +131,7 @@ export function readSubmit(response: RawResponse, model: string): SubmitAnswer {
 	if (!answer.success) return { type: 'ambiguous', failure: malformed(response.status, describeZod(answer.error)) };
 	return {
 		type: 'accepted',
-		job: { id: answer.data.predictionID, model, state: 'running', status: 'created', outputs: [], nsfw: [], inferenceMs: null, createdAt: null },
+		task: { id: answer.data.predictionID, model, state: 'running', status: 'created', outputs: [], nsfw: [], inferenceMs: null, createdAt: null },
 	};
 }
 
@@ -140,5 +140,5 @@ export function readResult(response: RawResponse, fallbackModel: string): Result
 	if (response.status < 200 || response.status >= 300) return { ok: false, failure: httpFailure(response, body, 'result') };
 	const prediction = predictionSchema.safeParse(body);
 	if (!prediction.success) return { ok: false, failure: malformed(response.status, describeZod(prediction.error)) };
-	return { ok: true, job: toJob(prediction.data, fallbackModel) };
+	return { ok: true, task: toTask(prediction.data, fallbackModel) };
 }

@@ -1,6 +1,6 @@
 /** each::labs' HTTP statuses and failure classifications (docs/eachlabs-api.md), in words a user can act on. */
-import type { Failure } from '../../errors';
-import type { ApiPhase } from '../../transport';
+import type { Failure } from '../../core/errors';
+import type { ApiPhase } from '../../http/transport';
 import type { OutputError } from './schemas';
 
 const DASHBOARD = 'each::labs dashboard (eachlabs.ai)';

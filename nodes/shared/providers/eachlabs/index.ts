@@ -1,22 +1,23 @@
 /** each::labs as a provider of GPT Image 2: requests shaped by the model's live input schema, read once per process. */
-import type { NodeKind } from '../../kinds';
-import type { ImageSettings } from '../../schemas';
-import type { PixelSize } from '../../sizes';
-import type { ApiClient } from '../../transport';
-import { parseJsonBody } from '../../transport';
-import { settle } from '../../settle';
-import type { ApiCall, JobRequest, PreparedProvider, Provider } from '../provider';
+import type { NodeKind } from '../../core/kinds';
+import type { ImageSettings } from '../../core/schemas';
+import type { PixelSize } from '../../core/sizes';
+import type { ApiClient } from '../../http/transport';
+import { parseJsonBody } from '../../http/transport';
+import { settle } from '../../core/settle';
+import type { ApiCall, TaskRequest, PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
-import { EACHLABS_BASE_URL, EACHLABS_CAPABILITIES } from './capabilities';
+import { EACHLABS } from './entry';
 import type { InputShape } from './inputShape';
 import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
 import { EACHLABS_PRICING } from './pricing';
 import { uploadImage } from './upload';
+import { BoundedMap } from '../../core/boundedMap';
 
 /** Schemas read from the API, by Base URL and slug; n8n is long-running, and a model's schema rarely changes. */
-const shapes = new Map<string, InputShape>();
 const SHAPES_REMEMBERED = 32;
+const shapes = new BoundedMap<string, InputShape>(SHAPES_REMEMBERED);
 
 /** One free read of `GET /v1/model?slug=`; any failure falls back to the documented shape (not cached, so retried next batch). */
 export async function loadShape(client: ApiClient, kind: NodeKind): Promise<InputShape> {
@@ -29,7 +30,6 @@ export async function loadShape(client: ApiClient, kind: NodeKind): Promise<Inpu
 		const answer = modelAnswerSchema.safeParse(parseJsonBody(outcome.value.body));
 		const shape = answer.success ? readShape(kind, slug, answer.data.request_schema) : undefined;
 		if (shape) {
-			if (shapes.size >= SHAPES_REMEMBERED) shapes.delete(shapes.keys().next().value as string);
 			shapes.set(key, shape);
 			return shape;
 		}
@@ -37,12 +37,7 @@ export async function loadShape(client: ApiClient, kind: NodeKind): Promise<Inpu
 	return documentedShape(kind, slug);
 }
 
-/** For tests: forget what was read. */
-export function forgetShapes(): void {
-	shapes.clear();
-}
-
-export function createBody(shape: InputShape, request: JobRequest): Record<string, unknown> {
+export function createBody(shape: InputShape, request: TaskRequest): Record<string, unknown> {
 	const body: Record<string, unknown> = { model: shape.slug, version: MODEL_VERSION, input: buildInput(shape, request) };
 	if (request.webhookUrl) {
 		body.webhook_url = request.webhookUrl;
@@ -60,7 +55,7 @@ function pricedSizeOf(shape: InputShape, settings: ImageSettings): PixelSize | u
 function bound(shape: InputShape): PreparedProvider {
 	return {
 		...eachLabs,
-		submitCall: (request: JobRequest): ApiCall => ({ method: 'POST', path: '/v1/prediction', body: createBody(shape, request) }),
+		submitCall: (request: TaskRequest): ApiCall => ({ method: 'POST', path: '/v1/prediction', body: createBody(shape, request) }),
 		readSubmit: (response) => readSubmit(response, shape.slug),
 		readResult: (response) => readResult(response, shape.slug),
 		// The formula prices the size this schema would send (the real charge replaces it when the task reports one).
@@ -71,14 +66,8 @@ function bound(shape: InputShape): PreparedProvider {
 }
 
 export const eachLabs: Provider = {
-	id: 'eachlabs',
-	label: 'each::labs',
-	credentialName: 'eachLabsApi',
-	defaultBaseUrl: EACHLABS_BASE_URL,
-	capabilities: EACHLABS_CAPABILITIES,
-	// each::labs documents no attribution headers.
-	headers: {},
-	// Unbound, the documented shape applies (execute.ts always prepares first).
+	...EACHLABS,
+	// Unbound, the documented shape applies (batch/preflight.ts always prepares first).
 	submitCall: (request) => bound(documentedShape(request.kind, MODELS[request.kind])).submitCall(request),
 	readSubmit: (response) => readSubmit(response, ''),
 	resultCall,

@@ -2,11 +2,11 @@
  * How the node's controls map onto the fields of each::labs' model schema: pure decisions, unit-tested.
  * The schema's field names are not settled in the docs, so the live `request_schema` decides and nothing it lacks is sent.
  */
-import type { Failure } from '../../errors';
-import type { NodeKind } from '../../kinds';
-import type { AspectRatio, ImageSettings, OutputFormat, Quality, Resolution } from '../../schemas';
-import { MAX_REFERENCE_IMAGES } from '../../schemas';
-import type { JobRequest, PlannedRequest, RequestNotes } from '../provider';
+import type { Failure } from '../../core/errors';
+import type { NodeKind } from '../../core/kinds';
+import type { AspectRatio, ImageSettings, OutputFormat, Quality, Resolution } from '../../core/schemas';
+import { MAX_REFERENCE_IMAGES } from '../../core/schemas';
+import type { TaskRequest, PlannedRequest, RequestNotes } from '../provider';
 import type { ModelRequestSchema } from './schemas';
 
 export interface PixelSize {
@@ -150,7 +150,7 @@ const qualityListed = (shape: InputShape, quality: Quality): boolean =>
 	!!shape.quality && (shape.quality.values.length === 0 || shape.quality.values.includes(quality));
 
 /** The `input` object: only fields the schema lists. Assumes refuseRequest passed. */
-export function buildInput(shape: InputShape, request: JobRequest): Record<string, unknown> {
+export function buildInput(shape: InputShape, request: TaskRequest): Record<string, unknown> {
 	const input: Record<string, unknown> = { prompt: request.prompt };
 	if (shape.images && request.kind === 'edit') input[shape.images.field] = shape.images.multiple ? request.imageUrls : request.imageUrls[0];
 	const size = chooseSize(shape, request.settings.aspectRatio, request.settings.resolution);

@@ -1,7 +1,7 @@
 /**
  * each::labs' money: its published gpt-image-v2 prices are per token, so the formula adds the prompt and the
  * reference images to the output. There is no quote and no balance read; the real charge arrives with the finished
- * task (`metrics.cost` -> Job.costUsd) and replaces the estimate (`costSource: "provider"`).
+ * task (`metrics.cost` -> Task.costUsd) and replaces the estimate (`costSource: "provider"`).
  * To wire it: `pricing: EACHLABS_PRICING` in this provider's object (and `pricedSize` once it maps ratios to sizes).
  */
 import type { ProviderPricing } from '../provider';

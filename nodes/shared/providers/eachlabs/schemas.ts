@@ -2,7 +2,6 @@
 import { z } from 'zod';
 
 export const MODELS = { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-to-image' } as const;
-export type Slug = (typeof MODELS)[keyof typeof MODELS];
 
 /** Deprecated and ignored by the current API; older docs require it, and it is harmless to send. */
 export const MODEL_VERSION = '0.0.1';

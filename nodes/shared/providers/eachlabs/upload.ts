@@ -1,15 +1,15 @@
 /** each::labs uploads: a presign with the key, then a PUT of the bytes to storage without it. */
-import { FailureError } from '../../errors';
-import type { ImageBytes } from '../../imageFormat';
-import { MIME_TYPES } from '../../imageFormat';
-import type { ApiClient } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
+import { FailureError } from '../../core/errors';
+import type { ImageBytes } from '../../core/imageFormat';
+import { MIME_TYPES } from '../../core/imageFormat';
+import type { ApiClient } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
 import { apiMessage } from './api';
 import { describeHttpFailure } from './errors';
 import { presignAnswerSchema } from './schemas';
 
 export async function uploadImage(client: ApiClient, image: ImageBytes): Promise<string> {
-	const contentType = MIME_TYPES[image.kind];
+	const contentType = MIME_TYPES[image.type];
 	const ticket = await client.retrying(async () => {
 		const response = await client.send({
 			method: 'POST',

@@ -2,14 +2,16 @@
  * each::labs' completion callbacks: header `X-Webhook-Secret` carries the credential's Webhook Secret verbatim (no
  * HMAC of the body), and the body is `{exec_id, status: "succeeded" | "failed", output, error}`.
  */
-import { createHash, timingSafeEqual } from 'crypto';
+import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
-import { resultUrl, toJob } from './api';
-import { EACHLABS_BASE_URL } from './capabilities';
+import { unreadableCallback } from '../callback';
+import { resultUrl, toTask } from './api';
+import { EACHLABS } from './entry';
 import type { Prediction } from './schemas';
+import { sameSecret } from '../../core/sameSecret';
 
 /** each::labs retries a failed delivery up to 3 times about 10 s apart; a replay is refused well beyond that. */
 export const EACHLABS_REPLAY_WINDOW_SECONDS = 600;
@@ -25,12 +27,7 @@ export type EachLabsCallback = z.infer<typeof eachLabsCallbackSchema>;
 /** The reason some failed callbacks put in `output[0].error` (or `output.error`) instead of `error`. */
 const outputReasonSchema = z.object({ error: z.string().min(1) });
 
-/** Constant-time equality; different lengths are unequal without comparing, an empty secret never matches. */
-export function sameSecret(expected: string, given: string): boolean {
-	const a = Buffer.from(expected, 'utf8');
-	const b = Buffer.from(given, 'utf8');
-	return a.length > 0 && a.length === b.length && timingSafeEqual(a, b);
-}
+export { sameSecret };
 
 function parseJson(rawBody: Buffer): unknown {
 	try {
@@ -67,13 +64,9 @@ export function callbackPrediction({ exec_id, status, output, error }: EachLabsC
 
 export function readEachLabsCallback(body: unknown): CallbackReading {
 	const parsed = eachLabsCallbackSchema.safeParse(body);
-	if (!parsed.success) {
-		const id = body && typeof body === 'object' ? (body as Record<string, unknown>).exec_id : undefined;
-		const issue = parsed.error.issues[0];
-		return { ok: false, detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unreadable'}`, predictionId: typeof id === 'string' ? id : null };
-	}
+	if (!parsed.success) return unreadableCallback(body, parsed.error.issues, 'exec_id');
 	// Callbacks do not name the model; the item's model is then empty, as on a failed item.
-	return { ok: true, job: toJob(callbackPrediction(parsed.data), '') };
+	return { ok: true, task: toTask(callbackPrediction(parsed.data), '') };
 }
 
 export function readEachLabsCredentialSecret(credentials: ICredentialDataDecryptedObject): SecretAnswer {
@@ -91,11 +84,7 @@ export function readEachLabsCredentialSecret(credentials: ICredentialDataDecrypt
 }
 
 export const eachLabsCallbacks: CallbackDialect = {
-	id: 'eachlabs',
-	label: 'each::labs',
-	credentialName: 'eachLabsApi',
-	defaultBaseUrl: EACHLABS_BASE_URL,
-	headers: {},
+	...EACHLABS,
 	secret: { from: 'credential', read: readEachLabsCredentialSecret },
 	verify: verifyEachLabsSecret,
 	read: readEachLabsCallback,

@@ -1,34 +1,30 @@
 /** WaveSpeed's requests and answers for GPT Image 2: what a submit and a result look like on the wire. */
-import type { RawResponse } from '../../transport';
-import type { ApiCall, Job, JobRequest, JobState, ResultAnswer, SubmitAnswer } from '../provider';
+import type { RawResponse } from '../../http/transport';
+import type { ApiCall, Task, TaskRequest, TaskState, ResultAnswer, SubmitAnswer } from '../provider';
 import { describeTaskFailure } from './errors';
 import { parseEnvelope } from './envelope';
 import { classifySubmitAnswer } from './submitAnswer';
 import type { Prediction, SubmitRequest } from './schemas';
 import { MODELS, predictionSchema, submitRequestSchema } from './schemas';
 
-/** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
-export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
-export const CLIENT_VERSION = '0.1.0';
-
 const SUCCESS = new Set(['completed', 'succeeded']);
 const TERMINAL_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'timeout', 'deleted']);
 
 /** Unknown statuses count as still running until the caller's deadline. */
-export function jobState(status: string): JobState {
+export function taskState(status: string): TaskState {
 	if (SUCCESS.has(status)) return 'succeeded';
 	if (TERMINAL_FAILURES.has(status)) return 'failed';
 	return 'running';
 }
 
 /** The documented body, built from validated values only; 'match' means: let WaveSpeed take the first image's ratio. */
-export function buildSubmitBody(request: JobRequest): SubmitRequest {
+export function buildSubmitBody(request: TaskRequest): SubmitRequest {
 	const body: SubmitRequest = {
 		prompt: request.prompt,
 		resolution: request.settings.resolution,
 		quality: request.settings.quality,
 		output_format: request.settings.outputFormat,
-		enable_sync_mode: request.settings.waitMode === 'sync',
+		enable_sync_mode: request.waitMode === 'sync',
 		enable_base64_output: request.inlineBase64,
 	};
 	if (request.kind === 'edit') body.images = request.imageUrls;
@@ -36,7 +32,7 @@ export function buildSubmitBody(request: JobRequest): SubmitRequest {
 	return body;
 }
 
-export function submitCall(request: JobRequest): ApiCall {
+export function submitCall(request: TaskRequest): ApiCall {
 	return {
 		method: 'POST',
 		path: `/api/v3/${MODELS[request.kind]}`,
@@ -54,9 +50,9 @@ export function resultCall(predictionId: string): ApiCall {
 	return { method: 'GET', path: `/api/v3/predictions/${encodeURIComponent(predictionId)}/result` };
 }
 
-export function toJob(prediction: Prediction): Job {
-	const state = jobState(prediction.status);
-	const job: Job = {
+export function toTask(prediction: Prediction): Task {
+	const state = taskState(prediction.status);
+	const task: Task = {
 		id: prediction.id,
 		model: prediction.model,
 		state,
@@ -68,19 +64,19 @@ export function toJob(prediction: Prediction): Job {
 		resultUrl: prediction.urls?.get || undefined,
 	};
 	// 'created' is WaveSpeed's queue: the account's concurrent tasks are all busy.
-	if (state === 'running') job.queued = prediction.status === 'created';
-	if (state === 'failed') job.failure = describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status);
-	return job;
+	if (state === 'running') task.queued = prediction.status === 'created';
+	if (state === 'failed') task.failure = describeTaskFailure(prediction.code ?? undefined, prediction.error ?? '', prediction.id, prediction.status);
+	return task;
 }
 
 /** Only a clean 2xx is accepted and only a 4xx is refused; anything else may hide a task (see submitAnswer.ts). */
 export function readSubmit(response: RawResponse): SubmitAnswer {
 	const answer = classifySubmitAnswer(response);
-	if (answer.kind === 'accepted') return { type: 'accepted', job: toJob(answer.prediction) };
+	if (answer.kind === 'accepted') return { type: 'accepted', task: toTask(answer.prediction) };
 	return { type: answer.kind, failure: answer.failure };
 }
 
 export function readResult(response: RawResponse): ResultAnswer {
 	const result = parseEnvelope(response, predictionSchema, 'result');
-	return result.ok ? { ok: true, job: toJob(result.data) } : result;
+	return result.ok ? { ok: true, task: toTask(result.data) } : result;
 }

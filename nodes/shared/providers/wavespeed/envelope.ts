@@ -1,11 +1,11 @@
 /** WaveSpeed's answer envelope `{ code, message, data }`: `code` mirrors the HTTP status, 200 = success. */
 import type { z } from 'zod';
 
-import type { Failure } from '../../errors';
-import { FailureError } from '../../errors';
-import { parseRetryAfterMs } from '../../retry';
-import type { ApiPhase, RawResponse } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
+import type { Failure } from '../../core/errors';
+import { FailureError } from '../../core/errors';
+import { parseRetryAfterMs } from '../../http/retry';
+import type { ApiPhase, RawResponse } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
 import { describeHttpFailure } from './errors';
 import { envelopeSchema } from './schemas';
 
@@ -46,7 +46,8 @@ export function parseEnvelope<T extends z.ZodTypeAny>(response: RawResponse, dat
 	return { ok: true, data: data.data };
 }
 
-function messageFromOddBody(body: unknown): string {
+/** The words of an answer that is not the documented envelope: a message field, or the text of an HTML page. */
+export function messageFromOddBody(body: unknown): string {
 	if (body && typeof body === 'object') {
 		const record = body as Record<string, unknown>;
 		for (const key of ['message', 'error', 'detail']) if (typeof record[key] === 'string') return record[key] as string;

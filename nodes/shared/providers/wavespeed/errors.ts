@@ -1,7 +1,7 @@
 /** WaveSpeed's HTTP statuses and task error codes (docs/wavespeed-api.md), in words a user can act on. */
-import type { Failure } from '../../errors';
-import { RECOVER_HINT } from '../../errors';
-import type { ApiPhase } from '../../transport';
+import type { Failure } from '../../core/errors';
+import { RECOVER_HINT } from '../../core/errors';
+import type { ApiPhase } from '../../http/transport';
 
 /** Turns an HTTP answer that is not a success into a failure; `phase` says what we were doing. */
 export function describeHttpFailure(

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 
-import type { RawResponse } from '../../transport';
-import type { ApiCall, JobRequest, ProviderPricing } from '../provider';
+import type { RawResponse } from '../../http/transport';
+import type { ApiCall, TaskRequest, ProviderPricing } from '../provider';
 import { buildSubmitBody } from './api';
 import { parseEnvelope } from './envelope';
 import { MODELS } from './schemas';
@@ -21,12 +21,11 @@ export const quoteSchema = z.object({
 	unit_price: z.number().nonnegative().finite(),
 	currency: z.string().optional(),
 });
-export type Quote = z.infer<typeof quoteSchema>;
 
 export const balanceSchema = z.object({ balance: z.number().finite() });
 
 /** The quote asks about exactly the body a submit would send; images not uploaded yet are left out (price is per settings). */
-export function quoteCall(request: JobRequest): ApiCall {
+export function quoteCall(request: TaskRequest): ApiCall {
 	const inputs = buildSubmitBody(request);
 	if (inputs.images?.length === 0) delete inputs.images;
 	return { method: 'POST', path: '/api/v3/model/pricing', body: { model_id: MODELS[request.kind], inputs } };

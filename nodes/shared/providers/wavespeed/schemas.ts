@@ -1,8 +1,8 @@
 /** WaveSpeed's wire shapes (docs/wavespeed-api.md), as zod schemas. */
 import { z } from 'zod';
 
-import { MAX_REFERENCE_IMAGES, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS } from '../../schemas';
-import { WAVESPEED_ASPECT_RATIOS } from './capabilities';
+import { MAX_REFERENCE_IMAGES, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS } from '../../core/schemas';
+import { WAVESPEED_ASPECT_RATIOS } from './entry';
 
 export const MODELS = {
 	edit: 'openai/gpt-image-2/edit',

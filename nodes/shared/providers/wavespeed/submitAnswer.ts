@@ -1,15 +1,16 @@
 /**
  * What WaveSpeed's answer to the submit means for money: accepted (a task with a usable id), refused (nothing was
  * created, so sending again may be safe) or ambiguous (a task may exist: never sent again, never "try again", any id
- * it carried kept). api.ts turns the accepted prediction into a neutral Job.
+ * it carried kept). api.ts turns the accepted prediction into a neutral Task.
  */
-import type { Failure } from '../../errors';
-import { parseRetryAfterMs } from '../../retry';
-import { isSafePredictionId } from '../../schemas';
-import type { RawResponse } from '../../transport';
-import { describeZod, parseJsonBody } from '../../transport';
-import { truncate } from '../../urls';
+import type { Failure } from '../../core/errors';
+import { parseRetryAfterMs } from '../../http/retry';
+import { isSafePredictionId } from '../../core/schemas';
+import type { RawResponse } from '../../http/transport';
+import { describeZod, parseJsonBody } from '../../http/transport';
+import { truncate } from '../../core/urls';
 import { describeHttpFailure } from './errors';
+import { messageFromOddBody } from './envelope';
 import type { Prediction } from './schemas';
 import { envelopeSchema, predictionSchema } from './schemas';
 
@@ -48,13 +49,13 @@ export function classifySubmitAnswer(response: RawResponse): SubmitClassificatio
 	// 408: the server gave up reading, possibly after it had the whole request; treated like a 5xx.
 	if (status >= 400 && status < 500 && status !== 408) {
 		// A 4xx is a refusal made before the task existed: nothing to pay for, and a 429 may be sent again later.
-		const message = apiMessage || oddBodyMessage(body);
+		const message = apiMessage || messageFromOddBody(body);
 		return { kind: 'refused', failure: describeHttpFailure(status, message, 'submit', parseRetryAfterMs(response.headers['retry-after'])) };
 	}
 	if (status === 408) return ambiguous(status, 'WaveSpeed answered 408 (request timeout) after the request may have arrived', body);
 	if (status >= 300 && status < 400) return ambiguous(status, `WaveSpeed answered the submit with a redirect (${status}), which is not followed`, body);
 	if (status < 200 || status >= 300) {
-		const failure = describeHttpFailure(status, apiMessage || oddBodyMessage(body), 'submit');
+		const failure = describeHttpFailure(status, apiMessage || messageFromOddBody(body), 'submit');
 		const id = carriedId(body).safe;
 		return { kind: 'ambiguous', failure: id ? { ...failure, predictionId: id } : failure };
 	}
@@ -78,13 +79,4 @@ export function classifySubmitAnswer(response: RawResponse): SubmitClassificatio
 		return ambiguous(status, `WaveSpeed's answer names a prediction id that is not safe to use in a URL (${truncate(JSON.stringify(data.data.id), 60)})`, body);
 	}
 	return { kind: 'accepted', prediction: data.data };
-}
-
-function oddBodyMessage(body: unknown): string {
-	if (body && typeof body === 'object') {
-		const record = body as Record<string, unknown>;
-		for (const key of ['message', 'error', 'detail']) if (typeof record[key] === 'string') return record[key] as string;
-	}
-	if (typeof body === 'string') return body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
-	return '';
 }

@@ -1,14 +1,14 @@
 /** WaveSpeed uploads: a ticket then a PUT without the key; the legacy multipart endpoint when tickets are missing. */
-import type { ImageBytes } from '../../imageFormat';
-import { MIME_TYPES } from '../../imageFormat';
-import { FailureError } from '../../errors';
-import type { ApiClient } from '../../transport';
+import type { ImageBytes } from '../../core/imageFormat';
+import { MIME_TYPES } from '../../core/imageFormat';
+import { FailureError } from '../../core/errors';
+import type { ApiClient } from '../../http/transport';
 import { readEnvelope } from './envelope';
 import type { UploadTicket } from './schemas';
 import { legacyUploadSchema, uploadTicketSchema } from './schemas';
 
 export async function uploadImage(client: ApiClient, image: ImageBytes): Promise<string> {
-	const contentType = MIME_TYPES[image.kind];
+	const contentType = MIME_TYPES[image.type];
 	const ticket = await client.retrying(async () => {
 		const response = await client.send({
 			method: 'POST',

@@ -2,21 +2,22 @@
  * WaveSpeed's completion callbacks: the v3 signature (HMAC-SHA256 over `{id}.{timestamp}.{raw body}` with the
  * secret from `GET /api/v3/webhook/secret`, `whsec_` prefix stripped), the 300 s window, and the bare prediction body.
  */
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHmac } from 'crypto';
 import { z } from 'zod';
 
-import type { RawResponse } from '../../transport';
+import type { RawResponse } from '../../http/transport';
 import type { CallbackDialect, CallbackReading, CallbackRequest, SecretAnswer, Verdict } from '../callback';
-import { CLIENT_NAME, CLIENT_VERSION, resultUrl, toJob } from './api';
-import { WAVESPEED_BASE_URL } from './capabilities';
+import { unreadableCallback } from '../callback';
+import { resultUrl, toTask } from './api';
+import { WAVESPEED } from './entry';
 import { parseEnvelope } from './envelope';
 import { predictionSchema } from './schemas';
+import { sameSecret } from '../../core/sameSecret';
 
 /** WaveSpeed documents callbacks older than this as to be rejected; the same bound applies to clocks running ahead. */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export const webhookSecretSchema = z.object({ secret: z.string().min(1) });
-export type WebhookSecret = z.infer<typeof webhookSecretSchema>;
 
 /** The HMAC key is the secret without its `whsec_` prefix, used as text as-is (not base64-decoded). */
 export function hmacKey(secret: string): string {
@@ -42,9 +43,7 @@ export function v3Signatures(header: string): string[] | undefined {
 
 /** Constant-time equality of two hex strings; different lengths are unequal without comparing. */
 export function sameHex(expected: string, given: string): boolean {
-	const a = Buffer.from(expected, 'utf8');
-	const b = Buffer.from(given.toLowerCase(), 'utf8');
-	return a.length === b.length && timingSafeEqual(a, b);
+	return sameSecret(expected, given.toLowerCase());
 }
 
 const reject = (reason: Exclude<Verdict, { ok: true }>['reason'], detail: string): Verdict => ({ ok: false, reason, detail });
@@ -77,20 +76,12 @@ export function readWebhookSecret(response: RawResponse): SecretAnswer {
 /** WaveSpeed posts the bare prediction (no envelope), with its input added. */
 export function readWaveSpeedCallback(body: unknown): CallbackReading {
 	const parsed = predictionSchema.safeParse(body);
-	if (!parsed.success) {
-		const id = body && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
-		const issue = parsed.error.issues[0];
-		return { ok: false, detail: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'unreadable'}`, predictionId: typeof id === 'string' ? id : null };
-	}
-	return { ok: true, job: toJob(parsed.data) };
+	if (!parsed.success) return unreadableCallback(body, parsed.error.issues, 'id');
+	return { ok: true, task: toTask(parsed.data) };
 }
 
 export const waveSpeedCallbacks: CallbackDialect = {
-	id: 'wavespeed',
-	label: 'WaveSpeed',
-	credentialName: 'waveSpeedApi',
-	defaultBaseUrl: WAVESPEED_BASE_URL,
-	headers: { 'X-Client-Name': CLIENT_NAME, 'X-Client-Version': CLIENT_VERSION },
+	...WAVESPEED,
 	secret: { from: 'api', call: { method: 'GET', path: '/api/v3/webhook/secret' }, read: readWebhookSecret },
 	verify: verifyWaveSpeedSignature,
 	read: readWaveSpeedCallback,
