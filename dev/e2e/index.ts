@@ -10,14 +10,14 @@
  *  5. schedule    the Data Table example published on a short schedule: three production runs, n8n restarted
  *                 before the third (scheduled.ts)
  *  6. queue       PostgreSQL + Redis, n8n main + 2 workers + webhook processor: batch and webhook examples on workers,
- *                 and the schedule phase again with main and workers restarted
+ *                 the schedule phase again with main and workers restarted, and the crash test (crash.ts): a worker
+ *                 killed during a 10-row batch, Get Many after it, a re-run after n8n's recovery
  *
  * A stand-in CMS (dev/cms) serves the product photos and receives the CMS example's upload.
  * Screenshots, logs and report.md/report.json go to e2e-output/ (git-ignored). Every process is stopped at the end.
  * Options: --skip-editor, --skip-queue, --keep (leave the temp folder), --only <name,...> (only the examples whose
  * names contain one of these words, e.g. --only cms,data-table; skips the editor, and queue mode unless one of them
- * runs there), --crash-test (a draft, off by default: SIGKILL a queue worker during a 10-row batch and record what
- * n8n does and which billed predictions a user can find; crash.ts says what it still needs).
+ * runs there; the word crash selects the crash test), --skip-crash-test.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -159,10 +159,11 @@ async function main(): Promise<Report> {
 		}
 		await stopProcesses([main.process]);
 
-		const queueWanted = !only || names.some((name) => expectationFor(name).queueMode);
+		const crashTest = !args.has('--skip-crash-test') && selected('crash-test');
+		const queueWanted = !only || crashTest || names.some((name) => expectationFor(name).queueMode);
 		if (!args.has('--skip-queue') && queueWanted) {
 			step('queue mode: PostgreSQL, Redis, n8n main + 2 workers + webhook processor');
-			report.queue = await phase('queue mode', () => runQueueMode({ toolchain, tarball, runRoot, logDir, emulator: emulator!, single, cms: cms!, selected, crashTest: args.has('--crash-test') }));
+			report.queue = await phase('queue mode', () => runQueueMode({ toolchain, tarball, runRoot, logDir, emulator: emulator!, single, cms: cms!, selected, crashTest }));
 			report.schedule = [...(report.schedule ?? []), ...report.queue.schedule.map((run) => ({ mode: 'queue' as const, ...run }))];
 		}
 	} finally {

@@ -36,8 +36,8 @@ export interface QueueResult {
 	examples: QueueExampleRun[];
 	/** The scheduled Data Table example on the workers, main and workers restarted before its third run. */
 	schedule: Array<ScheduledResult & { workersByRun: string[][]; limitation: string }>;
-	/** The crash-test draft (--crash-test): recorded, not yet asserted. */
-	crash?: CrashResult | { error: string };
+	/** The crash test: a worker killed during a 10-row batch, Get Many after it, a re-run after n8n's recovery. */
+	crash?: CrashResult | { failed: string };
 	processes: string[];
 	problems: string[];
 }
@@ -52,7 +52,7 @@ export interface QueueOptions {
 	cms: Cms;
 	/** Which examples to run (all by default). */
 	selected?: (name: string) => boolean;
-	/** Run the crash-test draft at the end (kills a worker). */
+	/** Run the crash test at the end (kills a worker). */
 	crashTest?: boolean;
 }
 
@@ -163,7 +163,8 @@ export async function runQueueMode(options: QueueOptions): Promise<QueueResult> 
 	}
 
 	if (options.crashTest) {
-		result.crash = await runCrashTest({ rest, emulator: options.emulator, credential, workers, n8nDir }).catch((error: unknown) => ({ error: String(error) }));
+		result.crash = await runCrashTest({ rest, emulator: options.emulator, credential, workers, n8nDir }).catch((error: unknown) => ({ failed: String(error) }));
+		result.problems.push(...('failed' in result.crash ? [`crash test: ${result.crash.failed}`] : result.crash.problems.map((p) => `crash test: ${p}`)));
 	}
 	return result;
 }

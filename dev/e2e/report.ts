@@ -65,15 +65,18 @@ export function writeReport(outputDir: string, report: Report): void {
 	}
 	const crash = report.queue?.crash;
 	if (crash) {
-		lines.push('## Crash test (draft, --crash-test): a queue worker killed during a 10-row batch', '');
-		if ('error' in crash) lines.push(`Did not complete: ${crash.error}`, '');
+		lines.push('## Crash test: a queue worker killed during a 10-row batch', '');
+		if ('failed' in crash) lines.push(`Did not complete: ${crash.failed}`, '');
 		else {
 			lines.push(
-				`- execution ${crash.executionId}, ${crash.killed}; started on ${crash.startedOn.join(', ')}`,
+				`- execution ${crash.executionId}, ${crash.killed} with ${crash.tasksRunningAtKill} tasks running; started on ${crash.startedOn.join(', ')}`,
 				`- status after the kill: ${crash.statusAfterKill.map((s) => `${s.status} at ${seconds(s.afterMs)}`).join(', ')}${crash.error ? `; n8n's error: "${crash.error}"` : ''}`,
 				`- predictions billed: ${crash.billed.length} (${crash.submitsAfterKill} after the kill); named in n8n's execution record: ${crash.visibleInN8n.length}`,
-				...crash.notes.map((n) => `- ${n}`),
-				`- still needed: ${crash.stillNeeded.join('; ')}`,
+				`- Get Many (execution ${crash.getMany.executionId}, ${crash.getMany.status}): ${crash.getMany.listed} listed, ${crash.billed.length - crash.getMany.missing.length} of ${crash.billed.length} billed found, ${crash.getMany.submits} submitted`,
+				`- re-run after n8n's recovery (execution ${crash.rerun.executionId} on ${crash.rerun.ranOn.join(', ') || 'no worker'}, ${crash.rerun.status}): ${crash.rerun.submits} task(s) submitted, ${crash.rerun.recovered} row(s) picked up, ${crash.rerun.paidTwice} paid twice where the package knew`,
+				`- rows the package cannot know: ${crash.unknowable}`,
+				`- the crash test took ${seconds(crash.durationMs)}`,
+				...crash.problems.map((p) => `- **${p}**`),
 				'',
 			);
 		}
