@@ -43,14 +43,23 @@ export function isoTime(value: unknown, label: string): string | undefined {
 	let millis = Number.NaN;
 	if (typeof value === 'string') millis = Date.parse(value.trim());
 	else if (value instanceof Date) millis = value.getTime();
-	else if (typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') millis = Number((value as { toMillis: () => number }).toMillis());
+	else if (hasToMillis(value)) millis = Number(value.toMillis());
 	if (!Number.isFinite(millis)) throw inputFailure(`${label} "${String(value).slice(0, 60)}" is not a date`, fix);
 	return new Date(millis).toISOString();
 }
 
+/** A Luxon DateTime, as n8n's expressions give ($now, DateTime.fromISO). */
+function hasToMillis(value: unknown): value is { toMillis(): unknown } {
+	return typeof value === 'object' && value !== null && 'toMillis' in value && typeof value.toMillis === 'function';
+}
+
+function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+	return allowed.some((word) => word === value);
+}
+
 function choice<T extends string>(value: unknown, allowed: readonly T[], fallback: T, label: string): T {
 	if (value === undefined || value === null || value === '') return fallback;
-	if ((allowed as readonly unknown[]).includes(value)) return value as T;
+	if (isOneOf(value, allowed)) return value;
 	throw inputFailure(`${label} "${String(value)}" is not a supported value`, `Use one of: ${allowed.join(', ')}.`);
 }
 
