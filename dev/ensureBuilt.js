@@ -30,6 +30,17 @@ function listFiles(dir, rel = '') {
 	return out;
 }
 
+function sameContent(built, source) {
+	const [a, b] = [fs.readFileSync(built), fs.readFileSync(source)];
+	if (a.equals(b)) return true;
+	if (!source.endsWith('.json')) return false;
+	try {
+		return JSON.stringify(JSON.parse(a.toString('utf8'))) === JSON.stringify(JSON.parse(b.toString('utf8')));
+	} catch {
+		return false;
+	}
+}
+
 /** Why dist/ is out of date, or null when every shipped source has an up-to-date output. */
 function staleReason() {
 	const sources = ['nodes', 'credentials', 'icons'].flatMap((top) => listFiles(ROOT, top));
@@ -41,9 +52,9 @@ function staleReason() {
 		else continue;
 		const outTime = mtime(path.join(ROOT, 'dist', out));
 		if (outTime < 0) return `dist/${out} is missing`;
-		// Copied files keep their source's mtime (rounded by gulp), so compare what they hold instead.
+		// Copied files may keep their source's mtime, so compare what they hold instead (tsc rewrites JSON's layout).
 		if (out === f) {
-			if (!fs.readFileSync(path.join(ROOT, 'dist', out)).equals(fs.readFileSync(path.join(ROOT, f)))) return `dist/${out} differs from ${f}`;
+			if (!sameContent(path.join(ROOT, 'dist', out), path.join(ROOT, f))) return `dist/${out} differs from ${f}`;
 			continue;
 		}
 		if (outTime < mtime(path.join(ROOT, f))) return `dist/${out} is older than ${f}`;

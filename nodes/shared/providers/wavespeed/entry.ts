@@ -6,7 +6,7 @@ export const WAVESPEED_BASE_URL = 'https://api.wavespeed.ai';
 
 /** Attribution headers WaveSpeed documents; a unit test keeps them equal to package.json's name and version. */
 export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
-export const CLIENT_VERSION = '0.1.0';
+export const CLIENT_VERSION = '0.2.0';
 
 export const WAVESPEED_ASPECT_RATIOS = ASPECT_RATIOS;
 
