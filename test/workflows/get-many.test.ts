@@ -3,7 +3,7 @@ import type { EmulatedTask } from '../../dev/emulator';
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { ProviderCase, TestBed } from './helpers';
-import { chain, everyText, generateNode, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
+import { chain, editNode, everyText, generateNode, manualTrigger, PROVIDER_CASES, rows, useTestBed } from './helpers';
 
 /** Another model of the same seller, made elsewhere (another node, the web UI). */
 const OTHER_MODEL = { wavespeed: 'openai/gpt-image-2.5-flare/text-to-image', eachlabs: 'gpt-image-v2-5-flare-text-to-image' } as const;
@@ -98,6 +98,17 @@ describe.each(PROVIDER_CASES)('Get Many on $label', (provider) => {
 		const [first, second] = historyRequests(bed);
 		expect(first.model).toBe(provider.models.generate);
 		expect(second).not.toHaveProperty('model');
+	});
+
+	it("the Edit node lists its own model: nothing from Generate, until Model is Any", async () => {
+		const generated = await seed(bed, 2);
+		const editGetMany = (filters: INodeParameters) => chain(manualTrigger(), editNode({ operation: 'getMany', filters }));
+		const mine = await bed.run(editGetMany({}));
+		expect(mine.status).toBe('success');
+		expect(mine.output('Edit')).toEqual([]);
+		const any = await bed.run(editGetMany({ model: 'any' }));
+		expect(any.output('Edit').map((i) => i.json.id)).toEqual(generated.map((t) => t.id).reverse());
+		expect(historyRequests(bed)[0].model).toBe(provider.models.edit);
 	});
 
 	it('maps Status onto the seller\'s words and lists only those', async () => {
