@@ -172,3 +172,31 @@ export type EstimateItemJson = CostJson & {
 		withinBalance: boolean | null;
 	};
 };
+
+/** Get Many: one item per prediction the provider lists. README "Get Many" documents it. */
+export type ListedItemJson = {
+	provider: string;
+	id: string;
+	/** The provider's own status word, as on every other item. */
+	status: string;
+	model: string;
+	createdAt: string | null;
+	/** Output URLs; empty until the prediction has finished, and for failed ones. */
+	outputs: string[];
+	resultUrl: string;
+	/** The real charge the provider reported for this prediction, when it lists one. */
+	costUsd?: number;
+	costSource?: 'provider';
+	/** With Download Images: the stored images, or why they were not stored (the URLs stay above). */
+	images?: ImageJson[];
+	downloadError?: string;
+};
+
+export function listedJson(task: Task, resultUrl: string, provider: string): ListedItemJson {
+	const json: ListedItemJson = { provider, id: task.id, status: task.status, model: task.model, createdAt: task.createdAt, outputs: urlOutputs(task), resultUrl };
+	if (task.costUsd !== undefined) {
+		json.costUsd = task.costUsd;
+		json.costSource = 'provider';
+	}
+	return json;
+}

@@ -9,8 +9,10 @@ import type { BatchContext } from '../batch/context';
 import { preflight, readBatchSettings } from '../batch/preflight';
 import { openBatch, priceRun, quoteOf, runRows } from '../batch/run';
 import { isToolRun } from '../item/request';
+import { GET_MANY_OPERATION } from '../params/getManyPlan';
 import type { ItemPlan } from '../params/itemPlan';
 import { estimateCostItems } from './estimateCost';
+import { getManyItems } from './getMany';
 import { runGetResult } from './getResult';
 import { runSubmit } from './submit';
 
@@ -30,6 +32,8 @@ async function runRow(ctx: BatchContext, index: number, plan: ItemPlan): Promise
 
 /** Runs every input item; one output item (or error item) per input, in input order. */
 export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promise<INodeExecutionData[][]> {
+	// Get Many lists predictions (many items per input, free reads only): it has no rows to price or submit.
+	if (fx.getNodeParameter('operation', 0) === GET_MANY_OPERATION) return [await getManyItems(fx, kind)];
 	const continueOnFail = fx.continueOnFail();
 	// Every row is validated before anything is sent: a bad row never costs the good ones a second run.
 	const flight = await preflight(fx, kind, continueOnFail);

@@ -8,6 +8,7 @@ import { settle } from '../../core/settle';
 import type { ApiCall, TaskRequest, PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
 import { EACHLABS } from './entry';
+import { EACHLABS_HISTORY } from './history';
 import type { InputShape } from './inputShape';
 import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
@@ -74,6 +75,7 @@ export const eachLabs: Provider = {
 	readResult: (response) => readResult(response, ''),
 	resultUrl,
 	pricing: EACHLABS_PRICING,
+	history: EACHLABS_HISTORY,
 	upload: uploadImage,
 	prepare: async (client, kind) => bound(await loadShape(client, kind)),
 };
