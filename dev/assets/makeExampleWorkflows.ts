@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IConnections, INode, INodeParameters } from 'n8n-workflow';
 
+import { CMS_MEDIA_FIELD, CMS_URL_PLACEHOLDER, CMS_WEBHOOK_ID, CMS_WEBHOOK_PATH } from '../cms';
+import { PRODUCT_TABLE } from '../demo/examples';
 import { PAIR_TRIGGER_WEBHOOK_ID, TRIGGER_URL_PLACEHOLDER } from '../demo/pair';
 
 const OUT = join(__dirname, '..', '..', 'examples');
@@ -14,7 +16,16 @@ export const OUTPUT_DIR = '/home/node/.n8n-files/gpt-image-2/';
 const CREDENTIALS = { waveSpeedApi: { id: 'REPLACE_WITH_YOUR_CREDENTIAL', name: 'WaveSpeed account' } };
 const EACHLABS_CREDENTIALS = { eachLabsApi: { id: 'REPLACE_WITH_YOUR_CREDENTIAL', name: 'each::labs account' } };
 
-type Spec = { name: string; type: string; typeVersion: number; parameters: INodeParameters; position: [number, number] };
+type Spec = {
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: INodeParameters;
+	position: [number, number];
+	/** Credentials of a core node (this package's nodes get theirs from the provider). */
+	credentials?: INode['credentials'];
+	webhookId?: string;
+};
 
 const node = (spec: Spec, index: number): INode => ({
 	id: `${index + 1}`.padStart(8, '0') + '-0000-4000-8000-000000000000',
@@ -67,6 +78,7 @@ const save = (position: [number, number], name = 'Save image'): Spec => ({
 	parameters: { operation: 'write', fileName: `=${OUTPUT_DIR}{{ $binary.data.fileName }}`, dataPropertyName: 'data', options: {} },
 	position,
 });
+const to = (...names: string[]) => ({ main: [names.map((name) => ({ node: name, type: 'main' as const, index: 0 }))] });
 const link = (...names: string[]): IConnections => {
 	const connections: IConnections = {};
 	for (let i = 0; i + 1 < names.length; i++) connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
@@ -306,7 +318,6 @@ write(
 	['gpt-image-2', 'webhook'],
 );
 
-
 write(
 	'batch-submit-to-trigger.json',
 	'GPT Image 2: submit a sheet, results come to the trigger',
@@ -327,6 +338,8 @@ write(
 );
 
 writeTriggerExample();
+writeScheduledRegeneration();
+writeCmsRoundTrip();
 
 function writeTriggerExample(): void {
 	const specs: Spec[] = [
@@ -365,4 +378,187 @@ function writeTriggerExample(): void {
 		meta: { templateCredsSetupCompleted: false },
 	};
 	writeFileSync(join(OUT, 'save-images-from-trigger.json'), JSON.stringify(workflow, null, '\t') + '\n');
+}
+
+function writeScheduledRegeneration(): void {
+	const table = { __rl: true, mode: 'name', value: PRODUCT_TABLE.name };
+	const results: Record<keyof typeof PRODUCT_TABLE.results, string> = {
+		prediction_id: '={{ $json.id }}',
+		image_url: '={{ $json.outputs[0] }}',
+		reused: '={{ $json.reused === true }}',
+		// Reused rows carry no cost: nothing was paid for them in this run.
+		cost_usd: '={{ $json.costUsd ?? $json.estimatedCostUsd ?? 0 }}',
+		status: '={{ $json.status }}',
+		regenerated_at: '={{ $now.toISO() }}',
+	};
+	const columns = (Object.keys(PRODUCT_TABLE.inputs) as string[]).join('`, `');
+	write(
+		'scheduled-regeneration-data-table.json',
+		'GPT Image 2: nightly regeneration from a Data Table',
+		[
+			note(
+				`## Nightly regeneration from a Data Table\nEvery night at 03:00 each row of the Data Table **${PRODUCT_TABLE.name}** (\`${columns}\`) is edited: its photo URL with its prompt, ratio and quality. **Reuse Earlier Results** (7 days) makes a row whose prompt, settings and photo did not change reuse its last result instead of paying again: only changed rows cost money. Each row then gets \`prediction_id\`, \`image_url\`, \`reused\`, \`cost_usd\` (0 when reused), \`status\` and \`regenerated_at\`, and the image is saved as \`<sku>.png\`.\n\n${common}\n\n**Set up:** create the Data Table **${PRODUCT_TABLE.name}** (*Overview > Data tables*) with the columns above plus \`prediction_id\`, \`image_url\`, \`status\` (string), \`reused\` (boolean), \`cost_usd\` (number), \`regenerated_at\` (date), and **publish** the workflow: reuse is remembered only by production runs (in queue mode, only by the worker that ran the last one).\n\n**A real sheet instead:** replace *Get product rows* with Google Sheets *Get Row(s)* (or Airtable *Search*) and *Update product row* with Google Sheets *Update Row* matching on \`sku\` (or Airtable *Update* by record ID); keep the same column names and the expressions work unchanged.`,
+				760,
+				520,
+			),
+			{
+				name: 'Every night',
+				type: 'n8n-nodes-base.scheduleTrigger',
+				typeVersion: 1.2,
+				parameters: { rule: { interval: [{ field: 'days', triggerAtHour: 3 }] } },
+				position: [0, 0],
+			},
+			{
+				name: 'Get product rows',
+				type: 'n8n-nodes-base.dataTable',
+				typeVersion: 1.1,
+				parameters: { resource: 'row', operation: 'get', dataTableId: table, returnAll: true },
+				position: [220, 0],
+			},
+			{
+				name: 'Edit each product',
+				type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+				typeVersion: 1,
+				parameters: {
+					prompt: '={{ $json.prompt }}',
+					referenceImages: { image: [{ source: 'url', url: '={{ $json.photo_url }}' }] },
+					aspectRatio: '={{ $json.aspect_ratio }}',
+					resolution: '1k',
+					quality: '={{ $json.quality }}',
+					outputFormat: 'png',
+					waitMode: 'poll',
+					options: { fileName: '={{ $json.sku }}', maxConcurrency: 5, reuseWithinHours: 168 },
+				},
+				position: [440, 0],
+			},
+			{
+				name: 'Update product row',
+				type: 'n8n-nodes-base.dataTable',
+				typeVersion: 1.1,
+				parameters: {
+					resource: 'row',
+					operation: 'update',
+					dataTableId: table,
+					filters: { conditions: [{ keyName: 'id', condition: 'eq', keyValue: "={{ $('Get product rows').item.json.id }}" }] },
+					columns: {
+						mappingMode: 'defineBelow',
+						value: results,
+						matchingColumns: [],
+						schema: Object.entries(PRODUCT_TABLE.results).map(([id, type]) => ({
+							id,
+							displayName: id,
+							required: false,
+							defaultMatch: false,
+							display: true,
+							type,
+							readOnly: false,
+							removed: false,
+						})),
+						attemptToConvertTypes: false,
+						convertFieldsToString: false,
+					},
+					options: {},
+				},
+				position: [660, -100],
+			},
+			save([660, 100], 'Save image'),
+		],
+		{
+			'Every night': to('Get product rows'),
+			'Get product rows': to('Edit each product'),
+			'Edit each product': to('Update product row', 'Save image'),
+		},
+		['gpt-image-2', 'schedule', 'data-table'],
+	);
+}
+
+function writeCmsRoundTrip(): void {
+	const cmsAuth = { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' };
+	const credentials = { httpHeaderAuth: { id: 'REPLACE_WITH_YOUR_CREDENTIAL', name: 'CMS account' } };
+	const published = "$('Product published').item.json.body";
+	write(
+		'cms-product-image.json',
+		'GPT Image 2: product image for a CMS (webhook round trip)',
+		[
+			note(
+				`## A CMS round trip\nYour CMS calls the **Production URL** of *Product published* when a product is published, with JSON \`{ "id": "SNK-001", "photo_url": "https://…", "prompt": "…" }\`. The photo is edited, uploaded to the CMS's media endpoint as multipart (field \`${CMS_MEDIA_FIELD}\`), set as the product's image, and the CMS gets the media ID, image URL, prediction ID and cost back as the webhook's answer.\n\nNeeds the **WaveSpeed API** credential (wavespeed.ai > Access Keys; the account must be topped up) and a **Header Auth** credential for the CMS (Name \`Authorization\`, Value \`Bearer <token>\`).\n\n**Change:** \`${CMS_URL_PLACEHOLDER}\` in both HTTP Request nodes to your CMS (WordPress: \`/wp-json/wp/v2/media\` and \`/wp-json/wp/v2/products/<id>\`; Strapi: \`/api/upload\`), the field names your CMS expects, the prompt fallback. **Publish** the workflow and give the CMS the Production URL.`,
+				620,
+				520,
+			),
+			{
+				name: 'Product published',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				parameters: { httpMethod: 'POST', path: CMS_WEBHOOK_PATH, responseMode: 'responseNode', options: {} },
+				position: [0, 0],
+				webhookId: CMS_WEBHOOK_ID,
+			},
+			{
+				name: 'Edit product photo',
+				type: 'n8n-nodes-gpt-image-2.gptImage2Edit',
+				typeVersion: 1,
+				parameters: {
+					prompt: '={{ $json.body.prompt }}',
+					referenceImages: { image: [{ source: 'url', url: '={{ $json.body.photo_url }}' }] },
+					aspectRatio: '1:1',
+					resolution: '1k',
+					quality: 'medium',
+					outputFormat: 'png',
+					waitMode: 'poll',
+					options: { fileName: "={{ 'product-' + $json.body.id }}" },
+				},
+				position: [220, 0],
+			},
+			{
+				name: 'Upload to CMS media',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'POST',
+					url: `${CMS_URL_PLACEHOLDER}/api/media`,
+					...cmsAuth,
+					sendBody: true,
+					contentType: 'multipart-form-data',
+					bodyParameters: {
+						parameters: [
+							{ parameterType: 'formBinaryData', name: CMS_MEDIA_FIELD, inputDataFieldName: 'data' },
+							{ parameterType: 'formData', name: 'alt', value: `={{ ${published}.prompt }}` },
+						],
+					},
+					options: {},
+				},
+				position: [440, 0],
+				credentials,
+			},
+			{
+				name: 'Set product image',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				parameters: {
+					method: 'PATCH',
+					url: `=${CMS_URL_PLACEHOLDER}/api/products/{{ encodeURIComponent(${published}.id) }}`,
+					...cmsAuth,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ featured_media: $json.id }) }}',
+					options: {},
+				},
+				position: [660, 0],
+				credentials,
+			},
+			{
+				name: 'Answer the CMS',
+				type: 'n8n-nodes-base.respondToWebhook',
+				typeVersion: 1.1,
+				parameters: {
+					respondWith: 'json',
+					responseBody: `={{ JSON.stringify({ product: ${published}.id, media_id: $json.featured_media, image_url: $json.image_url, prediction_id: $('Edit product photo').item.json.id, cost_usd: $('Edit product photo').item.json.estimatedCostUsd ?? null }) }}`,
+					options: {},
+				},
+				position: [880, 0],
+			},
+		],
+		link('Product published', 'Edit product photo', 'Upload to CMS media', 'Set product image', 'Answer the CMS'),
+		['gpt-image-2', 'webhook', 'cms'],
+	);
 }

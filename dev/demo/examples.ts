@@ -12,6 +12,15 @@ export const ASSETS_DIR = path.join(EXAMPLES_DIR, 'assets');
 export const N8N_INPUT_DIR = '/home/node/.n8n-files/product-photos/';
 export const N8N_OUTPUT_DIR = '/home/node/.n8n-files/gpt-image-2/';
 
+/** The Data Table the scheduled example reads and updates (found by name), and its columns. */
+export const PRODUCT_TABLE = {
+	name: 'product_images',
+	/** Filled by the user: one row per product. */
+	inputs: { sku: 'string', photo_url: 'string', prompt: 'string', aspect_ratio: 'string', quality: 'string' },
+	/** Written by the workflow after each run. */
+	results: { prediction_id: 'string', image_url: 'string', reused: 'boolean', cost_usd: 'number', status: 'string', regenerated_at: 'date' },
+} as const;
+
 export interface Example {
 	/** File name without .json; also the demo's output folder name. */
 	name: string;
@@ -25,6 +34,10 @@ export interface Example {
 	startedByCallbacks?: boolean;
 	/** Who runs it (default WaveSpeed). */
 	provider?: 'wavespeed' | 'eachlabs';
+	/** Started by a webhook call from a CMS: runs against the stand-in CMS (dev/cms). */
+	cms?: true;
+	/** Reads and writes n8n Data Tables, which only the n8n app has (its database): `npm run e2e` runs it. */
+	dataTables?: true;
 }
 
 export const EXAMPLES: Example[] = [
@@ -42,6 +55,14 @@ export const EXAMPLES: Example[] = [
 	},
 	{ name: 'save-images-from-trigger', file: 'save-images-from-trigger.json', title: 'Save each image under its SKU (trigger)', imageNodes: ['GPT Image 2 Trigger'], startedByCallbacks: true },
 	{ name: 'eachlabs-edit-product-photo', file: 'eachlabs-edit-product-photo.json', title: 'Edit one product photo on each::labs', imageNodes: ['Edit on each::labs'], provider: 'eachlabs' },
+	{ name: 'cms-product-image', file: 'cms-product-image.json', title: 'Product image for a CMS (webhook round trip)', imageNodes: ['Edit product photo'], cms: true },
+	{
+		name: 'scheduled-regeneration-data-table',
+		file: 'scheduled-regeneration-data-table.json',
+		title: 'Nightly regeneration from a Data Table',
+		imageNodes: ['Edit each product'],
+		dataTables: true,
+	},
 ];
 
 export function exampleNamed(name: string): Example {

@@ -8,9 +8,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 
+import type { Cms } from '../cms';
 import type { Emulator } from '../emulator';
 import { N8N_INPUT_DIR, N8N_OUTPUT_DIR } from '../demo/examples';
-import { DONE_STATUS, expectationFor, type ExampleExpectation } from './expectations';
+import { DONE_STATUS, expectationFor, type ExampleExpectation, type ExpectedImage } from './expectations';
 import { info, seconds } from './log';
 import type { N8nRest } from './n8nApp';
 import { PACKAGE_NAME, REPO } from './packageInstall';
@@ -159,6 +160,21 @@ export async function fileFacts(dir: string): Promise<ExampleRun['files']> {
 	);
 }
 
+/** The files a run wrote against the images expected: names, formats and pixel sizes. */
+export function fileProblems(images: ExpectedImage[], files: ExampleRun['files']): string[] {
+	const problems: string[] = [];
+	const wantFiles = images.map((i) => i.file).sort();
+	const gotFiles = files.map((f) => f.file);
+	if (wantFiles.join() !== gotFiles.join()) problems.push(`files written: expected [${wantFiles.join(', ')}], got [${gotFiles.join(', ')}]`);
+	for (const want of images) {
+		const got = files.find((f) => f.file === want.file);
+		if (got && (got.format !== want.format || got.width !== want.width || got.height !== want.height)) {
+			problems.push(`${want.file}: expected ${want.format} ${want.width}x${want.height}, got ${got.format} ${got.width}x${got.height}`);
+		}
+	}
+	return problems;
+}
+
 /** Compares what the run produced with the expectations; returns human-readable problems (empty: all good). */
 function check(name: string, expected: ExampleExpectation, execution: ExecutionRecord, data: RunData, files: ExampleRun['files']): string[] {
 	const problems: string[] = [];
@@ -166,15 +182,7 @@ function check(name: string, expected: ExampleExpectation, execution: ExecutionR
 		const error = data.resultData.error;
 		problems.push(`status ${execution.status}${error ? `: ${error.message ?? ''} ${error.description ?? ''}` : ''} (last node ${data.resultData.lastNodeExecuted})`);
 	}
-	const wantFiles = expected.images.map((i) => i.file).sort();
-	const gotFiles = files.map((f) => f.file);
-	if (wantFiles.join() !== gotFiles.join()) problems.push(`files written: expected [${wantFiles.join(', ')}], got [${gotFiles.join(', ')}]`);
-	for (const want of expected.images) {
-		const got = files.find((f) => f.file === want.file);
-		if (got && (got.format !== want.format || got.width !== want.width || got.height !== want.height)) {
-			problems.push(`${want.file}: expected ${want.format} ${want.width}x${want.height}, got ${got.format} ${got.width}x${got.height}`);
-		}
-	}
+	problems.push(...fileProblems(expected.images, files));
 	const runs = data.resultData.runData[expected.imageNode];
 	const node = (JSON.parse(readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8')) as WorkflowFile).nodes.find((n) => n.name === expected.imageNode);
 	if (node?.type !== `${PACKAGE_NAME}.${expected.imageNodeType}`) problems.push(`node "${expected.imageNode}" is not a ${PACKAGE_NAME}.${expected.imageNodeType}`);
@@ -208,6 +216,8 @@ export interface RunExampleOptions {
 	outputRoot: string;
 	/** Base of n8n's webhook URLs (WEBHOOK_URL), to recognise the resume call. */
 	webhookBase: string;
+	/** The stand-in CMS (also the host of the product photos the table's rows link to). */
+	cms?: Cms;
 }
 
 export async function runExample(name: string, options: RunExampleOptions): Promise<ExampleRun> {

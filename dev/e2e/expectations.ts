@@ -27,6 +27,10 @@ export interface ExampleExpectation {
 	startedByCallbacks?: boolean;
 	/** Who runs it: its own emulator and credential (default WaveSpeed). */
 	provider?: 'wavespeed' | 'eachlabs';
+	/** Published and called at its webhook by a (stand-in) CMS, which must receive `images` (cms.ts). */
+	cms?: true;
+	/** Published on a shortened schedule over a Data Table, run three times with a restart (scheduled.ts). */
+	scheduledDataTable?: true;
 }
 
 /** The status word of a finished prediction, per provider. */
@@ -88,6 +92,24 @@ export const EXPECTATIONS: Record<string, ExampleExpectation> = {
 		provider: 'eachlabs',
 		// 3:2 at 1K: the nearest size the each::labs emulator's model schema lists.
 		images: [{ file: 'mug-cafe.png', format: 'png', width: 1536, height: 1024 }],
+	},
+	'cms-product-image': {
+		imageNode: 'Edit product photo',
+		imageNodeType: 'gptImage2Edit',
+		cms: true,
+		// What the CMS's media endpoint receives: 1:1 at 1K.
+		images: [{ file: 'product-SNK-001.png', format: 'png', width: 1024, height: 1024 }],
+	},
+	'scheduled-regeneration-data-table': {
+		imageNode: 'Edit each product',
+		imageNodeType: 'gptImage2Edit',
+		scheduledDataTable: true,
+		queueMode: true,
+		images: [
+			{ file: 'SNK-001.png', format: 'png', width: 1248, height: 832 },
+			{ file: 'MUG-014.png', format: 'png', width: 912, height: 1152 },
+			{ file: 'OIL-500.png', format: 'png', width: 832, height: 1248 },
+		],
 	},
 };
 

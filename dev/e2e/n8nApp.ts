@@ -123,12 +123,18 @@ export class N8nRest {
 
 export const OWNER = { email: 'owner@e2e.example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-password-1' };
 
+/** Logs the owner in, as the sign-in screen does. */
+export async function logIn(baseUrl: string): Promise<N8nRest> {
+	const rest = new N8nRest(baseUrl);
+	await rest.call('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	return rest;
+}
+
 /** First start: create the owner account (the setup screen), then log in as a user would. */
 export async function setupOwnerAndLogin(baseUrl: string): Promise<N8nRest> {
 	const setup = new N8nRest(baseUrl);
 	await setup.call('POST', '/owner/setup', OWNER);
-	const rest = new N8nRest(baseUrl);
-	await rest.call('POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	const rest = await logIn(baseUrl);
 	info(`owner ${OWNER.email} set up and logged in`);
 	return rest;
 }

@@ -10,8 +10,9 @@ import { TRIGGER_URL_PLACEHOLDER } from '../demo/pair';
 import type { ExampleExpectation } from './expectations';
 import { expectationFor } from './expectations';
 import type { ExampleRun, RunExampleOptions } from './examples';
-import { adaptExample, fileFacts, importAndRun, parseExecutionData, runExample, waitForExecution } from './examples';
+import { adaptExample, fileFacts, fileProblems, importAndRun, parseExecutionData, runExample, waitForExecution } from './examples';
 import { info } from './log';
+import { runCmsExample } from './cms';
 
 const slash = (dir: string): string => (dir.endsWith('/') ? dir : `${dir}/`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,24 +79,25 @@ export async function runTriggerPair(name: string, expected: ExampleExpectation 
 	if (refused.length) problems.push(`callbacks not accepted: ${JSON.stringify(refused.map((d) => [d.url, d.status ?? d.error]))}`);
 
 	const files = await fileFacts(outputDir);
-	const wantFiles = expected.images.map((i) => i.file).sort();
-	if (wantFiles.join() !== files.map((f) => f.file).join()) problems.push(`files written: expected [${wantFiles.join(', ')}], got [${files.map((f) => f.file).join(', ')}]`);
-	for (const image of expected.images) {
-		const got = files.find((f) => f.file === image.file);
-		if (got && (got.format !== image.format || got.width !== image.width || got.height !== image.height)) {
-			problems.push(`${image.file}: expected ${image.format} ${image.width}x${image.height}, got ${got.format} ${got.width}x${got.height}`);
-		}
-	}
+	problems.push(...fileProblems(expected.images, files));
 	await options.rest.call('POST', `/workflows/${created.id}/deactivate`, {}).catch(() => undefined);
 	const durationMs = Date.now() - t0;
 	info(`${name}: ${finished.length} trigger execution(s), ${files.length} file(s)${problems.length ? `; PROBLEMS:\n      ${problems.join('\n      ')}` : ''}`);
 	return { name, workflowId, executionId: execution.id, status: problems.length ? 'error' : 'success', durationMs, files, outputDir, binaryIds, problems };
 }
 
-/** Any example: a pair runs both workflows; the trigger's own workflow runs inside its pair (started by callbacks). */
+/**
+ * Any example: a pair runs both workflows; the trigger's own workflow runs inside its pair (started by callbacks);
+ * the scheduled Data Table example runs in a phase of its own (it restarts n8n).
+ */
 export async function runAnyExample(name: string, options: RunExampleOptions): Promise<ExampleRun> {
 	const expected = expectationFor(name);
-	if (expected.startedByCallbacks) return { name, workflowId: '', executionId: '', status: 'runs in its pair', durationMs: 0, files: [], outputDir: '', binaryIds: [], problems: [] };
+	const elsewhere = expected.startedByCallbacks ? 'runs in its pair' : expected.scheduledDataTable ? 'runs in the schedule phase' : undefined;
+	if (elsewhere) return { name, workflowId: '', executionId: '', status: elsewhere, durationMs: 0, files: [], outputDir: '', binaryIds: [], problems: [] };
+	if (expected.cms) {
+		if (!options.cms) throw new Error(`${name} needs the stand-in CMS`);
+		return await runCmsExample(name, expected, { ...options, cms: options.cms });
+	}
 	if (expected.pairedTrigger) return await runTriggerPair(name, { ...expected, pairedTrigger: expected.pairedTrigger }, options);
 	return await runExample(name, options);
 }

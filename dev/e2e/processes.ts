@@ -83,6 +83,11 @@ function signalGroup(managed: Managed, signal: NodeJS.Signals): void {
 	}
 }
 
+/** SIGKILL to one process group now, as a crash would (no grace, no shutdown hooks). */
+export function killNow(managed: Managed): void {
+	signalGroup(managed, 'SIGKILL');
+}
+
 /** SIGTERM to every process group, SIGKILL to what is left after `graceMs`. */
 export async function stopProcesses(which: Iterable<Managed> = [...running], graceMs = 10_000): Promise<void> {
 	const list = [...which];

@@ -120,7 +120,7 @@ export function sendFault(res: ServerResponse, rule: FaultRule): void {
 	}
 }
 
-type Envelope = { code: unknown; message?: string; data?: Record<string, unknown> | null };
+type Envelope = { code: unknown; message?: string; data?: Record<string, unknown> | null; predictionID?: unknown };
 
 /** Rewrites the outputs of a completed prediction; anything else passes unchanged. */
 function withOutputs(envelope: Envelope, outputs: () => string[]): Envelope {
@@ -135,6 +135,8 @@ function rewrittenEnvelope(rule: FaultRule, envelope: Envelope): Envelope {
 	const data = envelope.data ?? {};
 	switch (rule.kind) {
 		case 'numeric-id':
+			// each::labs' create answers `{ predictionID }`, WaveSpeed's an envelope with data.id.
+			if ('predictionID' in envelope) return { ...envelope, predictionID: 987654321 };
 			return { ...envelope, data: { ...data, id: 987654321 } };
 		case 'string-code':
 			return { ...envelope, code: '200' };

@@ -111,7 +111,7 @@ export type FaultKind =
 	| 'cdn-redirect'
 	| 'cdn-huge'
 	// Submit answers that are neither a clean acceptance nor a refusal (the task is created):
-	| 'numeric-id' // data.id is a number
+	| 'numeric-id' // the id is a number (WaveSpeed data.id, each::labs predictionID)
 	| 'string-code' // code is the string "200"
 	| 'code-in-200' // HTTP 200 whose body says code `envelopeCode` (default 429)
 	| 'unsafe-id' // data.id is `unsafeId` (default "..")

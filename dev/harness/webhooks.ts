@@ -1,15 +1,16 @@
 /**
  * Webhook triggers through n8n-core, the way n8n's webhook server runs them: a loopback HTTP server reads the raw
  * body (and parses JSON) like n8n's body parser, calls the node's webhook() in a real WebhookContext, answers like
- * n8n's `onReceived` mode, and starts a run from the trigger with the items it returned.
+ * n8n's `onReceived` mode (or from the run's Respond to Webhook node, for a Webhook node set to respond that way), and
+ * starts a run from the trigger with the items it returned.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { WebhookContext, WorkflowExecute } from 'n8n-core';
+import { HookContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type { IDataObject, INode, IRun, IWebhookData, IWebhookResponseData, IWorkflowBase, WorkflowExecuteMode } from 'n8n-workflow';
-import { createRunExecutionData, NodeHelpers, UserError, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, isNodeClassInstance, NodeHelpers, UserError, Workflow } from 'n8n-workflow';
 
 import { buildAdditionalData, createHooks } from './additionalData';
 import { setupContainer } from './container';
@@ -25,6 +26,7 @@ import type { HarnessOptions, RunResult, WorkflowJson } from './types';
 export interface WebhookExchange {
 	path: string;
 	status: number;
+	/** What a Respond to Webhook node answered; empty for the other response modes. */
 	body: string;
 	/** Set when webhook() returned items: the run they started. */
 	run?: Promise<RunResult>;
@@ -37,6 +39,8 @@ export interface WebhookListener {
 	productionUrl(nodeName: string): string;
 	/** `<base>/webhook-test/<webhookId>/<path>` (manual runs, shown in the editor). */
 	testUrl(nodeName: string): string;
+	/** Runs the node's webhook create() hook as n8n does when the workflow is published; resolves to its error message, if any. */
+	activate(nodeName: string): Promise<{ ok: true } | { ok: false; message: string; description: string }>;
 	readonly exchanges: WebhookExchange[];
 	/** Resolves once that many requests were answered. */
 	waitForExchanges(count: number, timeoutMs?: number): Promise<WebhookExchange[]>;
@@ -102,7 +106,9 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 		const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 		const description = nodeType.description.webhooks?.[0];
 		if (!description) throw new UserError(`Node "${node.name}" has no webhook`);
-		return NodeHelpers.getNodeWebhookPath(workflowId, node, String(description.path), description.isFullPath === true);
+		// n8n's own Webhook node takes its path from a parameter (an expression in its description).
+		const path = makeWorkflow().expression.getSimpleParameterValue(node, description.path, 'internal', {});
+		return NodeHelpers.getNodeWebhookPath(workflowId, node, String(path), description.isFullPath === true);
 	};
 	const nodeNamed = (name: string): INode => {
 		const node = json.nodes.find((n) => n.name === name);
@@ -115,8 +121,16 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 		const isTest = url.pathname.startsWith('/webhook-test/');
 		const route = url.pathname.replace(/^\/webhook(-test)?\//, '');
 		const node = json.nodes.find((n) => !n.disabled && nodeTypes.getByNameAndVersion(n.type, n.typeVersion).description.webhooks && pathOf(n) === route);
+		// The answer's body as the caller receives it, whoever writes it.
+		let answerBody = '';
+		const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+		res.end = ((...args: unknown[]) => {
+			const [chunk] = args;
+			if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) answerBody += chunk.toString();
+			return end(...args);
+		}) as typeof res.end;
 		const record = (exchange: Omit<WebhookExchange, 'path'>) => {
-			exchanges.push({ path: `${url.pathname}${url.search}`, ...exchange });
+			exchanges.push({ path: `${url.pathname}${url.search}`, ...exchange, body: answerBody });
 			notify();
 		};
 		if (!node || req.method !== 'POST') {
@@ -166,30 +180,48 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 		const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 		let result: IWebhookResponseData;
 		try {
-			result = await nodeType.webhook.call(context);
+			// Nodes on n8n's newer context API (its own Webhook node) take the context as an argument.
+			result = isNodeClassInstance(nodeType) ? await nodeType.webhook!(context) : await nodeType.webhook.call(context);
 		} catch (error) {
 			sendJson(res, 500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
 			return record({ status: 500, body: '', error: error instanceof Error ? error.message : String(error) });
 		}
-		// onReceived: n8n answers once the run is started, unless the node already answered itself.
-		if (result.noWebhookResponse !== true) {
+		// onReceived: n8n answers once the run is started, unless the node already answered itself. A Webhook node
+		// set to respond from a Respond to Webhook node answers from the run instead, as n8n does.
+		const fromNode = node.parameters.responseMode === 'responseNode' && result.workflowData !== undefined;
+		if (result.noWebhookResponse !== true && !fromNode) {
 			sendJson(res, 200, result.workflowData === undefined ? (result.webhookResponse ?? { message: 'Webhook call received' }) : { message: 'Workflow was started' });
 		}
-		const status = res.statusCode;
 		const answered = new Promise<string>((resolve) => {
 			if (res.writableFinished) resolve('');
 			else res.once('finish', () => resolve(''));
 		});
-		await answered;
-		if (result.workflowData === undefined) return record({ status, body: '' });
+		if (!fromNode) await answered;
+		if (result.workflowData === undefined) return record({ status: res.statusCode, body: '' });
 
 		const hooks = createHooks(mode, executionId, workflowData);
+		let sentBody = '';
+		if (fromNode) {
+			hooks.addHandler('sendResponse', (response) => {
+				if (res.headersSent) return;
+				const { body, headers, statusCode } = response;
+				sentBody = typeof body === 'string' ? body : JSON.stringify(body);
+				const extra = headers && typeof headers === 'object' ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) : {};
+				res.writeHead(typeof statusCode === 'number' ? statusCode : 200, { 'content-type': 'application/json; charset=utf-8', ...extra });
+				res.end(sentBody);
+			});
+		}
 		const runData = buildAdditionalData({ credentialsHelper, hooks, executionId, workflowId });
 		const runExecutionData = createRunExecutionData({
 			executionData: { nodeExecutionStack: [{ node, data: { main: result.workflowData }, source: null }] },
 		});
 		const execution: Promise<IRun> = new WorkflowExecute(runData, mode, runExecutionData).processRunExecutionData(workflow);
-		record({ status, body: '', run: execution.then(toRunResult) });
+		const run = execution.then(toRunResult);
+		if (!fromNode) return record({ status: res.statusCode, body: '', run });
+		// n8n answers an error when the run ends without reaching a Respond to Webhook node.
+		void run.finally(() => sendJson(res, 500, { message: 'Error in workflow' })).catch(() => {});
+		await answered;
+		record({ status: res.statusCode, body: sentBody, run });
 	}
 
 	const waitUntil = async <T>(ready: () => T | undefined, timeoutMs: number, what: string): Promise<T> => {
@@ -214,6 +246,33 @@ export async function listenForWebhooks(json: WorkflowJson, options: HarnessOpti
 	return {
 		productionUrl: (name) => `${base}/webhook/${pathOf(nodeNamed(name))}`,
 		testUrl: (name) => `${base}/webhook-test/${pathOf(nodeNamed(name))}`,
+		activate: async (name) => {
+			const node = nodeNamed(name);
+			const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+			const description = nodeType.description.webhooks?.[0];
+			const create = nodeType.webhookMethods?.default?.create;
+			if (!description || !create) throw new UserError(`Node "${name}" has no webhook create() hook`);
+			const credentialsHelper = new HarnessCredentialsHelper(options.credentials ?? {}, credentialTypes);
+			const additionalData = buildAdditionalData({ credentialsHelper, executionId: `${workflowId}-activate`, workflowId });
+			additionalData.webhookBaseUrl = `${base}/webhook`;
+			const webhookData: IWebhookData = {
+				httpMethod: 'POST',
+				node: name,
+				path: pathOf(node),
+				webhookDescription: description,
+				workflowId,
+				workflowExecuteAdditionalData: additionalData,
+				webhookId: node.webhookId,
+			};
+			const context = new HookContext(makeWorkflow(), node, additionalData, 'webhook', 'activate', webhookData);
+			try {
+				await create.call(context);
+				return { ok: true };
+			} catch (error) {
+				const described = error as { message?: string; description?: string | null };
+				return { ok: false, message: String(described.message), description: String(described.description ?? '') };
+			}
+		},
 		exchanges,
 		waitForExchanges: async (count, timeoutMs = 30_000) =>
 			await waitUntil(() => (exchanges.length >= count ? exchanges.slice(0, count) : undefined), timeoutMs, `${count} webhook requests`),

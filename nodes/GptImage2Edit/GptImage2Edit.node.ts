@@ -11,7 +11,7 @@ export class GptImage2Edit implements INodeType {
 		icon: { light: 'file:../../icons/gptImage2.svg', dark: 'file:../../icons/gptImage2.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : $parameter["operation"] === "estimateCost" ? "Estimate Cost" : "Edit Image" }}',
+		subtitle: '={{ $parameter["operation"] === "getResult" ? "Get Result" : $parameter["operation"] === "getMany" ? "Get Many" : $parameter["operation"] === "estimateCost" ? "Estimate Cost" : "Edit Image" }}',
 		description: NODE_DESCRIPTIONS.edit,
 		defaults: { name: 'GPT Image 2 Edit' },
 		usableAsTool: true,

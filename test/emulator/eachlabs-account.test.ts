@@ -55,7 +55,7 @@ describe('sticky 429', () => {
 	});
 
 	it('once the cap refused a create, every create is refused until stickyQuietMs passed without any create', async () => {
-		emulator.configure({ inFlightCap: 1, latencyMs: 100, sticky429: true, stickyQuietMs: 400 });
+		emulator.configure({ inFlightCap: 1, latencyMs: 100, sticky429: true, stickyQuietMs: 1500 });
 		const first = await create();
 		const refused = await create();
 		expect([refused.status, refused.json.error]).toEqual([429, 'too many requests']);
@@ -68,7 +68,7 @@ describe('sticky 429', () => {
 			expect((await create()).status).toBe(429);
 		}
 		expect(emulator.tasks).toHaveLength(1);
-		await pause(450);
+		await pause(1600);
 		const through = await create();
 		expect(through.status).toBe(200);
 		await emulator.waitForTask(through.json.predictionID);

@@ -86,6 +86,19 @@ function comboFor(run: number): Combo {
 
 const promptOf = (run: number, item: number) => `chaos run ${run} item ${item}`;
 
+/** A provider text that echoes the key in every form the masking must catch: as is, base64, Basic auth, upper case, cut short. */
+const echoingKey = (key: string) =>
+	`upstream rejected key ${key} (Basic ${Buffer.from(`user:${key}`).toString('base64')}, ${Buffer.from(key).toString('base64')}, ${key.toUpperCase()}, ${key.slice(0, -4)})`;
+
+/** The forms of a secret found in a text: any 12-character run of it in any case, or its base64 (alone or as "user:key"). */
+function secretForms(text: string, secret: string): string[] {
+	const lower = text.toLowerCase();
+	const found: string[] = [];
+	for (let i = 0; i + 12 <= secret.length; i++) if (lower.includes(secret.slice(i, i + 12).toLowerCase())) found.push(secret.slice(i, i + 12));
+	for (const encoded of [Buffer.from(secret).toString('base64'), Buffer.from(`user:${secret}`).toString('base64')]) if (text.includes(encoded.slice(8, 24))) found.push(encoded);
+	return found;
+}
+
 describe('chaos: random faults on every endpoint', () => {
 	const beds = { wavespeed: useTestBed({ latencyMs: 60 }, WAVESPEED), eachlabs: useTestBed({ latencyMs: 60 }, EACHLABS) };
 	/** The bed of the run under way (set at its start). */
@@ -137,13 +150,13 @@ describe('chaos: random faults on every endpoint', () => {
 		);
 	});
 
-	function workflowFor(combo: Combo): { workflow: WorkflowJson; finalNode: string; submitNode: string } {
+	function workflowFor(combo: Combo, maxCostPerRun?: number): { workflow: WorkflowJson; finalNode: string; submitNode: string } {
 		const table = Array.from({ length: combo.items }, (_, i) => ({
 			prompt: promptOf(combo.run, i),
 			path: i % 3 === 2 ? images.blue : images.red,
 		}));
 		const settings = combo.continueOnFail ? { onError: 'continueRegularOutput' as const } : undefined;
-		const options = { pollInterval: 1, transfer: combo.transfer, maxConcurrency: 1 + (combo.seed % 4) };
+		const options = { pollInterval: 1, transfer: combo.transfer, maxConcurrency: 1 + (combo.seed % 4), ...(maxCostPerRun === undefined ? {} : { maxCostPerRun }) };
 		const common = { resolution: '1k', quality: 'low', outputFormat: combo.run % 5 === 0 ? 'jpeg' : 'png', waitMode: combo.waitMode, options };
 		const specs: NodeSpec[] = [manualTrigger(), ...rows(table)];
 		let submitNode: string;
@@ -166,17 +179,19 @@ describe('chaos: random faults on every endpoint', () => {
 			);
 			finalNode = 'Get Result';
 		}
-		return { workflow: chain(...specs), finalNode, submitNode };
+		// A fixed id: the memory of paid predictions belongs to a workflow and node, so the re-run under a cap can pick up.
+		return { workflow: { ...chain(...specs), id: `chaos-run-${combo.run}` }, finalNode, submitNode };
 	}
 
 	function injectFaults(combo: Combo): void {
 		const e = bed.emulator;
 		e.configure(combo.syncTimeout ? { syncTimeoutMs: 80, latencyMs: 250 } : { syncTimeoutMs: 90_000 });
 		// Each run fails one task with its code, somewhere in the batch.
-		e.injectFault({ endpoint: 'submit', kind: 'task-failed', taskErrorCode: combo.taskCode, skip: combo.seed % combo.items, times: 1 });
+		// Its error text echoes the key in every weak form: no form may reach an output or error.
+		e.injectFault({ endpoint: 'submit', kind: 'task-failed', taskErrorCode: combo.taskCode, taskError: echoingKey(e.apiKey), skip: combo.seed % combo.items, times: 1 });
 		switch (combo.extra) {
 			case 'submit429':
-				e.injectFault({ endpoint: 'submit', kind: 'http429', retryAfterSeconds: 1, skip: 1, times: 2 });
+				e.injectFault({ endpoint: 'submit', kind: 'http429', retryAfterSeconds: 1, skip: 1, times: 2, message: echoingKey(e.apiKey) });
 				break;
 			case 'gateway504':
 				e.injectFault({ endpoint: 'submit', kind: 'gateway504', delayMs: 100, skip: 1, times: 1 });
@@ -222,6 +237,38 @@ describe('chaos: random faults on every endpoint', () => {
 		expect({ what, ok: condition }).toEqual({ what, ok: true });
 		checks += 1;
 	};
+
+	/**
+	 * The same rows again under Max Cost Per Run, after every prediction of the first run was deleted on the server (so
+	 * no remembered one can be picked up): no row is submitted that was not priced, and the run spends at most the cap.
+	 */
+	async function rerunUnderCap(combo: Combo): Promise<void> {
+		const e = bed.emulator;
+		const ids = e.tasks.map((t) => t.id);
+		if (ids.length > 0) {
+			const deleted = await fetch(`${e.baseUrl}/api/v3/predictions/delete`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${e.apiKey}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ ids }),
+			});
+			check(deleted.ok, 'the first run\'s predictions are deleted');
+		}
+		// Room for half the rows at WaveSpeed's price for these settings ($0.06 at 1K low).
+		const capUsd = 0.06 * Math.ceil(combo.items / 2);
+		const { workflow, submitNode } = workflowFor({ ...combo, continueOnFail: true }, capUsd);
+		const tasksBefore = e.tasks.length;
+		const balanceBefore = e.balanceUsd;
+		const result = await bed.run(workflow, combo.binaryMode);
+		const created = e.tasks.slice(tasksBefore);
+		const spent = Math.round((balanceBefore - e.balanceUsd) * 10_000) / 10_000;
+		check(spent <= capUsd + 1e-9, `re-run under Max Cost Per Run $${capUsd.toFixed(2)} spent $${spent} on ${created.length} tasks`);
+		const items = result.output(submitNode);
+		for (const task of created) {
+			// Its item: the finished one, or an error item that names it (both carry the estimate once a task exists).
+			const item = items.find((i) => i.json.id === task.id || i.json.predictionId === task.id);
+			check(item !== undefined && typeof item.json.estimatedCostUsd === 'number', `re-run: task ${task.id} was priced (estimatedCostUsd on its item)`);
+		}
+	}
 
 	async function checkItems(result: RunResult, node: string, combo: Combo, final: boolean): Promise<void> {
 		const items = result.output(node);
@@ -279,6 +326,8 @@ describe('chaos: random faults on every endpoint', () => {
 			check(request.headers.authorization === undefined && !JSON.stringify(request.headers).includes(bed.emulator.apiKey), `no key on ${request.method} ${request.origin}${request.path}`);
 		}
 		check(!everyText(result).includes(bed.emulator.apiKey), 'the API key appears nowhere in the run data or error');
+		const forms = secretForms(everyText(result), bed.emulator.apiKey);
+		check(forms.length === 0, `no secret in any form in any output or error (found ${forms.join(', ')})`);
 
 		// Every accepted task's id reaches the user, in an output item or in the error (unless its answer never carried it).
 		for (const task of bed.emulator.tasks) {
@@ -311,6 +360,8 @@ describe('chaos: random faults on every endpoint', () => {
 		await sleep(300);
 		check(external().length === countAtEnd, `no request after the run ended (${external().length - countAtEnd} late)`);
 		check(unhandled === 0, 'no unhandled rejection');
+
+		if (combo.provider.id === 'wavespeed') await rerunUnderCap(combo);
 
 		global.gc?.();
 		figures.heap.push(process.memoryUsage().heapUsed);

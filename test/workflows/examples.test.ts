@@ -4,8 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 
-import { EXAMPLES, EXAMPLES_DIR, exampleNamed, loadExample } from '../../dev/demo/examples';
+import type { INode, INodeExecutionData } from 'n8n-workflow';
+
+import type { Cms } from '../../dev/cms';
+import { CMS_MEDIA_FIELD, CMS_URL_PLACEHOLDER, startCms } from '../../dev/cms';
+import { PUBLISHED_PRODUCT, runCmsRoundTrip } from '../../dev/demo/cms';
+import { ASSETS_DIR, EXAMPLES, EXAMPLES_DIR, exampleNamed, loadExample, PRODUCT_TABLE } from '../../dev/demo/examples';
 import { PAIR_TRIGGER_WEBHOOK_ID, runExamplePair, TRIGGER_URL_PLACEHOLDER } from '../../dev/demo/pair';
+import type { WorkflowJson } from '../../dev/harness';
 import { EACHLABS, useTestBed, WAVESPEED } from './helpers';
 
 /** What each example must write: file name, format and pixel size implied by its parameters. */
@@ -34,8 +40,27 @@ const EXPECTED: Record<string, Array<{ file: string; format: 'png' | 'jpeg'; wid
 	'eachlabs-edit-product-photo': [{ file: 'mug-cafe.png', format: 'png', width: 1536, height: 1024 }],
 };
 
-/** Examples a user runs by hand (the trigger's workflow runs inside its pair). */
-const RUNNABLE = EXAMPLES.filter((e) => !e.startedByCallbacks && !e.pair);
+/** Examples a user runs by hand (the trigger's workflow runs inside its pair; the CMS and Data Table ones below). */
+const RUNNABLE = EXAMPLES.filter((e) => !e.startedByCallbacks && !e.pair && !e.cms && !e.dataTables);
+
+/** The product rows of the Data Table example: products.csv with each photo served by the stand-in host. */
+function tableRows(cms: Cms): Array<Record<string, unknown>> {
+	const csv = readFileSync(path.join(ASSETS_DIR, 'products.csv'), 'utf8').trim().split('\n').slice(1);
+	return csv.map((line, index) => {
+		const [, sku, file, prompt, ratio] = /^([^,]+),([^,]+),"([^"]+)",(.+)$/.exec(line) ?? [];
+		return { id: index + 1, sku, photo_url: cms.photoUrl(file), prompt, aspect_ratio: ratio, quality: 'low' };
+	});
+}
+
+/**
+ * The Data Table example with its two Data Table nodes pinned (n8n's Pin Data): the table's rows come out of
+ * "Get product rows" and "Update product row" is not executed, since only the n8n app has Data Tables (the e2e suite
+ * runs the whole workflow there). Same workflow id and static data each time, as n8n keeps them between runs.
+ */
+function withPinnedTable(workflow: WorkflowJson, rows: Array<Record<string, unknown>>, staticData: WorkflowJson['staticData']): WorkflowJson {
+	const pinned = (items: Array<Record<string, unknown>>): INodeExecutionData[] => items.map((json) => ({ json: json as INodeExecutionData['json'] }));
+	return { ...workflow, id: 'scheduled-regeneration', staticData, pinData: { 'Every night': pinned([{ timestamp: 'now' }]), 'Get product rows': pinned(rows), 'Update product row': pinned([{}]) } };
+}
 
 describe('example workflows', () => {
 	const beds = { wavespeed: useTestBed({}, WAVESPEED), eachlabs: useTestBed({}, EACHLABS) };
@@ -118,6 +143,86 @@ describe('example workflows', () => {
 		expect(submit.parameters.options.webhookUrl).toContain(`${TRIGGER_URL_PLACEHOLDER}${PAIR_TRIGGER_WEBHOOK_ID}/gpt-image-2?sku=`);
 		const trigger = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'save-images-from-trigger.json'), 'utf8')).nodes.find((n: { type: string }) => n.type.endsWith('gptImage2Trigger'));
 		expect(trigger.webhookId).toBe(PAIR_TRIGGER_WEBHOOK_ID);
+	});
+
+	describe('with the stand-in CMS (product photos, media uploads)', () => {
+		let cms: Cms;
+		beforeEach(async () => {
+			cms = await startCms({ photosDir: ASSETS_DIR, products: [PUBLISHED_PRODUCT.id] });
+		});
+		afterEach(async () => await cms.close());
+
+		it('cms-product-image: the CMS receives the edited PNG as multipart, sets it on the product, and gets its media id back', async () => {
+			const example = exampleNamed('cms-product-image');
+			const trip = await runCmsRoundTrip(loadExample(example, { outputDir: tmpdir() }), cms, { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl });
+
+			expect(trip.result.status).toBe('success');
+			expect(trip.uploads).toHaveLength(1);
+			const [media] = trip.uploads;
+			expect({ fileName: media.fileName, declaredType: media.declaredType, format: media.format, width: media.width, height: media.height, alt: media.alt }).toEqual({
+				fileName: `product-${PUBLISHED_PRODUCT.id}.png`,
+				declaredType: 'image/png',
+				format: 'png',
+				width: 1024,
+				height: 1024,
+				alt: PUBLISHED_PRODUCT.prompt,
+			});
+			// The very bytes the provider produced, not a re-encoding.
+			const edited = trip.result.output('Edit product photo')[0];
+			expect(media.data.equals(await trip.result.readBinary(edited.binary!.data))).toBe(true);
+			expect(cms.products.get(PUBLISHED_PRODUCT.id)?.featuredMedia).toBe(media.id);
+			expect(trip.status).toBe(200);
+			expect(trip.answer).toEqual({ product: PUBLISHED_PRODUCT.id, media_id: media.id, image_url: media.url, prediction_id: edited.json.id, cost_usd: edited.json.estimatedCostUsd });
+			// The provider was given the CMS's photo URL, and one task was paid for.
+			expect(bed.submits().map((r) => WAVESPEED.imagesSent(r.json))).toEqual([[cms.photoUrl(PUBLISHED_PRODUCT.photo)]]);
+			expect(cms.requests.filter((r) => r.refused)).toEqual([]);
+		});
+
+		it(`cms-product-image: uploads in the multipart field "${CMS_MEDIA_FIELD}" with the CMS credential, to the placeholder host users replace`, () => {
+			const raw = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'cms-product-image.json'), 'utf8')) as { nodes: INode[] };
+			const upload = raw.nodes.find((n) => n.name === 'Upload to CMS media')!;
+			expect(upload.parameters.url).toBe(`${CMS_URL_PLACEHOLDER}/api/media`);
+			expect(upload.credentials?.httpHeaderAuth).toBeDefined();
+			expect(upload.parameters.bodyParameters).toEqual(expect.objectContaining({ parameters: expect.arrayContaining([expect.objectContaining({ parameterType: 'formBinaryData', name: CMS_MEDIA_FIELD })]) }));
+		});
+
+		it('scheduled-regeneration-data-table: each row is edited from its photo URL and named by its sku; a changed prompt is the only row paid for again', async () => {
+			const example = exampleNamed('scheduled-regeneration-data-table');
+			const outputDir = mkdtempSync(path.join(tmpdir(), 'example-schedule-'));
+			const rows = tableRows(cms);
+			const staticData = {};
+			const first = await bed.run(withPinnedTable(loadExample(example, { outputDir }), rows, staticData));
+			expect(first.error).toBeUndefined();
+			expect(readdirSync(outputDir).sort()).toEqual(['MUG-014.png', 'OIL-500.png', 'SNK-001.png']);
+			for (const file of EXPECTED['batch-from-spreadsheet']) {
+				const meta = await sharp(path.join(outputDir, file.file)).metadata();
+				expect({ file: file.file, format: meta.format, width: meta.width, height: meta.height }).toEqual(file);
+			}
+			expect(bed.submits().map((r) => WAVESPEED.imagesSent(r.json)?.[0]).sort()).toEqual(rows.map((r) => r.photo_url).sort());
+			expect(first.output('Edit each product').map((i) => i.json.reused)).toEqual([undefined, undefined, undefined]);
+
+			const changed = rows.map((row, i) => (i === 0 ? { ...row, prompt: `${String(row.prompt)}, seen from above` } : row));
+			const second = await bed.run(withPinnedTable(loadExample(example, { outputDir }), changed, staticData));
+			expect(second.error).toBeUndefined();
+			expect(bed.submits()).toHaveLength(4);
+			expect(WAVESPEED.promptSent(bed.submits()[3].json)).toBe(changed[0].prompt);
+			const items = second.output('Edit each product').map((i) => i.json);
+			expect(items.map((i) => i.reused)).toEqual([undefined, true, true]);
+			expect(items.map((i) => typeof i.estimatedCostUsd)).toEqual(['number', 'undefined', 'undefined']);
+			expect(items.slice(1).map((i) => i.id)).toEqual(first.output('Edit each product').slice(1).map((i) => i.json.id));
+		});
+
+		it('scheduled-regeneration-data-table: the update writes every result column of the table, on the row it read', () => {
+			const raw = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'scheduled-regeneration-data-table.json'), 'utf8')) as { nodes: INode[]; connections: WorkflowJson['connections'] };
+			const update = raw.nodes.find((n) => n.name === 'Update product row')!;
+			const columns = update.parameters.columns as { value: Record<string, string>; schema: Array<{ id: string; type: string }> };
+			expect(Object.keys(columns.value).sort()).toEqual(Object.keys(PRODUCT_TABLE.results).sort());
+			expect(Object.fromEntries(columns.schema.map((c) => [c.id, c.type]))).toEqual(PRODUCT_TABLE.results);
+			expect(update.parameters.filters).toEqual({ conditions: [{ keyName: 'id', condition: 'eq', keyValue: "={{ $('Get product rows').item.json.id }}" }] });
+			const edit = raw.nodes.find((n) => n.name === 'Edit each product')!;
+			expect(edit.parameters.options).toEqual(expect.objectContaining({ reuseWithinHours: 168, fileName: '={{ $json.sku }}' }));
+			expect(raw.connections['Edit each product'].main[0]?.map((c) => c.node).sort()).toEqual(['Save image', 'Update product row']);
+		});
 	});
 
 	it('has a sticky note explaining each example', () => {

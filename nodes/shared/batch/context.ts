@@ -14,7 +14,7 @@ import type { RowRequest, RowRequests } from '../item/request';
 import type { CostEstimate } from '../money/cost';
 import { itemCost } from '../money/cost';
 import type { PaidWork } from '../money/paidWork';
-import type { BalanceGuard } from '../money/pricing';
+import type { BalanceGuard, RunBudget } from '../money/pricing';
 import type { RecoveryMemory } from '../money/recovery';
 import type { GetResultPlan, SubmitPlan } from '../params/itemPlan';
 import type { Task, PlannedRequest, PreparedProvider } from '../providers/provider';
@@ -39,6 +39,8 @@ export interface BatchContext {
 	/** Each submitted row's estimate, by input index (none for Get Result). */
 	estimates: Array<CostEstimate | undefined>;
 	balance: BalanceGuard;
+	/** Max Cost Per Run and the balance: rows priced as free are counted here before they submit after all. */
+	budget: RunBudget;
 	/** Each submit row's request, built once (pricing may have built it already). */
 	requests: RowRequests;
 }
@@ -100,6 +102,7 @@ export async function finishRow(ctx: BatchContext, row: Row, task: Task, origin?
 			fileName: plan.options.fileName,
 			expectedType: plan.operation !== 'getResult' ? expectedTypeOf(plan.settings) : 'png',
 			limits: { deadline: row.deadline, timeoutSeconds: row.timeoutSeconds },
+			estimateUsd: ctx.estimates[row.index]?.usd,
 		},
 		task,
 	);

@@ -6,7 +6,7 @@ import type { NodeKind } from '../core/kinds';
 import { isToolRun, taskRequestOf, quoteRequestOf, RowRequests } from '../item/request';
 import { errorJson } from '../item/json';
 import { PaidWork } from '../money/paidWork';
-import { BalanceGuard, estimatesByIndex, priceRows, recoveredFromMemory, refuseOverLimits, rowsToPrice } from '../money/pricing';
+import { BalanceGuard, estimatesByIndex, NOTHING_RECOVERED, priceRows, readBalance, recoveredFromMemory, refuseOverLimits, rowsToPrice, RunBudget } from '../money/pricing';
 import { RecoveryMemory } from '../money/recovery';
 import type { ItemPlan, SubmitPlan } from '../params/itemPlan';
 import { SubmitPacer } from '../schedule/pacing';
@@ -40,6 +40,8 @@ export function openBatch(fx: IExecuteFunctions, kind: NodeKind, flight: Flight,
 		slots: new ServerSlots(settings.concurrency),
 		estimates: [],
 		balance: new BalanceGuard(provider.label),
+		// Replaced by priceRun before any row runs; until then nothing is held apart.
+		budget: new RunBudget([], [], settings.maxCostPerRunUsd, async () => undefined, provider.label),
 		requests: new RowRequests({ fx, kind, provider, api, asTool }),
 	};
 }
@@ -48,20 +50,26 @@ export function openBatch(fx: IExecuteFunctions, kind: NodeKind, flight: Flight,
 export const quoteOf = (ctx: Pick<BatchContext, 'kind' | 'asTool'>) => (plan: SubmitPlan) => quoteRequestOf(taskRequestOf(ctx.kind, plan, ctx.asTool), plan);
 
 /**
- * Prices every row that would be submitted, before the first upload or submit; rows recovered from an earlier run
- * cost nothing. A run over Max Cost Per Run or the balance is refused: error items (Continue On Fail) or a throw.
+ * Prices every row that would be submitted, before the first upload or submit. Rows an earlier run's prediction may
+ * cover are priced but not counted: each is counted before its submit if its pick-up does not happen (RunBudget).
+ * A run over Max Cost Per Run or the balance is refused: error items (Continue On Fail) or a throw.
  */
 export async function priceRun(ctx: BatchContext, flight: Flight, settings: BatchSettings, continueOnFail: boolean): Promise<INodeExecutionData[] | undefined> {
 	const { fx, kind, provider, api, memory } = ctx;
 	const costsNothing = recoveredFromMemory(memory, async (index, plan) => (await ctx.requests.get(index, plan)).fingerprint);
 	const submitPlans = flight.plans.map((p) => (p.ok && p.plan.operation !== 'getResult' && p.plan.operation !== 'estimateCost' ? p.plan : undefined));
-	const priced = await priceRows(fx, provider, api, kind, await rowsToPrice(submitPlans, costsNothing), quoteOf(ctx));
-	const refusal = await refuseOverLimits(fx, provider, api, priced, settings.maxCostPerRunUsd);
+	const toPay = new Set((await rowsToPrice(submitPlans, costsNothing)).map((row) => row.index));
+	const priced = await priceRows(fx, provider, api, kind, await rowsToPrice(submitPlans, NOTHING_RECOVERED), quoteOf(ctx));
+	const counted = priced.filter((row) => toPay.has(row.index));
+	const { refusal, balanceUsd } = await refuseOverLimits(fx, provider, api, counted, settings.maxCostPerRunUsd);
 	if (refusal) {
 		if (!continueOnFail) throw toNodeError(fx.getNode(), refusal.failure, refusal.index, flight.secrets);
 		return flight.plans.map((p, index) => ({ json: errorJson(p.ok ? refusal.failure : p.failure, index, provider.id, flight.secrets), pairedItem: { item: index } }));
 	}
-	ctx.estimates = estimatesByIndex(flight.plans.length, priced);
+	ctx.estimates = estimatesByIndex(flight.plans.length, counted);
+	const deferred = priced.filter((row) => !toPay.has(row.index));
+	const balanceRead = async () => (counted.length > 0 ? balanceUsd : await readBalance(fx, provider, api));
+	ctx.budget = new RunBudget(counted, deferred, settings.maxCostPerRunUsd, balanceRead, provider.label);
 	return undefined;
 }
 

@@ -96,6 +96,11 @@ export function asFailure(error: unknown, cancelled = false): Failure {
 	};
 }
 
+/** "Acme's", but "Widgets'": a name ending in s takes only the apostrophe. */
+export function possessive(name: string): string {
+	return /s$/i.test(name) ? `${name}'` : `${name}'s`;
+}
+
 export const RECOVER_HINT = 'Use the Get Result operation with this prediction ID to fetch it instead of paying again.';
 
 export function describeTimeout(predictionId: string, status: string, seconds: number): Failure {

@@ -9,6 +9,7 @@ import type { NodeKind } from '../core/kinds';
 import { ESTIMATE_OPERATION, SUBMIT_OPERATION } from '../core/kinds';
 import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from '../core/schemas';
 import { ASPECT_RATIOS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from '../core/schemas';
+import { GET_MANY_OPERATION, LIMIT_BOUNDS } from '../params/getManyPlan';
 import { BOUNDS } from '../params/options';
 import type { ProviderId } from '../providers/catalog';
 import { CATALOG, PROVIDER_CHOICES, PROVIDER_IDS } from '../providers/catalog';
@@ -42,6 +43,7 @@ function providersWhere(test: (capabilities: ProviderCapabilities) => boolean): 
 }
 
 const GET_RESULT_DESCRIPTION = "Fetch a prediction submitted earlier, e.g. with Wait For Result: Don't Wait";
+const GET_MANY_DESCRIPTION = "List the provider's recent predictions (Return All: up to 5,000), e.g. to find paid work after a crash";
 const ESTIMATE_COST_DESCRIPTION = 'Check every row like a real run and price it, without creating any task (nothing is billed)';
 
 export function operationProperty(kind: NodeKind): INodeProperties {
@@ -54,6 +56,7 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 			options: [
 				{ name: 'Edit Image', value: 'editImage', action: 'Edit an image', description: 'Edit one or more reference images with a prompt' },
 				{ name: 'Estimate Cost', value: ESTIMATE_OPERATION, action: 'Estimate the cost of a run', description: ESTIMATE_COST_DESCRIPTION },
+				{ name: 'Get Many', value: GET_MANY_OPERATION, action: 'Get many predictions', description: GET_MANY_DESCRIPTION },
 				{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
 			],
 			default: 'editImage',
@@ -67,6 +70,7 @@ export function operationProperty(kind: NodeKind): INodeProperties {
 		options: [
 			{ name: 'Estimate Cost', value: ESTIMATE_OPERATION, action: 'Estimate the cost of a run', description: ESTIMATE_COST_DESCRIPTION },
 			{ name: 'Generate Image', value: 'generateImage', action: 'Generate an image', description: 'Create an image from a prompt' },
+			{ name: 'Get Many', value: GET_MANY_OPERATION, action: 'Get many predictions', description: GET_MANY_DESCRIPTION },
 			{ name: 'Get Result', value: 'getResult', action: 'Get the result of a prediction', description: GET_RESULT_DESCRIPTION },
 		],
 		default: 'generateImage',
@@ -206,6 +210,8 @@ function optionsProperty(kind: NodeKind): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		// Get Many has its own Options (below): none of these apply to a list.
+		displayOptions: { hide: { operation: [GET_MANY_OPERATION] } },
 		options: [
 			{
 				displayName: 'File Name',
@@ -378,6 +384,98 @@ function getResultProperties(): INodeProperties[] {
 	];
 }
 
+/** Get Many in n8n's usual shape: Return All / Limit, a Filters collection, Options. */
+export function getManyProperties(): INodeProperties[] {
+	const show = { operation: [GET_MANY_OPERATION] };
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: LIMIT_BOUNDS.min, maxValue: LIMIT_BOUNDS.max },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			displayOptions: { show },
+			options: [
+				{
+					displayName: 'Created After',
+					name: 'createdAfter',
+					type: 'dateTime',
+					default: '',
+					description: 'Only predictions created at or after this time',
+				},
+				{
+					displayName: 'Created Before',
+					name: 'createdBefore',
+					type: 'dateTime',
+					default: '',
+					description: 'Only predictions created at or before this time',
+				},
+				{
+					displayName: 'Model',
+					name: 'model',
+					type: 'options',
+					options: [
+						{ name: 'Any', value: 'any', description: 'Every model of the account, e.g. other nodes and the web UI' },
+						{ name: "This Node's Model", value: 'node', description: 'GPT Image 2 predictions of this node (edit or text to image)' },
+					],
+					default: 'node',
+					description: "Which model's predictions to list. Without this filter: this node's model.",
+				},
+				{
+					displayName: 'Status',
+					name: 'status',
+					type: 'options',
+					options: [
+						{ name: 'Any', value: 'any' },
+						{ name: 'Failed', value: 'failed' },
+						{ name: 'Running', value: 'running', description: 'Working now (tasks still queued are listed only without this filter)' },
+						{ name: 'Succeeded', value: 'succeeded' },
+					],
+					default: 'any',
+				},
+			],
+		},
+	];
+}
+
+/** Get Many's Options, under the same name as the others' (only one of the two is shown for an operation). */
+export function getManyOptionsProperty(): INodeProperties {
+	return {
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show: { operation: [GET_MANY_OPERATION] } },
+			options: [
+				{
+					displayName: 'Download Images',
+					name: 'downloadImages',
+					type: 'boolean',
+					default: false,
+					description: 'Whether to download the images of finished predictions into the items as files (data, data_1, …)',
+				},
+			],
+	};
+}
+
 export function nodeProperties(kind: NodeKind): INodeProperties[] {
-	return [PROVIDER_PROPERTY, operationProperty(kind), ...submitProperties(kind), ...getResultProperties(), optionsProperty(kind)];
+	return [PROVIDER_PROPERTY, operationProperty(kind), ...submitProperties(kind), ...getResultProperties(), ...getManyProperties(), optionsProperty(kind), getManyOptionsProperty()];
 }

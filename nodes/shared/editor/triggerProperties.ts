@@ -5,10 +5,10 @@ import type { z } from 'zod';
 import { OUTPUT_FIELD_OPTION, OUTPUT_OPTION } from './properties';
 import { DEFAULT_CALLBACK_PROVIDER } from '../providers/callbacks';
 import { PROVIDER_CHOICES } from '../providers/catalog';
-import { itemOptionsSchema } from '../params/options';
+import { BOUNDS, itemOptionsSchema } from '../params/options';
 
 /** The trigger's Options collection: how a finished image is handed on. */
-export const triggerOptionsSchema = itemOptionsSchema.pick({ output: true, binaryPropertyName: true });
+export const triggerOptionsSchema = itemOptionsSchema.pick({ output: true, binaryPropertyName: true, timeout: true });
 export type TriggerOptions = z.infer<typeof triggerOptionsSchema>;
 
 /** Provider values and the credential each one needs. */
@@ -46,6 +46,14 @@ export const triggerProperties: INodeProperties[] = [
 		options: [
 			OUTPUT_OPTION,
 			OUTPUT_FIELD_OPTION,
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: BOUNDS.timeout.min, maxValue: BOUNDS.timeout.max },
+				default: 600,
+				description: 'How long downloading the image may take; a download still running then goes to the Failed output (fetch it with Get Result)',
+			},
 		],
 	},
 ];

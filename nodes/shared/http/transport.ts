@@ -101,22 +101,79 @@ export async function sendApiRequest(fx: HttpContext, api: ApiTarget, request: A
 	return { status: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body };
 }
 
-/** A request that must not carry the key: CDN downloads and pre-signed uploads. */
-export async function sendPlainRequest(
-	fx: HttpContext,
-	options: {
-		method: IHttpRequestMethods;
-		url: string;
-		headers?: Record<string, string>;
-		body?: Buffer;
-		stream?: boolean;
-		timeoutMs?: number;
-		/** Aborts the request (and its streamed body) besides the execution's cancel, e.g. a download's own watchdog. */
-		signal?: AbortSignal;
-	},
-	phase: 'download' | 'upload',
-	label: string,
-): Promise<RawResponse> {
+/** How many redirects a key-less request follows; each hop is checked against the address policy first. */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+export interface PlainRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	headers?: Record<string, string>;
+	body?: Buffer;
+	stream?: boolean;
+	timeoutMs?: number;
+	/** Aborts the request (and its streamed body) besides the execution's cancel, e.g. a download's own watchdog. */
+	signal?: AbortSignal;
+	/** The credential's Base URL: where every hop may lead is judged against it (http/netPolicy.ts). */
+	baseUrl: string;
+}
+
+/** The next hop of a redirect, or why it is not followed. */
+function redirectTarget(location: string | undefined, from: string, baseUrl: string): { url: string } | { refused: string } | undefined {
+	if (!location) return undefined;
+	let next: URL;
+	try {
+		next = new URL(location, from);
+	} catch {
+		return { refused: 'its Location is not a URL' };
+	}
+	if (next.protocol !== 'http:' && next.protocol !== 'https:') return { refused: `it leads to a ${next.protocol} URL` };
+	const local = localTargetProblem(baseUrl, next.href);
+	return local ? { refused: local } : { url: next.href };
+}
+
+function discardBody(body: unknown): void {
+	const stream = body as { destroy?: () => unknown } | null;
+	if (stream && typeof stream === 'object' && typeof stream.destroy === 'function') stream.destroy();
+}
+
+/**
+ * A request that must not carry the key: CDN downloads and pre-signed uploads. Redirects are followed here, hop by
+ * hop (at most MAX_REDIRECTS), each Location checked against the address policy before anything is sent there.
+ */
+export async function sendPlainRequest(fx: HttpContext, options: PlainRequest, phase: 'download' | 'upload', label: string): Promise<RawResponse> {
+	let hop = { method: options.method, url: options.url, body: options.body };
+	for (let redirects = 0; ; redirects++) {
+		const response = await sendPlainOnce(fx, { ...options, ...hop }, phase, label);
+		if (!REDIRECT_STATUSES.has(response.status)) return response;
+		const target = redirectTarget(response.headers.location, hop.url, options.baseUrl);
+		if (!target) return response;
+		discardBody(response.body);
+		const what = phase === 'upload' ? `The upload URL ${label} gave` : 'The output URL';
+		if ('refused' in target) {
+			throw new FailureError({
+				kind: phase,
+				httpCode: response.status,
+				message: `${what} redirected (${response.status}) to an address that was not followed: ${target.refused}`,
+				hint: 'Nothing was sent there. Check the Base URL of the credential; use Output: URL Only to see the URL.',
+			});
+		}
+		if (redirects >= MAX_REDIRECTS) {
+			throw new FailureError({
+				kind: phase,
+				httpCode: response.status,
+				message: `${what} redirected more than ${MAX_REDIRECTS} times`,
+				hint: 'Try again later; use Output: URL Only to see the URL.',
+			});
+		}
+		// 303, and 301/302 after a POST, continue as a GET without a body (as browsers do); the rest keep method and body.
+		const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && hop.method === 'POST');
+		hop = toGet ? { method: 'GET', url: target.url, body: undefined } : { ...hop, url: target.url };
+	}
+}
+
+/** One request, redirects not followed (n8n would follow them without asking the address policy). */
+async function sendPlainOnce(fx: HttpContext, options: PlainRequest, phase: 'download' | 'upload', label: string): Promise<RawResponse> {
 	throwIfCancelled(fx);
 	const outcome = await settle(
 		fx.helpers.httpRequest({
@@ -127,6 +184,7 @@ export async function sendPlainRequest(
 			encoding: options.stream ? 'stream' : 'arraybuffer',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
 			abortSignal: combineSignals(cancelSignal(fx), options.signal),
 			timeout: options.timeoutMs ?? 120000,
 		}) as Promise<IN8nHttpFullResponse>,
@@ -253,7 +311,7 @@ export function apiClient(fx: IExecuteFunctions, api: ApiTarget, retryPolicy: Re
 					hint: 'Nothing was sent there. Check the Base URL of the credential; pass the image as a public URL if it persists.',
 				});
 			}
-			return await sendPlainRequest(fx, options, 'upload', api.label);
+			return await sendPlainRequest(fx, { ...options, baseUrl: api.baseUrl }, 'upload', api.label);
 		},
 		retrying: async (attempt) => await withRetries(fx, retryPolicy, attempt),
 	};

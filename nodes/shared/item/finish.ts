@@ -5,7 +5,7 @@
 import type { IBinaryKeyData } from 'n8n-workflow';
 
 import type { ImageType } from '../core/imageFormat';
-import { FailureError, inputFailure } from '../core/errors';
+import { FailureError, inputFailure, possessive } from '../core/errors';
 import type { FailureKind } from '../core/errors';
 import { localTargetProblem } from '../http/netPolicy';
 import type { Task } from '../providers/provider';
@@ -29,7 +29,10 @@ export interface FinishTarget {
 	fileName?: string;
 	/** The format asked for; the bytes decide when it is not known (callbacks). */
 	expectedType: ImageType;
-	limits?: DownloadLimits;
+	/** Every download ends by this deadline: the nodes' row Timeout, the trigger's Timeout from the callback. */
+	limits: DownloadLimits;
+	/** The row's estimate in USD, against which a reported charge is judged (none on the trigger). */
+	estimateUsd?: number;
 }
 
 export interface FinishedItem {
@@ -56,7 +59,7 @@ export async function finishTask(target: FinishTarget, task: Task): Promise<Fini
 		throw contentFailure(
 			task,
 			'nsfw',
-			`${label}'s safety filter flagged the output as NSFW; the image may be blank or blurred`,
+			`${possessive(label)} safety filter flagged the output as NSFW; the image may be blank or blurred`,
 			'Change the prompt or the reference images. The flagged output can still be fetched with Get Result.',
 		);
 	}
@@ -68,7 +71,7 @@ export async function finishTask(target: FinishTarget, task: Task): Promise<Fini
 		if (!hasUrl && target.output === 'tool') {
 			throw inputFailure('The outputs are inline base64, which cannot be returned to an AI agent', 'Set Transfer to Download From URL.');
 		}
-		return { json: finishedJson(task, target.resultUrl, target.source) };
+		return { json: finishedJson(task, target.resultUrl, target.source, undefined, target.estimateUsd) };
 	}
 	const binary: IBinaryKeyData = {};
 	const images: ImageJson[] = [];
@@ -89,10 +92,11 @@ export async function finishTask(target: FinishTarget, task: Task): Promise<Fini
 			fileNameFor: (type) => outputFileName(target.fileName, task.id, index, type),
 			expectedType: target.expectedType,
 			label,
+			baseUrl: target.baseUrl,
 			limits: target.limits,
 		});
 		binary[field] = image.binary;
 		images.push(imageJson(field, image));
 	}
-	return { json: finishedJson(task, target.resultUrl, target.source, images), binary };
+	return { json: finishedJson(task, target.resultUrl, target.source, images, target.estimateUsd), binary };
 }

@@ -3,6 +3,7 @@
  * error (Continue On Fail). README's "Output" section documents these shapes.
  */
 import type { CostEstimate, CostSource } from '../money/cost';
+import { implausibleCharge } from '../money/cost';
 import type { Failure } from '../core/errors';
 import { describeFailureText, redactSecrets } from '../core/errors';
 import type { OutputImage } from './outputs';
@@ -55,8 +56,10 @@ export type FinishedItemJson = RequestNotes & {
 	createdAt: string | null;
 	/** Present when the images were stored as binary. */
 	images?: ImageJson[];
-	/** The real charge in USD, when the provider reported it. */
+	/** The real charge in USD, when the provider reported a plausible one. */
 	costUsd?: number;
+	/** Why a charge the provider reported is not shown (negative, or far above the estimate). */
+	costNote?: string;
 } & Origin &
 	Partial<CostJson>;
 
@@ -81,7 +84,7 @@ export function urlOutputs(task: Task): string[] {
 	return task.outputs.filter((o) => classifyOutput(o).type === 'url');
 }
 
-export function finishedJson(task: Task, resultUrl: string, source: ItemSource, images?: ImageJson[]): FinishedItemJson {
+export function finishedJson(task: Task, resultUrl: string, source: ItemSource, images?: ImageJson[], estimateUsd?: number): FinishedItemJson {
 	const urls = urlOutputs(task);
 	// With stored images, an empty URL list says nothing (the outputs came inline); without them it is the answer.
 	const outputs = images && urls.length === 0 ? {} : { outputs: urls };
@@ -97,7 +100,11 @@ export function finishedJson(task: Task, resultUrl: string, source: ItemSource, 
 		createdAt: task.createdAt,
 		...source.notes,
 	};
-	if (task.costUsd !== undefined) json.costUsd = task.costUsd;
+	if (task.costUsd !== undefined) {
+		const implausible = implausibleCharge(task.costUsd, estimateUsd);
+		if (implausible) json.costNote = implausible;
+		else json.costUsd = task.costUsd;
+	}
 	if (images) json.images = images;
 	return json;
 }
@@ -165,3 +172,31 @@ export type EstimateItemJson = CostJson & {
 		withinBalance: boolean | null;
 	};
 };
+
+/** Get Many: one item per prediction the provider lists. README "Get Many" documents it. */
+export type ListedItemJson = {
+	provider: string;
+	id: string;
+	/** The provider's own status word, as on every other item. */
+	status: string;
+	model: string;
+	createdAt: string | null;
+	/** Output URLs; empty until the prediction has finished, and for failed ones. */
+	outputs: string[];
+	resultUrl: string;
+	/** The real charge the provider reported for this prediction, when it lists one. */
+	costUsd?: number;
+	costSource?: 'provider';
+	/** With Download Images: the stored images, or why they were not stored (the URLs stay above). */
+	images?: ImageJson[];
+	downloadError?: string;
+};
+
+export function listedJson(task: Task, resultUrl: string, provider: string): ListedItemJson {
+	const json: ListedItemJson = { provider, id: task.id, status: task.status, model: task.model, createdAt: task.createdAt, outputs: urlOutputs(task), resultUrl };
+	if (task.costUsd !== undefined) {
+		json.costUsd = task.costUsd;
+		json.costSource = 'provider';
+	}
+	return json;
+}

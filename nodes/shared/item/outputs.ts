@@ -90,16 +90,16 @@ export interface OutputTarget {
 	fileNameFor: (type: ImageType) => string;
 	expectedType: ImageType;
 	label: string;
-	/** The row's Timeout bounds every download; none means only the stall watchdog. */
-	limits?: DownloadLimits;
+	/** The credential's Base URL: every redirect of a download is checked against it. */
+	baseUrl: string;
+	/** The Timeout bounds every download (besides the stall watchdog): one policy for the nodes and the trigger. */
+	limits: DownloadLimits;
 }
-
-const NO_LIMITS: DownloadLimits = { deadline: Number.POSITIVE_INFINITY, timeoutSeconds: 0 };
 
 /** Fetches and stores one output image. */
 export async function storeOutput(fx: OutputContext, source: OutputSource, target: OutputTarget): Promise<OutputImage> {
 	if (source.type === 'base64') return await storeBase64(fx, source.data, target);
-	const limits = target.limits ?? NO_LIMITS;
+	const { limits } = target;
 	return await withRetries(fx, FREE_REQUEST_RETRY, async () => await downloadOnce(fx, source.url, target, limits), limits.deadline);
 }
 
@@ -196,13 +196,13 @@ const deadlineFailure = (where: string, limits: DownloadLimits) =>
 async function downloadWatched(
 	fx: OutputContext,
 	url: string,
-	{ fileNameFor, expectedType, label }: OutputTarget,
+	{ fileNameFor, expectedType, label, baseUrl }: OutputTarget,
 	watch: Watch,
 	signal: AbortSignal,
 	limits: DownloadLimits,
 ): Promise<OutputImage> {
 	const timeoutMs = Math.max(1000, Math.min(300_000, Math.round(limits.deadline - Date.now())));
-	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs, signal }, 'download', label);
+	const response = await sendPlainRequest(fx, { method: 'GET', url, stream: true, timeoutMs, signal, baseUrl }, 'download', label);
 	const body = response.body as ReadableLike;
 	watch.body = body;
 	watch.lastProgressAt = Date.now();

@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { Failure } from '../core/errors';
-import { cancelledFailure, FailureError } from '../core/errors';
+import { cancelledFailure, FailureError, possessive } from '../core/errors';
 import { SubmitPacer } from '../schedule/pacing';
 import type { Task, TaskRequest, Provider } from '../providers/provider';
 import { settle } from '../core/settle';
@@ -28,6 +28,8 @@ export interface SubmitOptions {
 	shouldStop?: () => boolean;
 	/** Shared by the batch: a 429 for one row slows every row down. */
 	pacer?: SubmitPacer;
+	/** Checked before each attempt: throws once the provider said the balance ran out (another row's 402 while this one waited out 429s). */
+	checkBalance?: () => void;
 }
 
 export async function submitTask(
@@ -43,6 +45,7 @@ export async function submitTask(
 	for (;;) {
 		throwIfCancelled(fx);
 		if (options.shouldStop?.()) throw cancelledFailure('notStarted');
+		options.checkBalance?.();
 		const wait = pacer.tryStart();
 		if (wait > 0) {
 			if (Date.now() + wait > options.deadline) throw new FailureError(rateLimitOutlasted(provider.label, lastRateLimit, options.timeoutSeconds));
@@ -83,7 +86,7 @@ export function rateLimitOutlasted(label: string, last: Failure | undefined, tim
 	return {
 		kind: 'rateLimit',
 		httpCode: 429,
-		message: `${label}'s rate limit was reached (429) and no submit was accepted${within}${said}`,
+		message: `${possessive(label)} rate limit was reached (429) and no submit was accepted${within}${said}`,
 		hint: `No task was created for this row, so nothing was billed. ${last?.hint ?? `Run it again later, lower Options > Max Concurrent Requests, raise Options > Timeout, or raise your ${label} account's level.`}`,
 	};
 }

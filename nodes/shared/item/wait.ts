@@ -32,7 +32,11 @@ export interface PollOptions {
 	/** Told what the looks saw once the task ended (for queuedMs and the server's concurrency). */
 	onSighting?: (sighting: Sighting) => void;
 	shouldStop?: () => boolean;
+	/** This run created the task: a 404 is the result not readable yet (it can lag the create), looked at again until the deadline. */
+	createdHere?: boolean;
 }
+
+const isNotFound = (error: unknown): boolean => error instanceof FailureError && error.failure.kind === 'notFound';
 
 /** Reads a prediction once (retrying transient failures, which are free); `onSend` hears each request go. */
 export async function fetchTask(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, id: string, deadline?: number, onSend?: () => void): Promise<Task> {
@@ -75,6 +79,7 @@ export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, a
 	let queued = false;
 	let creditMs = 0;
 	let last: Task | undefined;
+	let missing: unknown;
 	for (;;) {
 		const elapsedMs = since(Date.now());
 		// Re-read each time: tasks of this kind that finished meanwhile sharpen the schedule of those still running.
@@ -84,6 +89,8 @@ export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, a
 		// Queued behind this run's own tasks: that wait is credited to the deadline after the look.
 		const forgiven = queued && (options.flight?.othersWorking() ?? 0) > 0;
 		if (!forgiven && Date.now() + delay > options.deadline + creditMs) {
+			// Still unknown to the server after the whole Timeout: that 404 stands.
+			if (missing) throw withPredictionId(missing, id, last?.status);
 			throw new FailureError(describeTimeout(id, last?.status ?? 'processing', options.timeoutSeconds));
 		}
 		await sleepUntil(fx, options.submittedAt + elapsedMs + delay);
@@ -95,7 +102,15 @@ export async function pollUntilDone(fx: IExecuteFunctions, provider: Provider, a
 		let sentAt = lookedAt;
 		const fetched = await settle(fetchTask(fx, provider, api, id, options.deadline + creditMs, () => (sentAt = since(Date.now()))));
 		const answeredAt = since(Date.now());
+		if (!fetched.ok && options.createdHere && isNotFound(fetched.error)) {
+			missing = fetched.error;
+			lastLookMs = sentAt;
+			lastPlannedMs = plannedLookAtMs(look);
+			lastAnsweredMs = answeredAt;
+			continue;
+		}
 		if (!fetched.ok) throw withPredictionId(fetched.error, id, last?.status);
+		missing = undefined;
 		last = fetched.value;
 		if (last.state !== 'running') {
 			const sighting: Sighting = { ...seen, detectedMs: answeredAt, inferenceMs: last.inferenceMs };

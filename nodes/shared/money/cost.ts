@@ -66,13 +66,40 @@ export function formulaUsd(input: CostInput, pricing: FormulaPricing): number {
 	return roundUsd(Math.max(pricing.floorUsd, (output + text + images) / 1_000_000));
 }
 
+/** How far a quote may stray from the formula (either way) and still be believed. */
+export const QUOTE_BAND = 10;
+
+/** A quote below the provider's floor, free, or far from the formula is no quote: believing it could switch the cap off. */
+export function isSaneQuote(quoteUsd: number, formula: number, floorUsd: number): boolean {
+	if (!Number.isFinite(quoteUsd) || quoteUsd <= 0 || quoteUsd < floorUsd) return false;
+	return quoteUsd >= formula / QUOTE_BAND && quoteUsd <= formula * QUOTE_BAND;
+}
+
 export function formulaEstimate(input: CostInput, pricing: FormulaPricing): CostEstimate {
 	return { usd: formulaUsd(input, pricing), source: 'formula' };
 }
 
-/** The figure an item shows: the provider's real charge when it reported one, otherwise the estimate (if any). */
+/** No single GPT Image task costs anything near this; a reported charge above it is not believed without an estimate. */
+export const MAX_PLAUSIBLE_CHARGE_USD = 20;
+/** A reported charge above this multiple of the row's estimate is not believed either. */
+export const CHARGE_ESTIMATE_FACTOR = 10;
+
+/** Why a charge the provider reported cannot be the real one (negative, not a number, far above the estimate), or undefined. */
+export function implausibleCharge(reportedUsd: number, estimateUsd?: number): string | undefined {
+	const shown = Number.isFinite(reportedUsd) ? `$${reportedUsd}` : String(reportedUsd);
+	if (!Number.isFinite(reportedUsd) || reportedUsd < 0) return `The provider reported a charge of ${shown}, which cannot be a real charge; it is not shown. Check the charge in your account's billing.`;
+	const ceiling = estimateUsd !== undefined && estimateUsd > 0 ? Math.min(MAX_PLAUSIBLE_CHARGE_USD, estimateUsd * CHARGE_ESTIMATE_FACTOR) : MAX_PLAUSIBLE_CHARGE_USD;
+	if (reportedUsd > ceiling) {
+		const against = estimateUsd !== undefined && estimateUsd > 0 ? `more than ${CHARGE_ESTIMATE_FACTOR} times the estimate of $${roundUsd(estimateUsd)}` : `more than $${MAX_PLAUSIBLE_CHARGE_USD} for one task`;
+		return `The provider reported a charge of ${shown}, ${against}; it is not shown as the charge. Check the charge in your account's billing.`;
+	}
+	return undefined;
+}
+
+/** The figure an item shows: the provider's real charge when it reported a plausible one, otherwise the estimate (if any). */
 export function itemCost(estimate: CostEstimate | undefined, reportedUsd: number | undefined): CostEstimate | undefined {
-	return reportedUsd === undefined ? estimate : { usd: roundUsd(reportedUsd), source: 'provider' };
+	if (reportedUsd === undefined || implausibleCharge(reportedUsd, estimate?.usd)) return estimate;
+	return { usd: roundUsd(reportedUsd), source: 'provider' };
 }
 
 /** The run's total: rows without an estimate (they cost nothing) add nothing. */

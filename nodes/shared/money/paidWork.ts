@@ -10,20 +10,17 @@ export interface PaidRow {
 
 const WORDS: Record<PaidState, string> = { done: 'done', running: 'still running', failed: 'failed' };
 
-/** Beyond this many rows the list is cut short with a count (an error description has to stay readable). */
-const MAX_LISTED = 200;
-
 /** The paragraph an error description ends with, or undefined when nothing was submitted. */
 export function describePaidWork(rows: PaidRow[]): string | undefined {
 	if (rows.length === 0) return undefined;
 	const sorted = [...rows].sort((a, b) => a.itemIndex - b.itemIndex);
-	const listed = sorted.slice(0, MAX_LISTED).map((r) => `item ${r.itemIndex}: ${r.predictionId} (${WORDS[r.state]})`);
-	const more = sorted.length > MAX_LISTED ? `; and ${sorted.length - MAX_LISTED} more` : '';
+	// Every row, however many: a row left out of this list is paid work the user cannot find.
+	const listed = sorted.map((r) => `item ${r.itemIndex}: ${r.predictionId} (${WORDS[r.state]})`);
 	const recoverable = sorted.some((r) => r.state !== 'failed');
 	const advice = recoverable
 		? ' Run the workflow again with the same input to pick up the done and still running ones without paying again (or fetch them with Get Result).'
 		: '';
-	return `Predictions already submitted in this run: ${listed.join('; ')}${more}.${advice}`;
+	return `Predictions already submitted in this run: ${listed.join('; ')}.${advice}`;
 }
 
 /** The run's ledger: written as rows are submitted and end, read when the run has to stop. */

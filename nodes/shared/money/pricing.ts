@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { CostEstimate, PricedRow } from './cost';
-import { balanceFailure, budgetFailure, checkBalance, checkBudget, formulaEstimate, roundUsd } from './cost';
+import { balanceFailure, budgetFailure, checkBalance, checkBudget, formatUsd, formulaEstimate, isSaneQuote, roundUsd } from './cost';
 import type { Failure } from '../core/errors';
 import { FailureError } from '../core/errors';
 import type { NodeKind } from '../core/kinds';
@@ -121,25 +121,24 @@ export async function priceRows(
 	const priced: PricedRow[] = [];
 	for (const { index, plan } of rows) {
 		const key = quoteKey(provider, api, kind, plan);
+		const formula = formulaEstimate(
+			{
+				kind,
+				promptLength: plan.prompt.length,
+				referenceCount: plan.references.length,
+				settings: plan.settings,
+				size: provider.pricing.pricedSize?.(kind, plan.settings),
+			},
+			provider.pricing,
+		);
 		if (!quoteCache.has(key) && !noQuote.has(key)) {
 			const quote = await askQuote(fx, provider, api, quoteOf(plan));
-			if (quote === undefined) noQuote.add(key);
+			// An implausible quote (free, below the floor, far from the formula) is not kept: the formula prices the row.
+			if (quote === undefined || !isSaneQuote(quote, formula.usd, provider.pricing.floorUsd)) noQuote.add(key);
 			else quoteCache.set(key, quote);
 		}
 		const quoted = quoteCache.get(key);
-		const estimate: CostEstimate =
-			quoted !== undefined
-				? { usd: roundUsd(quoted), source: 'quote' }
-				: formulaEstimate(
-						{
-							kind,
-							promptLength: plan.prompt.length,
-							referenceCount: plan.references.length,
-							settings: plan.settings,
-							size: provider.pricing.pricedSize?.(kind, plan.settings),
-						},
-						provider.pricing,
-					);
+		const estimate: CostEstimate = quoted !== undefined ? { usd: roundUsd(quoted), source: 'quote' } : formula;
 		priced.push({ index, kind, settings: plan.settings, estimate });
 	}
 	return priced;
@@ -160,7 +159,7 @@ export interface RunRefusal {
 
 /**
  * Max Cost Per Run first (no request needed), then the balance (one free read). Either refuses the whole run before
- * the first upload or submit.
+ * the first upload or submit. The balance read is handed back for rows counted later (RunBudget).
  */
 export async function refuseOverLimits(
 	fx: IExecuteFunctions,
@@ -168,13 +167,63 @@ export async function refuseOverLimits(
 	api: ApiTarget,
 	rows: readonly PricedRow[],
 	limitUsd: number | undefined,
-): Promise<RunRefusal | undefined> {
-	if (rows.length === 0) return undefined;
+): Promise<{ refusal?: RunRefusal; balanceUsd?: number }> {
+	if (rows.length === 0) return {};
 	const budget = checkBudget(rows, limitUsd);
-	if (!budget.ok) return { failure: budgetFailure(budget, rows), index: budget.top.index };
-	const balance = checkBalance(rows, await readBalance(fx, provider, api));
-	if (!balance.ok) return { failure: balanceFailure(balance, rows, provider.label), index: balance.top.index };
-	return undefined;
+	if (!budget.ok) return { refusal: { failure: budgetFailure(budget, rows), index: budget.top.index } };
+	const balanceUsd = await readBalance(fx, provider, api);
+	const balance = checkBalance(rows, balanceUsd);
+	if (!balance.ok) return { refusal: { failure: balanceFailure(balance, rows, provider.label), index: balance.top.index }, balanceUsd };
+	return { balanceUsd };
+}
+
+/**
+ * What the run has counted against Max Cost Per Run and the balance. Rows priced as free (an earlier prediction to
+ * pick up) are held apart; one whose pick-up does not happen is counted before its submit, or refused.
+ */
+export class RunBudget {
+	private readonly counted: PricedRow[];
+	private readonly deferred: Map<number, PricedRow>;
+	private balance?: Promise<number | undefined>;
+
+	constructor(
+		counted: readonly PricedRow[],
+		deferred: readonly PricedRow[],
+		private readonly limitUsd: number | undefined,
+		/** The balance, read at most once (already read when the run's counted rows were checked). */
+		private readonly readBalance: () => Promise<number | undefined>,
+		private readonly label: string,
+	) {
+		this.counted = [...counted];
+		this.deferred = new Map(deferred.map((row) => [row.index, row]));
+	}
+
+	/** Counts a row that was priced as free but must submit after all; its estimate, or a refusal (nothing is sent for it). */
+	async charge(index: number): Promise<CostEstimate | undefined> {
+		const row = this.deferred.get(index);
+		if (!row) return undefined;
+		this.deferred.delete(index);
+		this.balance ??= this.readBalance();
+		const balanceUsd = await this.balance;
+		// No await from here on: rows charged at the same time each see the others' counts.
+		const rows = [...this.counted, row];
+		const budget = checkBudget(rows, this.limitUsd);
+		if (!budget.ok) throw new FailureError(lateRefusal(row, budget.totalUsd, `over Max Cost Per Run of ${formatUsd(budget.limitUsd)}`, 'budget', 'Raise Options > Max Cost Per Run (USD), or run this row again on its own.'));
+		const balance = checkBalance(rows, balanceUsd);
+		if (!balance.ok) {
+			throw new FailureError(lateRefusal(row, balance.totalUsd, `more than your ${this.label} balance of ${formatUsd(balance.limitUsd)}`, 'balance', `Top up your ${this.label} account, then run this row again.`));
+		}
+		this.counted.push(row);
+		return row.estimate;
+	}
+}
+
+function lateRefusal(row: PricedRow, totalUsd: number, over: string, kind: 'budget' | 'balance', fix: string): Failure {
+	return {
+		kind,
+		message: `Not submitted: this row's earlier prediction could not be picked up, and paying for it again (${formatUsd(row.estimate.usd)}) would take this run to about ${formatUsd(totalUsd)}, ${over}`,
+		hint: `Nothing was sent for this row. ${fix}`,
+	};
 }
 
 /** A refusal that created nothing because the balance is too low (a failure after submission has an id). */

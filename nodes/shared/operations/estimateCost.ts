@@ -12,13 +12,17 @@ import type { EstimateItemJson } from '../item/json';
 import { costJson, errorJson } from '../item/json';
 import type { NodeKind } from '../core/kinds';
 import type { EstimatePlan, SubmitPlan } from '../params/itemPlan';
-import type { TaskRequest } from '../providers/provider';
+import type { Provider, TaskRequest } from '../providers/provider';
 import type { PlanResult } from '../batch/preflight';
 import { priceRows, readBalance } from '../money/pricing';
-import type { Provider } from '../providers/provider';
 import type { ApiTarget } from '../http/transport';
 
-function estimateJson(row: PricedRow, plan: EstimatePlan, run: EstimateItemJson['run']): EstimateItemJson {
+/** The size the row would ask for: the provider's own when it sends sizes (what its run sends and the formula prices). */
+function sizeOf(provider: Provider, kind: NodeKind, settings: EstimatePlan['submit']['settings']) {
+	return provider.pricing.pricedSize?.(kind, settings) ?? estimatedSize(settings);
+}
+
+function estimateJson(row: PricedRow, plan: EstimatePlan, run: EstimateItemJson['run'], provider: Provider): EstimateItemJson {
 	const { settings, references } = plan.submit;
 	return {
 		operation: 'estimateCost',
@@ -30,7 +34,7 @@ function estimateJson(row: PricedRow, plan: EstimatePlan, run: EstimateItemJson[
 			quality: settings.schemaValues?.quality ?? settings.quality,
 			outputFormat: settings.schemaValues?.outputFormat ?? settings.outputFormat,
 			referenceImages: references.length,
-			...estimatedSize(settings),
+			...sizeOf(provider, row.kind, settings),
 		},
 		run,
 	};
@@ -80,7 +84,7 @@ export async function estimateCostItems(batch: EstimateBatch): Promise<INodeExec
 		const row = byIndex.get(index);
 		const plan = estimatePlanOf(result);
 		// Every row is valid here, or a Continue On Fail failure; a row of another operation is priced as nothing.
-		const json = row && plan ? estimateJson(row, plan, run) : errorJson(result.ok ? notEstimated : result.failure, index, provider.id);
+		const json = row && plan ? estimateJson(row, plan, run, provider) : errorJson(result.ok ? notEstimated : result.failure, index, provider.id);
 		return { json, pairedItem: { item: index } };
 	});
 }

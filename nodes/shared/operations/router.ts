@@ -2,14 +2,17 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { FailureError } from '../core/errors';
+import { maskItems } from '../core/redact';
 import type { NodeKind } from '../core/kinds';
 import { collectOutputs } from '../batch/collect';
 import type { BatchContext } from '../batch/context';
 import { preflight, readBatchSettings } from '../batch/preflight';
 import { openBatch, priceRun, quoteOf, runRows } from '../batch/run';
 import { isToolRun } from '../item/request';
+import { GET_MANY_OPERATION } from '../params/getManyPlan';
 import type { ItemPlan } from '../params/itemPlan';
 import { estimateCostItems } from './estimateCost';
+import { getManyItems } from './getMany';
 import { runGetResult } from './getResult';
 import { runSubmit } from './submit';
 
@@ -29,6 +32,8 @@ async function runRow(ctx: BatchContext, index: number, plan: ItemPlan): Promise
 
 /** Runs every input item; one output item (or error item) per input, in input order. */
 export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promise<INodeExecutionData[][]> {
+	// Get Many lists predictions (many items per input, free reads only): it has no rows to price or submit.
+	if (fx.getNodeParameter('operation', 0) === GET_MANY_OPERATION) return [await getManyItems(fx, kind)];
 	const continueOnFail = fx.continueOnFail();
 	// Every row is validated before anything is sent: a bad row never costs the good ones a second run.
 	const flight = await preflight(fx, kind, continueOnFail);
@@ -37,15 +42,16 @@ export async function executeNode(fx: IExecuteFunctions, kind: NodeKind): Promis
 
 	if (flight.plans.some((p) => p.ok && p.plan.operation === 'estimateCost')) {
 		const quotes = quoteOf({ kind, asTool: isToolRun(fx) });
-		return [await estimateCostItems({ fx, kind, provider: flight.provider, api: flight.api, plans: flight.plans, maxCostPerRunUsd: settings.maxCostPerRunUsd, quoteOf: quotes })];
+		return [maskItems(await estimateCostItems({ fx, kind, provider: flight.provider, api: flight.api, plans: flight.plans, maxCostPerRunUsd: settings.maxCostPerRunUsd, quoteOf: quotes }), flight.secrets)];
 	}
 
 	const stop = { stopped: false };
 	const ctx = openBatch(fx, kind, flight, settings, () => stop.stopped);
 	// Priced before the first upload or submit; a refused run sends nothing.
 	const refused = await priceRun(ctx, flight, settings, continueOnFail);
-	if (refused) return [refused];
+	if (refused) return [maskItems(refused, flight.secrets)];
 
 	const end = await runRows(ctx, flight, settings, continueOnFail, stop, runRow);
-	return [collectOutputs(ctx, end)];
+	// Whatever a provider put in an answer (a URL, a model name, a date) may echo a secret: every item is masked once, here.
+	return [maskItems(collectOutputs(ctx, end), flight.secrets)];
 }

@@ -39,6 +39,9 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 
 	const earlier = await pickUpEarlier(ctx, row);
 	if (earlier) return earlier;
+	// Priced as free because an earlier prediction might cover it: it pays after all, so it is counted (or refused) first.
+	const charged = await ctx.budget.charge(index);
+	if (charged) ctx.estimates[index] = charged;
 
 	const { request, fingerprint } = row.request;
 	const imageUrls = await uploadReferences(ctx.fx, ctx.provider, ctx.api, index, row.request.references);
@@ -51,6 +54,7 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 			timeoutSeconds: row.timeoutSeconds,
 			shouldStop: ctx.shouldStop,
 			pacer: ctx.pacer,
+			checkBalance: () => ctx.balance.check(),
 		}),
 	);
 	const { waitMode } = plan;
@@ -85,9 +89,17 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 	return finished.value;
 }
 
+/** Whether a delivered result can no longer be fetched (its output file is gone from the CDN): then it is not reused. */
+function isGoneOutput(error: unknown): boolean {
+	if (!(error instanceof FailureError) || error.failure.kind !== 'download') return false;
+	const code = error.failure.httpCode;
+	return code === 403 || code === 404 || code === 410;
+}
+
 /**
  * A prediction paid for earlier for the same request: one whose result never reached an output (always), or a
- * delivered one within the Reuse Earlier Results window. Failed or gone ones are forgotten and paid for again.
+ * delivered one within the Reuse Earlier Results window. Failed or gone ones are forgotten and paid for again; a
+ * reused one is not named among this run's paid work (this run did not submit it).
  */
 async function pickUpEarlier(ctx: BatchContext, row: SubmitRow): Promise<INodeExecutionData | undefined> {
 	const { fingerprint } = row.request;
@@ -96,15 +108,17 @@ async function pickUpEarlier(ctx: BatchContext, row: SubmitRow): Promise<INodeEx
 	if (reuseHours) candidates.push({ origin: 'reused', id: ctx.memory.claimDelivered(fingerprint, reuseHours * 3_600_000)?.id });
 	for (const { origin, id } of candidates) {
 		if (!id) continue;
-		ctx.paid.submitted(row.index, id);
+		const pending = origin === 'recovered';
+		if (pending) ctx.paid.submitted(row.index, id);
 		const outcome = await settle(collectEarlier(ctx, row, id, origin));
 		if (outcome.ok) {
-			ctx.paid.ended(row.index, 'done');
+			if (pending) ctx.paid.ended(row.index, 'done');
 			return outcome.value;
 		}
-		if (!isDeadPrediction(outcome.error)) throw withPredictionId(outcome.error, id);
+		const gone = isDeadPrediction(outcome.error) || (!pending && isGoneOutput(outcome.error));
+		if (!gone) throw withPredictionId(outcome.error, id);
 		ctx.memory.forget(id);
-		ctx.paid.ended(row.index, 'failed');
+		if (pending) ctx.paid.ended(row.index, 'failed');
 	}
 	return undefined;
 }
@@ -156,6 +170,7 @@ async function waitAndFinish(ctx: BatchContext, row: SubmitRow, submitted: Task,
 				flight: ctx.slots.submitted(task.id),
 				onSighting: (seen) => (sighting = seen),
 				shouldStop: ctx.shouldStop,
+				createdHere: true,
 			}),
 		);
 		// The server slot is free once the task ended: the next row may go while this one downloads.

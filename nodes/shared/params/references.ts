@@ -100,25 +100,35 @@ export async function checkBinaryHead(fx: IExecuteFunctions, itemIndex: number, 
 	const label = `Reference image ${position}`;
 	const binary = fx.getInputData()[itemIndex]?.binary?.[field];
 	checkBinaryField(fx.getInputData()[itemIndex]?.binary, field, position);
-	const head = binary?.id
-		? await readStreamHead(await fx.helpers.getBinaryStream(binary.id, HEAD_BYTES), HEAD_BYTES)
-		: (await fx.helpers.getBinaryDataBuffer(itemIndex, field)).subarray(0, HEAD_BYTES);
-	if (head.length === 0) throw emptyImage(label, field);
-	acceptedType(head, label, field, binary?.mimeType);
+	// Without a byte count (e.g. a binary built in a Code node) the whole stream is measured, so no row is billed before a too-large one fails.
+	const sized = typeof binary?.bytes === 'number';
+	const read = binary?.id
+		? await readStreamHead(await fx.helpers.getBinaryStream(binary.id, sized ? HEAD_BYTES : undefined), HEAD_BYTES, !sized)
+		: measured(await fx.helpers.getBinaryDataBuffer(itemIndex, field));
+	if (read.total > MAX_INPUT_IMAGE_BYTES) throw tooLarge(label, field, read.total);
+	if (read.head.length === 0) throw emptyImage(label, field);
+	acceptedType(read.head, label, field, binary?.mimeType);
 }
 
-async function readStreamHead(stream: AsyncIterable<Buffer | string>, wanted: number): Promise<Buffer> {
+const measured = (bytes: Buffer) => ({ head: bytes.subarray(0, HEAD_BYTES), total: bytes.length });
+
+/** The first bytes of a stream and, when asked to measure, how many bytes it holds (counted, not kept; stops past the limit). */
+async function readStreamHead(stream: AsyncIterable<Buffer | string>, wanted: number, measure: boolean): Promise<{ head: Buffer; total: number }> {
 	const chunks: Buffer[] = [];
+	let kept = 0;
 	let total = 0;
 	for await (const chunk of stream) {
 		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-		chunks.push(buffer);
+		if (kept < wanted) {
+			chunks.push(buffer);
+			kept += buffer.length;
+		}
 		total += buffer.length;
-		if (total >= wanted) break;
+		if ((!measure && kept >= wanted) || total > MAX_INPUT_IMAGE_BYTES) break;
 	}
 	// Leaving the loop early closes the stream; destroy() covers streams that do not close themselves.
 	(stream as { destroy?: () => void }).destroy?.();
-	return Buffer.concat(chunks, total).subarray(0, wanted);
+	return { head: Buffer.concat(chunks, kept).subarray(0, wanted), total };
 }
 
 async function readStreamCapped(stream: AsyncIterable<Buffer | string>, label: string, field: string): Promise<Buffer> {

@@ -121,6 +121,35 @@ export interface ProviderPricing extends FormulaPricing {
 	pricedSize?(kind: NodeKind, settings: ImageSettings): PixelSize | undefined;
 }
 
+/** Get Many's filters in the node's words; each seller maps them onto its own history request. */
+export interface HistoryFilters {
+	/** This node's model; undefined lists every model. */
+	kind?: NodeKind;
+	state?: TaskState;
+	/** ISO 8601 times, already checked. */
+	createdAfter?: string;
+	createdBefore?: string;
+}
+
+/** One page of a history read: zero-based index, at most the seller's largest page size. */
+export interface HistoryPageRequest {
+	index: number;
+	size: number;
+}
+
+/** A page of predictions, newest first; `total` when the seller says it. */
+export type HistoryAnswer = { ok: true; tasks: Task[]; total?: number } | { ok: false; failure: Failure };
+
+/** A seller's list of recent predictions: a free read, paged by the neutral code. */
+export interface ProviderHistory {
+	/** The largest page the seller serves. */
+	maxPageSize: number;
+	/** Whether list entries carry output URLs; if not, each finished one is read with resultCall. */
+	listsOutputs: boolean;
+	historyCall(filters: HistoryFilters, page: HistoryPageRequest): ApiCall;
+	readHistory(response: RawResponse): HistoryAnswer;
+}
+
 /** A seller's catalog entry, and how it shapes one request and reads one answer. */
 export interface Provider extends ProviderEntry {
 	submitCall(request: TaskRequest): ApiCall;
@@ -130,6 +159,8 @@ export interface Provider extends ProviderEntry {
 	/** Where a pending prediction can be fetched, for items that do not wait. */
 	resultUrl(baseUrl: string, predictionId: string): string;
 	pricing: ProviderPricing;
+	/** Recent predictions (Get Many). */
+	history: ProviderHistory;
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
 	/** Where the seller publishes the input schema of each node kind's model; absent: the documented shape always applies. */

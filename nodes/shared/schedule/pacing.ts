@@ -6,6 +6,8 @@
 
 /** Longest Retry-After honoured as given; a row's own Timeout still bounds the wait. */
 export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
+/** Shortest wait after any 429: a Retry-After of 0 (or a few ms) must not turn rows into a busy loop of POSTs. */
+export const MIN_WAIT_AFTER_429_MS = 1000;
 /** First spacing after a 429 without Retry-After, and the bounds of the learned spacing. */
 const FIRST_INTERVAL_MS = 1000;
 const MAX_INTERVAL_MS = 30_000;
@@ -59,8 +61,8 @@ export class SubmitPacer {
 			this.streak = 0;
 			this.limit = Math.max(1, Math.floor(this.limit / 2));
 			if (retryAfterMs !== undefined && retryAfterMs >= 0) {
-				// The server said when: wait exactly that, and learn nothing beyond it (its next answer will say again).
-				this.nextAt = Math.max(this.nextAt, now + Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+				// The server said when: wait that (within the floor and the cap), and learn nothing beyond it (its next answer will say again).
+				this.nextAt = Math.max(this.nextAt, now + Math.min(Math.max(retryAfterMs, MIN_WAIT_AFTER_429_MS), MAX_RETRY_AFTER_MS));
 				return;
 			}
 			this.intervalMs = Math.min(MAX_INTERVAL_MS, this.intervalMs > 0 ? this.intervalMs * 1.5 : FIRST_INTERVAL_MS);

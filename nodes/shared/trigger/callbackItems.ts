@@ -83,6 +83,8 @@ export async function finishedCallbackItem(ctx: FinishContext, task: Task): Prom
 				binaryPropertyName: ctx.options.binaryPropertyName,
 				// Callbacks do not say which format was asked for; the bytes decide (see storeOutput).
 				expectedType: 'png',
+				// Downloads end as the nodes' do: by their bytes, a stall, or the Timeout counted from the callback.
+				limits: { deadline: Date.now() + ctx.options.timeout * 1000, timeoutSeconds: ctx.options.timeout },
 			},
 			task,
 		),

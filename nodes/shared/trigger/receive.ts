@@ -9,7 +9,8 @@ import type { CallbackOutcome } from './callbackItems';
 import { failedItem, finishedCallbackItem } from './callbackItems';
 import { callbackSecret } from './callbackSecrets';
 import type { Failure } from '../core/errors';
-import { asFailure, describeFailureText } from '../core/errors';
+import { asFailure, describeFailureText, possessive } from '../core/errors';
+import { maskDeep, maskItems, maskSecrets, secretsOf } from '../core/redact';
 import type { CallbackDialect, CallbackRequest, Verdict, VerifiedBy } from '../providers/callback';
 import { callbackDialectFor, DEFAULT_CALLBACK_PROVIDER, isCallbackProvider } from '../providers/callbacks';
 import { ReplayGuard } from './replayGuard';
@@ -34,15 +35,16 @@ interface OutgoingResponse {
 	end(body: string): unknown;
 }
 
-function reply(res: OutgoingResponse, status: number, body: IDataObject): void {
+/** Every answer goes through the one mask: nothing the trigger says to a caller may carry a secret. */
+function reply(res: OutgoingResponse, status: number, body: IDataObject, secrets: readonly string[]): void {
 	if (res.headersSent) return;
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-	res.end(JSON.stringify(body));
+	res.end(JSON.stringify(maskDeep(body, secrets)));
 }
 
 /** The answer to anything not proven to come from the provider: 401, a reason, and no workflow run. */
-function refuse(res: OutgoingResponse, verdict: Exclude<Verdict, { ok: true }>): IWebhookResponseData {
-	reply(res, 401, { message: 'Unauthorized', reason: verdict.reason, detail: verdict.detail });
+function refuse(res: OutgoingResponse, verdict: Exclude<Verdict, { ok: true }>, secrets: readonly string[]): IWebhookResponseData {
+	reply(res, 401, { message: 'Unauthorized', reason: verdict.reason, detail: verdict.detail }, secrets);
 	return { noWebhookResponse: true };
 }
 
@@ -60,14 +62,23 @@ function lowerCaseHeaders(headers: IDataObject): Record<string, string | undefin
 	return out;
 }
 
-/** The secret check, fetching the secret again once if it may have rotated since it was cached. */
+/** No secret matches an empty one: a request refused with it for any reason but "forged" is refused whatever the secret. */
+const NO_SECRET = '';
+
+/**
+ * The secret check. When the secret comes from an API call, a request that cannot be authentic with any secret
+ * (unsigned, malformed, stale) is refused without that call; a signature that fails with a cached secret fetches it
+ * again (it may have rotated), within a budget.
+ */
 async function verify(wx: IWebhookFunctions, dialect: CallbackDialect, api: ApiTarget, request: CallbackRequest): Promise<Verdict | { noSecret: Failure }> {
+	const shape = dialect.secret.from === 'api' ? dialect.verify(NO_SECRET, request) : undefined;
+	if (shape && !shape.ok && shape.reason !== 'forged') return shape;
 	const first = await callbackSecret(wx, dialect, api);
 	if (!first.answer.ok) return { noSecret: first.answer.failure };
 	const verdict = dialect.verify(first.answer.secret, request);
-	if (verdict.ok || verdict.reason !== 'forged' || !first.canRefresh) return verdict;
+	if (verdict.ok || verdict.reason !== 'forged' || first.fetched) return verdict;
 	const fresh = await callbackSecret(wx, dialect, api, { refresh: true });
-	return fresh.answer.ok ? dialect.verify(fresh.answer.secret, request) : verdict;
+	return fresh.fetched && fresh.answer.ok ? dialect.verify(fresh.answer.secret, request) : verdict;
 }
 
 function parseBody(rawBody: Buffer): unknown {
@@ -87,9 +98,10 @@ function readOptions(wx: IWebhookFunctions) {
 	return parsed.data;
 }
 
-/** Both outputs' items say what proved the callback authentic. */
-function outputs(outcome: CallbackOutcome, verifiedBy: VerifiedBy): INodeExecutionData[][] {
-	const item: INodeExecutionData = { ...outcome.item, json: { ...outcome.item.json, verifiedBy } };
+/** The run's items, masked like the nodes' (a provider's answer may echo a secret in any field), saying what proved the callback authentic. */
+function outputs(outcome: CallbackOutcome, secrets: readonly string[], verifiedBy: VerifiedBy): INodeExecutionData[][] {
+	const [masked] = maskItems([outcome.item], secrets);
+	const item: INodeExecutionData = { ...masked, json: { ...masked.json, verifiedBy } };
 	return outcome.output === 'succeeded' ? [[item], []] : [[], [item]];
 }
 
@@ -114,11 +126,13 @@ async function apiTargetOf(fx: IWebhookFunctions | IHookFunctions, dialect: Call
  */
 export async function checkCallbackSetup(hx: IHookFunctions): Promise<boolean> {
 	const dialect = dialectOf(hx);
-	const lookup = await callbackSecret(hx, dialect, await apiTargetOf(hx, dialect));
+	const api = await apiTargetOf(hx, dialect);
+	const lookup = await callbackSecret(hx, dialect, api);
 	if (!lookup.answer.ok) {
 		const failure = lookup.answer.failure;
-		throw new NodeOperationError(hx.getNode(), `No webhook secret to check ${dialect.label}'s callbacks with: ${failure.message}`, {
-			description: `${describeFailureText(failure)} Without it no callback can be verified.`,
+		const secrets = secretsOf(api.credentials.data);
+		throw new NodeOperationError(hx.getNode(), maskSecrets(`No webhook secret to check ${possessive(dialect.label)} callbacks with: ${failure.message}`, secrets), {
+			description: maskSecrets(`${describeFailureText(failure)} Without it no callback can be verified.`, secrets),
 		});
 	}
 	return true;
@@ -129,23 +143,25 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 	const dialect = dialectOf(wx);
 	const options = readOptions(wx);
 	const api = await apiTargetOf(wx, dialect);
+	const secrets = secretsOf(api.credentials.data);
 
 	const rawBody = await readRawBody(wx.getRequestObject() as IncomingRequest);
-	if (!rawBody) return refuse(res, { ok: false, reason: 'malformed', detail: 'The request has no body to check' });
+	if (!rawBody) return refuse(res, { ok: false, reason: 'malformed', detail: 'The request has no body to check' }, secrets);
 	const request: CallbackRequest = { headers: lowerCaseHeaders(wx.getHeaderData() as IDataObject), rawBody, nowSec: Math.floor(Date.now() / 1000) };
 	const verdict = await verify(wx, dialect, api, request);
 	if ('noSecret' in verdict) {
 		// Not a verdict on the sender: the provider may deliver again once the secret is there, and nothing runs meanwhile.
-		reply(res, 503, { message: `No webhook secret to check ${dialect.label}'s callbacks with; try again later`, detail: verdict.noSecret.message });
+		// The caller is not authenticated: it learns only that callbacks cannot be checked now, never what the provider said.
+		reply(res, 503, { message: 'The trigger cannot check callbacks now; try again later' }, secrets);
 		return { noWebhookResponse: true };
 	}
-	if (!verdict.ok) return refuse(res, verdict);
+	if (!verdict.ok) return refuse(res, verdict, secrets);
 	if (!replays.admit(`${dialect.id}|${verdict.replayKey}`, dialect.replayWindowSeconds * 1000, Date.now())) {
-		return refuse(res, { ok: false, reason: 'replayed', detail: 'This delivery was already received' });
+		return refuse(res, { ok: false, reason: 'replayed', detail: 'This delivery was already received' }, secrets);
 	}
 
 	// Authentic: acknowledge now, so the provider is not kept waiting while the image downloads.
-	reply(res, 200, { received: true });
+	reply(res, 200, { received: true }, secrets);
 	const query = { ...(wx.getQueryData() as IDataObject) };
 	const reading = dialect.read(parseBody(rawBody));
 	if (!reading.ok) {
@@ -155,7 +171,7 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 			hint: 'Fetch the result with the Get Result operation using the prediction ID.',
 			predictionId: reading.predictionId ?? undefined,
 		};
-		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, failure, query), verdict.verifiedBy) };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, failure, query), secrets, verdict.verifiedBy) };
 	}
 	const task = reading.task;
 	// Only finished tasks are announced; anything else has nothing to hand on yet.
@@ -163,8 +179,8 @@ export async function receiveCallback(wx: IWebhookFunctions): Promise<IWebhookRe
 	const resultUrl = task.resultUrl || dialect.resultUrl(api.baseUrl, task.id);
 	if (task.state === 'failed') {
 		const failure = task.failure ?? { kind: 'task' as const, message: 'The task failed', hint: '' };
-		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: task.id, status: task.status }, query, task, resultUrl), verdict.verifiedBy) };
+		return { noWebhookResponse: true, workflowData: outputs(failedItem(dialect.id, { ...failure, predictionId: task.id, status: task.status }, query, task, resultUrl), secrets, verdict.verifiedBy) };
 	}
 	const outcome = await finishedCallbackItem({ fx: wx, provider: dialect.id, label: dialect.label, baseUrl: api.baseUrl, options, query, resultUrl }, task);
-	return { noWebhookResponse: true, workflowData: outputs(outcome, verdict.verifiedBy) };
+	return { noWebhookResponse: true, workflowData: outputs(outcome, secrets, verdict.verifiedBy) };
 }

@@ -1,4 +1,4 @@
-import { maskSecrets, secretsOf } from '../../../nodes/shared/core/redact';
+import { maskDeep, maskSecrets, secretsOf } from '../../../nodes/shared/core/redact';
 
 const KEY = 'ws-live-0123456789abcdef';
 
@@ -35,9 +35,39 @@ describe('maskSecrets', () => {
 	});
 });
 
+describe('maskSecrets: the weak forms (issue 20, item 5)', () => {
+	test.each([
+		['base64 of the key', `echo ${Buffer.from(KEY).toString('base64')} end`],
+		['URL-safe base64 of the key', `x=${Buffer.from(KEY).toString('base64url')}`],
+		['a Basic-auth dump of "user:key"', `Authorization: Basic ${Buffer.from(`user:${KEY}`).toString('base64')}`],
+		['a Basic-auth dump of ":key"', `auth=${Buffer.from(`:${KEY}`).toString('base64')}`],
+		['the key upper-cased', `Invalid API key ${KEY.toUpperCase()}`],
+		['all but its last 4 characters', `Invalid API key ${KEY.slice(0, -4)}...`],
+		['its last 12 characters', `key ending ${KEY.slice(-12)}`],
+	])('%s', (_what, text) => {
+		const masked = maskSecrets(text, [KEY]);
+		expect(masked).toContain('***');
+		for (let i = 0; i + 12 <= KEY.length; i++) expect(masked.toLowerCase()).not.toContain(KEY.slice(i, i + 12).toLowerCase());
+		expect(masked).not.toContain(Buffer.from(KEY).toString('base64').slice(4, 20));
+	});
+
+	test('leaves 11 characters of a key and ordinary base64-looking text alone', () => {
+		expect(maskSecrets(`ends in ${KEY.slice(-11)}`, [KEY])).toBe(`ends in ${KEY.slice(-11)}`);
+		const path = '/api/v3/predictions/abc123def456/result';
+		expect(maskSecrets(path, [KEY])).toBe(path);
+	});
+});
+
+describe('maskDeep', () => {
+	test('masks every string of a JSON value, keys and numbers untouched', () => {
+		expect(maskDeep({ a: [`u?k=${KEY}`, 1, null], b: { c: KEY.toUpperCase() }, n: 2 }, [KEY])).toEqual({ a: ['u?k=***', 1, null], b: { c: '***' }, n: 2 });
+	});
+});
+
 describe('secretsOf', () => {
-	test('takes the API key of a credential, trimmed and as typed', () => {
-		expect(secretsOf({ apiKey: ` ${KEY} `, baseUrl: 'https://api.wavespeed.ai' })).toEqual([` ${KEY} `, KEY]);
+	test('takes the API key and the Webhook Secret of a credential, trimmed', () => {
+		expect(secretsOf({ apiKey: ` ${KEY} `, baseUrl: 'https://api.wavespeed.ai' })).toEqual([KEY]);
+		expect(secretsOf({ apiKey: KEY, webhookSecret: 'each-secret-1234' })).toEqual([KEY, 'each-secret-1234']);
 		expect(secretsOf({})).toEqual([]);
 		expect(secretsOf(undefined)).toEqual([]);
 	});

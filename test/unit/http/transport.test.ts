@@ -5,8 +5,11 @@ import { FailureError } from '../../../nodes/shared/core/errors';
 import { CLIENT_NAME, CLIENT_VERSION } from '../../../nodes/shared/providers/wavespeed/entry';
 import { parseEnvelope, readEnvelope } from '../../../nodes/shared/providers/wavespeed/envelope';
 import { predictionSchema } from '../../../nodes/shared/providers/wavespeed/schemas';
-import type { RawResponse } from '../../../nodes/shared/http/transport';
-import { describeNetworkFailure, describeZod, isTransient, parseJsonBody } from '../../../nodes/shared/http/transport';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { ApiTarget, RawResponse } from '../../../nodes/shared/http/transport';
+import { apiClient, describeNetworkFailure, describeZod, isTransient, MAX_REDIRECTS, parseJsonBody, sendPlainRequest } from '../../../nodes/shared/http/transport';
+import { FREE_REQUEST_RETRY } from '../../../nodes/shared/http/retry';
 
 const response = (status: number, body: unknown, headers: Record<string, string> = {}): RawResponse => ({ status, headers, body });
 const predictionData = { id: 'pred-1', model: 'openai/gpt-image-2/edit', status: 'created', outputs: [], urls: { get: 'https://x/result' } };
@@ -222,5 +225,55 @@ describe('attribution headers', () => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const pkg = require('../../../package.json') as { name: string; version: string };
 		expect({ name: CLIENT_NAME, version: CLIENT_VERSION }).toEqual({ name: pkg.name, version: pkg.version });
+	});
+});
+
+describe('key-less requests follow redirects by hand, each hop checked (issue 20, item 15)', () => {
+	/** A node context whose plain requests answer from a list, recording each request. */
+	const plainContext = (answers: Array<{ status: number; headers?: Record<string, string> }>) => {
+		const sent: Array<{ method: string; url: string; body?: unknown; disableFollowRedirect?: boolean }> = [];
+		const fx = {
+			helpers: {
+				httpRequest: async (options: { method: string; url: string; body?: unknown; disableFollowRedirect?: boolean }) => {
+					sent.push({ method: options.method, url: options.url, body: options.body, disableFollowRedirect: options.disableFollowRedirect });
+					const answer = answers[Math.min(sent.length - 1, answers.length - 1)];
+					return { statusCode: answer.status, headers: answer.headers ?? {}, body: Buffer.alloc(0) };
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		return { fx, sent };
+	};
+	const api: ApiTarget = { baseUrl: 'https://api.wavespeed.ai', credentials: { id: 'c', name: 'c', type: 'waveSpeedApi', data: {} }, label: 'WaveSpeed', headers: {} };
+
+	test('an upload ticket redirected (307) to 127.0.0.1 sends nothing there', async () => {
+		const { fx, sent } = plainContext([{ status: 307, headers: { location: 'http://127.0.0.1:8080/steal' } }]);
+		const client = apiClient(fx, api, FREE_REQUEST_RETRY);
+		await expect(client.sendPlain({ method: 'PUT', url: 'https://storage.example.com/put', body: Buffer.from('bytes') })).rejects.toMatchObject({
+			failure: { kind: 'upload', httpCode: 307, message: expect.stringContaining('redirected (307) to an address that was not followed: it points at 127.0.0.1') },
+		});
+		expect(sent).toEqual([{ method: 'PUT', url: 'https://storage.example.com/put', body: Buffer.from('bytes'), disableFollowRedirect: true }]);
+	});
+
+	test('a redirect to a public host is followed with the same method and body (307), as GET after a 303', async () => {
+		const { fx, sent } = plainContext([
+			{ status: 307, headers: { location: 'https://other.example.com/put' } },
+			{ status: 303, headers: { location: '/done' } },
+			{ status: 200 },
+		]);
+		const response = await sendPlainRequest(fx, { method: 'PUT', url: 'https://storage.example.com/put', body: Buffer.from('x'), baseUrl: api.baseUrl }, 'upload', 'WaveSpeed');
+		expect(response.status).toBe(200);
+		expect(sent.map((r) => [r.method, r.url, r.body === undefined])).toEqual([
+			['PUT', 'https://storage.example.com/put', false],
+			['PUT', 'https://other.example.com/put', false],
+			['GET', 'https://other.example.com/done', true],
+		]);
+	});
+
+	test(`at most ${MAX_REDIRECTS} redirects`, async () => {
+		const { fx, sent } = plainContext([{ status: 302, headers: { location: 'https://cdn.example.com/again' } }]);
+		await expect(sendPlainRequest(fx, { method: 'GET', url: 'https://cdn.example.com/a', baseUrl: api.baseUrl }, 'download', 'WaveSpeed')).rejects.toMatchObject({
+			failure: { kind: 'download', message: expect.stringContaining(`more than ${MAX_REDIRECTS} times`) },
+		});
+		expect(sent).toHaveLength(MAX_REDIRECTS + 1);
 	});
 });

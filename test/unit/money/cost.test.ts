@@ -9,12 +9,13 @@ import {
 	formatUsd,
 	formulaUsd,
 	imageOutputTokens,
+	isSaneQuote,
 	itemCost,
 	runTotalUsd,
 } from '../../../nodes/shared/money/cost';
 import { FailureError } from '../../../nodes/shared/core/errors';
 import type { SubmitPlan } from '../../../nodes/shared/params/itemPlan';
-import { BalanceGuard, NOTHING_RECOVERED, recoveredFromMemory, rowsToPrice } from '../../../nodes/shared/money/pricing';
+import { BalanceGuard, NOTHING_RECOVERED, recoveredFromMemory, rowsToPrice, RunBudget } from '../../../nodes/shared/money/pricing';
 import { clearProcessMemory, RecoveryMemory } from '../../../nodes/shared/money/recovery';
 import { EACHLABS_PRICING } from '../../../nodes/shared/providers/eachlabs/pricing';
 import { quoteCall, readBalance, readQuote, WAVESPEED_PRICING } from '../../../nodes/shared/providers/wavespeed/pricing';
@@ -160,6 +161,38 @@ describe('Max Cost Per Run and balance decisions', () => {
 		expect(() => guard.check()).toThrow(/^Not submitted: your WaveSpeed balance ran out earlier in this run$/);
 	});
 
+});
+
+describe('quotes that are believed', () => {
+	test.each([
+		[0.06, 0.06, 0.06, true],
+		[0.24, 0.21, 0.06, true],
+		[0, 0.06, 0.06, false],
+		[0.05, 0.06, 0.06, false],
+		[0.0001, 0.006, 0, false],
+		[123456.78, 0.06, 0.06, false],
+		[Number.NaN, 0.06, 0.06, false],
+	])('quote %p against formula %p and floor %p: %p', (quote, formula, floor, sane) => {
+		expect(isSaneQuote(quote, formula, floor)).toBe(sane);
+	});
+});
+
+describe('RunBudget: rows priced as free are counted when they submit after all', () => {
+	test('a deferred row is counted against the limit; one that no longer fits is refused; a counted row is not charged twice', async () => {
+		const budget = new RunBudget([row(0, 0.06)], [row(1, 0.06), row(2, 0.06)], 0.15, async () => undefined, 'WaveSpeed');
+		expect(await budget.charge(0)).toBeUndefined();
+		expect(await budget.charge(1)).toEqual({ usd: 0.06, source: 'quote' });
+		await expect(budget.charge(2)).rejects.toThrow(/^Not submitted: this row's earlier prediction could not be picked up, and paying for it again \(\$0\.06\) would take this run to about \$0\.18, over Max Cost Per Run of \$0\.15$/);
+	});
+
+	test('rows charged at the same moment see each other; the balance is read once', async () => {
+		let reads = 0;
+		const budget = new RunBudget([], [row(0, 0.06), row(1, 0.06), row(2, 0.06)], undefined, async () => ((reads += 1), 0.13), 'WaveSpeed');
+		const outcomes = await Promise.allSettled([budget.charge(0), budget.charge(1), budget.charge(2)]);
+		expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+		expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/more than your WaveSpeed balance of \$0\.13$/);
+		expect(reads).toBe(1);
+	});
 });
 
 describe('WaveSpeed pricing answers', () => {

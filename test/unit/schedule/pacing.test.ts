@@ -1,4 +1,4 @@
-import { MAX_RETRY_AFTER_MS, SLOT_RECHECK_MS, SubmitPacer } from '../../../nodes/shared/schedule/pacing';
+import { MAX_RETRY_AFTER_MS, MIN_WAIT_AFTER_429_MS, SLOT_RECHECK_MS, SubmitPacer } from '../../../nodes/shared/schedule/pacing';
 
 function clock(start = 1_000_000) {
 	const c = { t: start, now: () => c.t, advance: (ms: number) => (c.t += ms) };
@@ -39,11 +39,13 @@ describe('SubmitPacer', () => {
 		expect(pacer.tryStart()).toBe(1500);
 	});
 
-	test('with Retry-After it waits exactly that and learns no spacing (Retry-After 0: at once)', () => {
+	test('with Retry-After it waits exactly that and learns no spacing (Retry-After 0: the 1 s floor, never at once)', () => {
 		const c = clock();
 		const pacer = new SubmitPacer(4, c.now);
 		pacer.tryStart();
 		pacer.finish('rateLimited', 0);
+		expect(pacer.tryStart()).toBe(MIN_WAIT_AFTER_429_MS);
+		c.advance(MIN_WAIT_AFTER_429_MS);
 		expect(pacer.tryStart()).toBe(0);
 		pacer.finish('rateLimited', 2000);
 		expect(pacer.tryStart()).toBe(2000);

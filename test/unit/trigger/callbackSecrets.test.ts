@@ -1,7 +1,7 @@
 /** The webhook secret cache: one fetch per provider, Base URL and key; a refetch only when a rotation is plausible. */
 import type { ICredentialsDecrypted } from 'n8n-workflow';
 
-import { callbackSecret, forgetCallbackSecrets, SECRET_REFRESH_AFTER_MS, SECRET_TTL_MS } from '../../../nodes/shared/trigger/callbackSecrets';
+import { callbackSecret, FAILURE_BACKOFF_MS, forgetCallbackSecrets, REFRESH_BURST, REFRESH_REFILL_MS, SECRET_TTL_MS } from '../../../nodes/shared/trigger/callbackSecrets';
 import { waveSpeedCallbacks } from '../../../nodes/shared/providers/wavespeed/webhook';
 import type { ApiTarget, HttpContext } from '../../../nodes/shared/http/transport';
 
@@ -55,22 +55,38 @@ it('keeps accounts apart: another key or Base URL fetches its own secret', async
 	expect(calls()).toBe(3);
 });
 
-it('refetches for a possible rotation only when the cached secret is old enough, and after the TTL', async () => {
-	const { fx, calls } = fakeContext(['whsec_a', 'whsec_b', 'whsec_c']);
-	expect((await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 0 })).canRefresh).toBe(false);
-	await callbackSecret(fx, waveSpeedCallbacks, target(), { refresh: true, nowMs: SECRET_REFRESH_AFTER_MS - 1 });
+it('refetches for a possible rotation at once when asked, within a small budget, and after the TTL', async () => {
+	const { fx, calls } = fakeContext(['whsec_a', 'whsec_b', 'whsec_c', 'whsec_d', 'whsec_e', 'whsec_f']);
+	expect((await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 0 })).fetched).toBe(true);
+	expect((await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 1 })).fetched).toBe(false);
+	// A failed signature 1 ms after the fetch refetches: a rotated secret is picked up by the very next callback.
+	const refreshed = await callbackSecret(fx, waveSpeedCallbacks, target(), { refresh: true, nowMs: 1 });
+	expect(refreshed).toEqual({ answer: { ok: true, secret: 'whsec_b' }, fetched: true });
+	// Forged requests cannot drive more than the burst, then one per refill period.
+	for (let i = 0; i < 10; i++) await callbackSecret(fx, waveSpeedCallbacks, target(), { refresh: true, nowMs: 2 });
+	expect(calls()).toBe(1 + REFRESH_BURST);
+	await callbackSecret(fx, waveSpeedCallbacks, target(), { refresh: true, nowMs: REFRESH_REFILL_MS });
+	expect(calls()).toBe(2 + REFRESH_BURST);
+	await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: REFRESH_REFILL_MS + SECRET_TTL_MS + 1 });
+	expect(calls()).toBe(3 + REFRESH_BURST);
+});
+
+it('after a failed fetch, asks again only once its backoff ran out, doubling per failure', async () => {
+	const { fx, calls } = fakeContext(['fail', 'fail', 'whsec_a']);
+	const failed = await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 0 });
+	expect(failed.answer).toMatchObject({ ok: false, failure: { kind: 'auth' } });
+	for (let i = 0; i < 20; i++) expect((await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 1 + i })).answer.ok).toBe(false);
 	expect(calls()).toBe(1);
-	const refreshed = await callbackSecret(fx, waveSpeedCallbacks, target(), { refresh: true, nowMs: SECRET_REFRESH_AFTER_MS });
-	expect(refreshed.answer).toEqual({ ok: true, secret: 'whsec_b' });
+	await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: FAILURE_BACKOFF_MS });
 	expect(calls()).toBe(2);
-	await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: SECRET_REFRESH_AFTER_MS + SECRET_TTL_MS + 1 });
+	await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 2 * FAILURE_BACKOFF_MS });
+	expect(calls()).toBe(2);
+	expect((await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 3 * FAILURE_BACKOFF_MS })).answer).toEqual({ ok: true, secret: 'whsec_a' });
 	expect(calls()).toBe(3);
 });
 
-it('does not keep a failed fetch: the next callback asks again', async () => {
-	const { fx, calls } = fakeContext(['fail', 'whsec_a']);
-	const failed = await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 0 });
-	expect(failed.answer).toMatchObject({ ok: false, failure: { kind: 'auth' } });
-	expect((await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 1 })).answer).toEqual({ ok: true, secret: 'whsec_a' });
-	expect(calls()).toBe(2);
+it('shares one failing fetch between the requests that arrive while it runs', async () => {
+	const { fx, calls } = fakeContext(['fail']);
+	await Promise.all(Array.from({ length: 50 }, async () => await callbackSecret(fx, waveSpeedCallbacks, target(), { nowMs: 0 })));
+	expect(calls()).toBe(1);
 });

@@ -4,7 +4,9 @@ import { parseRetryAfterMs } from '../../http/retry';
 import type { RawResponse } from '../../http/transport';
 import { describeZod, parseJsonBody } from '../../http/transport';
 import type { ApiCall, Task, TaskState, ResultAnswer, SubmitAnswer } from '../provider';
-import { describeHttpFailure, describeTaskFailure } from './errors';
+import { isSafePredictionId } from '../../core/schemas';
+import { truncate } from '../../core/urls';
+import { DASHBOARD, describeHttpFailure, describeTaskFailure } from './errors';
 import type { OutputError, Prediction } from './schemas';
 import { createAnswerSchema, errorBodySchema, outputErrorSchema, predictionSchema } from './schemas';
 
@@ -120,6 +122,13 @@ const malformed = (status: number, what: string): Failure => ({
 /** These refusals are definite: each::labs documents that they create nothing (400, 401, 402, 429; other 4xx alike). */
 const isDefiniteRefusal = (status: number): boolean => status >= 400 && status < 500 && status !== 408;
 
+const AMBIGUOUS_CREATE_HINT = `It was not submitted again (that could bill twice). Check your ${DASHBOARD} before running this row again.`;
+
+/** A 2xx to the create that is not a clean acceptance: a prediction may exist, so it is never sent again. */
+function ambiguousCreate(status: number, what: string, predictionId?: string): SubmitAnswer {
+	return { type: 'ambiguous', failure: { kind: 'malformed', httpCode: status, message: `each::labs answered the create ${what}, so a prediction may have been created`, hint: AMBIGUOUS_CREATE_HINT, predictionId } };
+}
+
 export function readSubmit(response: RawResponse, model: string): SubmitAnswer {
 	const body = parseJsonBody(response.body);
 	if (response.status < 200 || response.status >= 300) {
@@ -127,11 +136,12 @@ export function readSubmit(response: RawResponse, model: string): SubmitAnswer {
 		return isDefiniteRefusal(response.status) ? { type: 'refused', failure } : { type: 'ambiguous', failure };
 	}
 	const answer = createAnswerSchema.safeParse(body);
-	// A 2xx without an id may still have created a prediction: never send it again.
-	if (!answer.success) return { type: 'ambiguous', failure: malformed(response.status, describeZod(answer.error)) };
+	if (!answer.success) return ambiguousCreate(response.status, `in an unexpected format (${describeZod(answer.error)})`);
+	const id = answer.data.predictionID;
+	if (!isSafePredictionId(id)) return ambiguousCreate(response.status, `with a prediction id that is not safe to use in a URL (${truncate(JSON.stringify(id), 60)})`);
 	return {
 		type: 'accepted',
-		task: { id: answer.data.predictionID, model, state: 'running', status: 'created', outputs: [], nsfw: [], inferenceMs: null, createdAt: null },
+		task: { id, model, state: 'running', status: 'created', outputs: [], nsfw: [], inferenceMs: null, createdAt: null },
 	};
 }
 

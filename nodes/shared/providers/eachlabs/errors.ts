@@ -3,7 +3,7 @@ import type { Failure } from '../../core/errors';
 import type { ApiPhase } from '../../http/transport';
 import type { OutputError } from './schemas';
 
-const DASHBOARD = 'each::labs dashboard (eachlabs.ai)';
+export const DASHBOARD = 'each::labs dashboard (eachlabs.ai)';
 
 /** After a 429, each::labs kept refusing creates until about 90-120 s passed without any (observed): wait at least this. */
 export const EACHLABS_QUIET_AFTER_429_MS = 120_000;

@@ -5,6 +5,7 @@ import type { PixelSize } from '../../core/sizes';
 import type { ApiCall, TaskRequest, PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl } from './api';
 import { EACHLABS } from './entry';
+import { EACHLABS_HISTORY } from './history';
 import type { InputShape } from './inputShape';
 import { buildInput, chooseSize, describeChoices, documentedShape, readShape, refuseRequest } from './inputShape';
 import { MODEL_VERSION, MODELS, modelAnswerSchema } from './schemas';
@@ -70,6 +71,7 @@ export const eachLabs: Provider = {
 	readResult: (response) => readResult(response, ''),
 	resultUrl,
 	pricing: EACHLABS_PRICING,
+	history: EACHLABS_HISTORY,
 	upload: uploadImage,
 	liveSchema: { calls: schemaCalls, read: readSchema },
 	bind: (kind, found) => bound(shapeOf(kind, found)),

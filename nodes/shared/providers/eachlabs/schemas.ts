@@ -8,7 +8,8 @@ export const MODELS = { edit: 'gpt-image-v2-edit', generate: 'gpt-image-v2-text-
 /** Deprecated and ignored by the current API; older docs require it, and it is harmless to send. */
 export const MODEL_VERSION = '0.0.1';
 
-export const createAnswerSchema = z.object({ predictionID: z.string().min(1) });
+/** The documented `{ predictionID }`; a numeric id is kept, as text (it names a prediction that exists). */
+export const createAnswerSchema = z.object({ predictionID: z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String) });
 
 /** Error bodies: `{error}`, `{status, error, details}` or `{message}`, depending on the endpoint. */
 export const errorBodySchema = z

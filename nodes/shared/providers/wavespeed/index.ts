@@ -2,6 +2,7 @@
 import type { PreparedProvider, Provider } from '../provider';
 import { readResult, readSubmit, resultCall, resultUrl, submitCall } from './api';
 import { WAVESPEED } from './entry';
+import { WAVESPEED_HISTORY } from './history';
 import { WAVESPEED_PRICING } from './pricing';
 import { uploadImage } from './upload';
 
@@ -14,6 +15,7 @@ const prepared: PreparedProvider = {
 	readResult,
 	resultUrl,
 	pricing: WAVESPEED_PRICING,
+	history: WAVESPEED_HISTORY,
 	upload: uploadImage,
 	bind: () => prepared,
 	refuse: () => undefined,
