@@ -10,7 +10,7 @@ import { ESTIMATE_OPERATION, SUBMIT_OPERATION } from '../core/kinds';
 import type { AspectRatio, OutputFormat, Quality, Resolution, WaitMode } from '../core/schemas';
 import { ASPECT_RATIOS, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS, WAIT_MODES } from '../core/schemas';
 import { GET_MANY_OPERATION, LIMIT_BOUNDS } from '../params/getManyPlan';
-import { BOUNDS } from '../params/options';
+import { BOUNDS, itemOptionsSchema } from '../params/options';
 import type { ProviderId } from '../providers/catalog';
 import { CATALOG, PROVIDER_CHOICES, PROVIDER_IDS } from '../providers/catalog';
 import type { ProviderCapabilities } from '../providers/entry';
@@ -455,6 +455,18 @@ export function getManyProperties(): INodeProperties[] {
 	];
 }
 
+/** Timeout (Seconds) for operations that only download (Get Many, the trigger): bounds and default from the Options schema. */
+export function downloadTimeoutOption(description: string): INodeProperties {
+	return {
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: BOUNDS.timeout.min, maxValue: BOUNDS.timeout.max },
+		default: itemOptionsSchema.shape.timeout.parse(undefined),
+		description,
+	};
+}
+
 /** Get Many's Options, under the same name as the others' (only one of the two is shown for an operation). */
 export function getManyOptionsProperty(): INodeProperties {
 	return {
@@ -472,6 +484,7 @@ export function getManyOptionsProperty(): INodeProperties {
 					default: false,
 					description: 'Whether to download the images of finished predictions into the items as files (data, data_1, …)',
 				},
+				downloadTimeoutOption('How long downloading the images of one input item may take; a prediction whose images are not stored by then keeps its URLs and says why'),
 			],
 	};
 }

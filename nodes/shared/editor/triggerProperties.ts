@@ -2,10 +2,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { OUTPUT_FIELD_OPTION, OUTPUT_OPTION } from './properties';
+import { OUTPUT_FIELD_OPTION, OUTPUT_OPTION, downloadTimeoutOption } from './properties';
 import { DEFAULT_CALLBACK_PROVIDER } from '../providers/callbacks';
 import { PROVIDER_CHOICES } from '../providers/catalog';
-import { BOUNDS, itemOptionsSchema } from '../params/options';
+import { itemOptionsSchema } from '../params/options';
 
 /** The trigger's Options collection: how a finished image is handed on. */
 export const triggerOptionsSchema = itemOptionsSchema.pick({ output: true, binaryPropertyName: true, timeout: true });
@@ -46,14 +46,7 @@ export const triggerProperties: INodeProperties[] = [
 		options: [
 			OUTPUT_OPTION,
 			OUTPUT_FIELD_OPTION,
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: BOUNDS.timeout.min, maxValue: BOUNDS.timeout.max },
-				default: 600,
-				description: 'How long downloading the image may take; a download still running then goes to the Failed output (fetch it with Get Result)',
-			},
+			downloadTimeoutOption('How long downloading the image may take; a download still running then goes to the Failed output (fetch it with Get Result)'),
 		],
 	},
 ];

@@ -12,6 +12,7 @@ import { settle, settleSync } from '../core/settle';
 import type { ApiTarget } from '../http/transport';
 import { resolveApiTarget } from '../http/transport';
 import { finishTask } from '../item/finish';
+import type { DownloadLimits } from '../item/outputs';
 import { historyFilters, readRecent, withOutputs } from '../item/history';
 import { errorJson, listedJson } from '../item/json';
 import type { GetManyPlan } from '../params/getManyPlan';
@@ -64,8 +65,9 @@ export async function getManyItems(fx: IExecuteFunctions, kind: NodeKind): Promi
 async function listFor(fx: IExecuteFunctions, kind: NodeKind, provider: Provider, api: ApiTarget, plan: GetManyPlan, secrets: readonly string[]): Promise<INodeExecutionData[]> {
 	const recent = await readRecent(fx, provider, api, historyFilters(kind, plan), plan.max);
 	const tasks = await withOutputs(fx, provider, api, recent);
+	const limits: DownloadLimits = { deadline: Date.now() + plan.timeoutSeconds * 1000, timeoutSeconds: plan.timeoutSeconds };
 	const items: INodeExecutionData[] = [];
-	for (const task of tasks) items.push(plan.downloadImages && task.state === 'succeeded' ? await downloaded(fx, provider, api, task, secrets) : { json: listedJson(task, resultUrlOf(provider, api, task), provider.id) });
+	for (const task of tasks) items.push(plan.downloadImages && task.state === 'succeeded' ? await downloaded(fx, provider, api, task, secrets, limits) : { json: listedJson(task, resultUrlOf(provider, api, task), provider.id) });
 	return items;
 }
 
@@ -74,11 +76,11 @@ function resultUrlOf(provider: Provider, api: ApiTarget, task: Task): string {
 }
 
 /** Downloads through the same finish step as Get Result; a prediction whose images cannot be stored keeps its URLs and says why. */
-async function downloaded(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, task: Task, secrets: readonly string[]): Promise<INodeExecutionData> {
+async function downloaded(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, task: Task, secrets: readonly string[], limits: DownloadLimits): Promise<INodeExecutionData> {
 	const resultUrl = resultUrlOf(provider, api, task);
 	const json = listedJson(task, resultUrl, provider.id);
 	const finished = await settle(
-		finishTask({ fx, label: provider.label, source: { provider: provider.id }, baseUrl: api.baseUrl, resultUrl, output: 'binary', binaryPropertyName: 'data', expectedType: 'png' }, task),
+		finishTask({ fx, label: provider.label, source: { provider: provider.id }, baseUrl: api.baseUrl, resultUrl, output: 'binary', binaryPropertyName: 'data', expectedType: 'png', limits }, task),
 	);
 	if (!finished.ok) {
 		const failure = asFailure(finished.error);

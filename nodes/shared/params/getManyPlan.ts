@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputFailure } from '../core/errors';
 import type { TaskState } from '../providers/provider';
+import { BOUNDS, itemOptionsSchema } from './options';
 
 export const GET_MANY_OPERATION = 'getMany';
 
@@ -26,6 +27,8 @@ export interface GetManyPlan {
 	createdAfter?: string;
 	createdBefore?: string;
 	downloadImages: boolean;
+	/** Options > Timeout (Seconds): how long the downloads of one input item may take. */
+	timeoutSeconds: number;
 }
 
 /** What the editor hands over, before any check. */
@@ -90,6 +93,13 @@ export function parseGetManyPlan(raw: GetManyRaw): GetManyPlan {
 		);
 	}
 	const downloadImages = options.downloadImages === true;
+	const timeout = itemOptionsSchema.shape.timeout.safeParse(options.timeout ?? undefined);
+	if (!timeout.success) {
+		throw inputFailure(
+			`Options > Timeout (Seconds) ${JSON.stringify(options.timeout)} ${timeout.error.issues[0]?.message ?? 'is not a number'}`,
+			`Use a number of seconds from ${BOUNDS.timeout.min} to ${BOUNDS.timeout.max}.`,
+		);
+	}
 	return {
 		max,
 		returnAll,
@@ -98,6 +108,7 @@ export function parseGetManyPlan(raw: GetManyRaw): GetManyPlan {
 		...(createdAfter ? { createdAfter } : {}),
 		...(createdBefore ? { createdBefore } : {}),
 		downloadImages,
+		timeoutSeconds: timeout.data,
 	};
 }
 
