@@ -163,7 +163,10 @@ export interface Provider extends ProviderEntry {
 	history: ProviderHistory;
 	/** Uploads one image (no caching: the neutral code uploads each distinct image once) and returns its URL. */
 	upload(client: ApiClient, image: ImageBytes): Promise<string>;
-	/** Where the seller publishes the input schema of each node kind's model; absent: the documented shape always applies. */
+	/**
+	 * Where the seller publishes the input schema of each node kind's model; absent: the documented shape always applies.
+	 * With it, values typed beyond the node's lists reach the bound provider in `settings.schemaValues`: it must send or refuse them.
+	 */
 	liveSchema?: LiveSchemaSource;
 	/** The provider bound to one node kind and what was found about its model (providers/liveSchema.ts finds it, once per batch). */
 	bind(kind: NodeKind, found: FoundSchema): PreparedProvider;
