@@ -71,7 +71,7 @@ interface Results {
 const CONSTANT_3S: Setup = { items: BATCH_ITEMS, concurrency: PARALLEL, serverCap: Infinity, medianMs: TASK_MS, spread: null };
 const CONSTANT_30S: Setup = { items: 20, concurrency: 10, serverCap: Infinity, medianMs: 30_000, spread: null };
 
-/** The shortest gap between looks the plain poller showed: this machine's delays on the way in (see spacingTarget). */
+/** The shortest gap between looks the plain poller showed, printed beside the node's (see pollRateTarget). */
 const plainMinGap = (run: ContenderRun | Error): number | undefined => (run instanceof Error ? undefined : rowOf('', run).minGapMs);
 
 /** Resolves once the background sequential batch is in (and its figures added). */

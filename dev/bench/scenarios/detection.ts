@@ -3,7 +3,7 @@ import { startEmulator } from '../../emulator';
 import type { Figure } from '../figures';
 import { figure, seconds } from '../figures';
 import type { PredictionTrace } from '../polls';
-import { spacingTarget, tracePredictions } from '../polls';
+import { pollRateTarget, tracePredictions } from '../polls';
 import { runTimed } from '../run';
 import { max, mean, median, min, percentile } from '../stats';
 import { editBatch } from '../workflows';
@@ -23,7 +23,7 @@ export async function runLongTasks(taskMs: number, items: number, concurrency: n
 	}
 }
 
-/** plainMinGapMs: the shortest gap the plain poller of the same interval showed in the same run (see spacingTarget). */
+/** plainMinGapMs: the shortest gap the plain poller of the same interval showed in the same run, printed beside the node's. */
 export function detectionFigures(name: string, traces: PredictionTrace[], plainMinGapMs?: number): Figure[] {
 	const lags = traces.map((t) => t.lagMs);
 	const polls = traces.map((t) => t.polls.length);
@@ -33,9 +33,9 @@ export function detectionFigures(name: string, traces: PredictionTrace[], plainM
 	return [
 		figure(name, 'detection lag, median', median(lags), 'ms', seconds(median(lags)), { text: '<= 1.00 s', check: { atMost: 1000 } }),
 		figure(name, 'detection lag, p95', percentile(lags, 95), 'ms', seconds(percentile(lags, 95))),
-		figure(name, 'min spacing of polls', spacing, 'ms', Number.isFinite(spacing) ? seconds(spacing, 3) : 'one poll each', spacingTarget(POLL_INTERVAL_MS, plainMinGapMs)),
+		figure(name, 'min spacing of polls', spacing, 'ms', `${Number.isFinite(spacing) ? seconds(spacing, 3) : 'one poll each'}${plainMinGapMs === undefined ? '' : ` (plain ${seconds(plainMinGapMs, 3)})`}`),
 		figure(name, 'polls per prediction, mean/max', mean(polls), 'polls', `${mean(polls).toFixed(1)} / ${max(polls)}`),
-		figure(name, 'max polls/s of a prediction', max(traces.map((t) => t.pollsPerSecond)), 'polls/s', max(traces.map((t) => t.pollsPerSecond)).toFixed(2)),
+		figure(name, 'max polls/s of a prediction', max(traces.map((t) => t.pollsPerSecond)), 'polls/s', max(traces.map((t) => t.pollsPerSecond)).toFixed(2), pollRateTarget(POLL_INTERVAL_MS)),
 		figure(
 			name,
 			'items with estimate (lag median)',

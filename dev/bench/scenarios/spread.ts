@@ -12,7 +12,7 @@ import type { Figure } from '../figures';
 import { figure, seconds, times } from '../figures';
 import { gridBound, packLanes, seenAtMs } from '../gridBound';
 import type { PredictionTrace } from '../polls';
-import { spacingTarget, tracePredictions } from '../polls';
+import { pollRateTarget, tracePredictions } from '../polls';
 import { runPoller } from '../referencePoller';
 import { max, mean, median, min, percentile } from '../stats';
 import { EDIT_NODE, editBatch } from '../workflows';
@@ -118,6 +118,7 @@ export interface Row {
 	lagMax: number;
 	pollsPerPrediction: number;
 	minGapMs: number;
+	maxPollsPerSecond: number;
 	timeouts: number;
 }
 
@@ -132,6 +133,7 @@ export function rowOf(scenario: string, run: ContenderRun): Row {
 		lagMax: max(lags),
 		pollsPerPrediction: mean(run.traces.map((t) => t.polls.length)),
 		minGapMs: min(run.traces.map((t) => t.minSpacingMs)),
+		maxPollsPerSecond: max(run.traces.map((t) => t.pollsPerSecond)),
 		timeouts: run.timeouts,
 	};
 }
@@ -292,7 +294,10 @@ export function lognormalFigures(comparison: Comparison): Figure[] {
 		if (node.intervalMs >= 2000) figures.push(figure(scenario, 'lag p95', mine.lagP95, 'ms', seconds(mine.lagP95), { text: '<= 2.00 s', check: { atMost: 2000 } }));
 		figures.push(lateRowsFigure(scenario, node));
 		const plainGap = baseline ? ` (plain ${seconds(rowOf(name, baseline).minGapMs, 3)})` : '';
-		figures.push(figure(scenario, 'min gap between looks', mine.minGapMs, 'ms', `${seconds(mine.minGapMs, 3)}${plainGap}`, spacingTarget(node.intervalMs, baseline ? rowOf(name, baseline).minGapMs : undefined)));
+		figures.push(
+			figure(scenario, 'min gap between looks', mine.minGapMs, 'ms', `${seconds(mine.minGapMs, 3)}${plainGap}`),
+			figure(scenario, 'max polls/s of a prediction', mine.maxPollsPerSecond, 'polls/s', mine.maxPollsPerSecond.toFixed(2), pollRateTarget(node.intervalMs)),
+		);
 	}
 	return figures;
 }
