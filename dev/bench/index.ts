@@ -18,6 +18,7 @@ import { detectionFigures, runLongTasks } from './scenarios/detection';
 import { memoryFigures, runMemory } from './scenarios/memory';
 import { overheadFigures, runOverhead } from './scenarios/overhead';
 import { pacingFigures, runPacing } from './scenarios/pacing';
+import { pacingStickyFigures, runPacingSticky, STICKY_IDEAL_MS } from './scenarios/pacingSticky';
 import { REAL_IMAGES, realImagesFigures, runRealImages } from './scenarios/realImages';
 import type { ContenderRun, Row, Setup } from './scenarios/spread';
 import { capFigures, compare, comparisonRows, formatRows, LOGNORMAL, lognormalFigures, markdownRows, rowOf, runBaseline, setupIdealMs } from './scenarios/spread';
@@ -148,7 +149,9 @@ async function main(): Promise<void> {
 	const results: Results = { figures: [], rows: [], notes: [] };
 	// The pacing scenario waits on a 20/min rate limit for ~2 min: it runs in the background, on its own emulator.
 	const pacing = only.has('pacing') ? settled(runPacing()) : undefined;
-	if (pacing) step('pacing, 40 rows at 20/min (in the background)');
+	// Its each::labs variant waits out a sticky 429 (~2.5 min), also in the background on its own emulator.
+	const pacingSticky = only.has('pacing') ? settled(runPacingSticky()) : undefined;
+	if (pacing) step('pacing, 40 rows at 20/min, and its each::labs sticky-429 variant, 12 rows at 2 at once (in the background)');
 	await batchAndDetection(only, results);
 	await spreadScenarios(only, results);
 
@@ -158,6 +161,11 @@ async function main(): Promise<void> {
 		step('waiting for the pacing scenario');
 		const pacingRun = await pacing;
 		results.figures.push(...(pacingRun instanceof Error ? [failedScenario('pacing', pacingRun)] : pacingFigures(pacingRun)));
+	}
+	if (pacingSticky) {
+		step('waiting for the each::labs sticky-429 pacing variant');
+		const stickyRun = await pacingSticky;
+		results.figures.push(...(stickyRun instanceof Error ? [failedScenario('pacing each::labs sticky 429', stickyRun)] : pacingStickyFigures(stickyRun)));
 	}
 	// Memory first: a child's lifetime peak RSS can start from this process's, which the real-images scenario grows.
 	if (only.has('memory')) {
@@ -186,6 +194,9 @@ async function main(): Promise<void> {
 		'  Node wall time there = the Edit node\'s own execution time (n8n run data); the workflow\'s trigger, rows and file reads before it are n8n\'s.',
 		'Pacing: emulator limited to 20 accepted submits per rolling minute and 2 tasks at once, 3 s tasks, 40 rows,',
 		'  default node settings (Max Concurrent Requests 5); ideal = rows / rate = 120 s; ran alongside the other scenarios.',
+		'Pacing each::labs: 2 predictions at once, sticky 429 (refuses every create until 120 s without one), 3 s tasks, 12 rows,',
+		`  default settings (Max Concurrent Requests 5, Timeout 600 s): the first wave must meet one 429; ideal = 120 s quiet +`,
+		`  the 10 rows beyond the first accepted 2, at 2 at once = ${STICKY_IDEAL_MS / 1000} s. A create arriving < 1 s after a 429 left with its wave.`,
 		'Overhead: n8n + the node in a child process after a 50-item warm-up, emulator in this process; in-memory binary mode.',
 		'Memory: RSS of a child process running n8n + the node (emulator in the parent), peak - after a 1-item warm-up;',
 		'  "default mode" is n8n\'s in-memory (base64) mode; n8n 2.x itself defaults to filesystem outside queue mode.',
