@@ -142,7 +142,7 @@ async function main(): Promise<void> {
 	console.log(`GPT Image 2 nodes bench: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${process.platform}`);
 	console.log(`Load average at start: ${load()} (other work on the machine shows up in the figures).`);
 	console.log(`Scenarios: ${[...only].join(', ')}.`);
-	console.log('Real workflows through n8n-core (dev/harness) against the WaveSpeed emulator on loopback.\n');
+	console.log('Real workflows through n8n-core (dev/harness) against the WaveSpeed emulator on loopback (pacing also the each::labs one).\n');
 	step('warm-up run');
 	await warmUp();
 

@@ -248,6 +248,9 @@ describe('GPT Image 2 Trigger on each::labs (X-Webhook-Signature, legacy X-Webho
 			images: [{ binaryField: 'data', mimeType: 'image/png', width: 1024, height: 1024 }],
 			verifiedBy: 'signature',
 		});
+		// each::labs charged the prediction, but its callback does not say how much: the item shows no cost at all.
+		expect(bed.emulator.spentUsd).toBeGreaterThan(0);
+		expect(Object.keys(item.json).filter((key) => key.toLowerCase().includes('cost'))).toEqual([]);
 		expect((await imageOf(run, item.binary?.data as never)).format).toBe('png');
 	});
 
