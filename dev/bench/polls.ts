@@ -1,6 +1,5 @@
 /** What the emulator saw of each prediction: when it finished, each status check, and what that says about the node. */
 import type { EmulatedTask, Emulator, RecordedRequest } from '../emulator';
-import { seconds } from './figures';
 
 export interface PredictionTrace {
 	task: EmulatedTask;

@@ -266,11 +266,11 @@ describe('answers in every documented shape', () => {
 
 describe('money: 402 and the 429 concurrency cap', () => {
 	const bed = useTestBed({}, EACHLABS);
-	const batch = (count: number, settings = {}) =>
+	const batch = (count: number, settings = {}, maxConcurrency = 3) =>
 		chain(
 			manualTrigger(),
 			...rows(Array.from({ length: count }, (_, i) => ({ prompt: `teapot ${i}` }))),
-			generateNode({ operation: 'generateImage', prompt: '={{ $json.prompt }}', aspectRatio: '1:1', quality: 'low', options: { pollInterval: 1, maxConcurrency: 3 } }, 'Generate', settings),
+			generateNode({ operation: 'generateImage', prompt: '={{ $json.prompt }}', aspectRatio: '1:1', quality: 'low', options: { pollInterval: 1, maxConcurrency } }, 'Generate', settings),
 		);
 
 	it('a 402 stops further rows, even under Continue On Fail; rows already running finish', async () => {
@@ -314,6 +314,22 @@ describe('money: 402 and the 429 concurrency cap', () => {
 		expect(after).toHaveLength(1);
 		expect(after[0].at - refusedAt).toBeGreaterThanOrEqual(120_000);
 	}, 200_000);
+
+	it('after a sticky 429 no create goes beyond the predictions still running: one quiet time, no second 429', async () => {
+		// Max Concurrent Requests 5 on an account that runs 2: the first wave meets the cap, the rest must keep to it.
+		bed.emulator.configure({ inFlightCap: 2, sticky429: true, stickyQuietMs: 120_000, latencyMs: 1500 });
+		const result = await bed.run(batch(6, {}, 5));
+
+		expect(result.error).toBeUndefined();
+		expect(result.output('Generate').map((i) => i.json.status)).toEqual(Array(6).fill('success'));
+		expect(bed.emulator.tasks).toHaveLength(6);
+		const submits = bed.submits();
+		const lastRefusal = Math.max(...submits.filter((s) => s.status === 429).map((s) => s.at));
+		const firstRefusal = Math.min(...submits.filter((s) => s.status === 429).map((s) => s.at));
+		// Every refusal came in the first wave (sent before any answer); after it, every create was accepted.
+		expect(lastRefusal - firstRefusal).toBeLessThan(1000);
+		expect(submits.filter((s) => s.at > lastRefusal).map((s) => s.status)).toEqual(Array(4).fill(200));
+	}, 400_000);
 
 	it('a 429 that outlives the Timeout shows the details each::labs gave and how to lift the $10 limit, after one try', async () => {
 		bed.emulator.configure({ inFlightCap: 0 });

@@ -36,6 +36,8 @@ export interface Failure {
 	taskCode?: number;
 	/** Set on rate limits when the server said how long to wait. */
 	retryAfterMs?: number;
+	/** A 429 for the account's limit of tasks at once (not a request rate): nothing more is accepted until one ends. */
+	capReached?: boolean;
 	/** When the run stops on this failure: every prediction the run already paid for (see paidWork.ts). */
 	paidWork?: string;
 }

@@ -65,7 +65,7 @@ export async function submitTask(
 		}
 		// Only a refusal created nothing; an ambiguous answer is never sent again, whatever it says.
 		if (answer.type === 'refused' && shouldRetrySubmit(answer.failure)) {
-			pacer.finish('rateLimited', answer.failure.retryAfterMs);
+			pacer.finish('rateLimited', answer.failure.retryAfterMs, answer.failure.capReached === true);
 			lastRateLimit = answer.failure;
 			continue;
 		}

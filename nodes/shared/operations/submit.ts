@@ -74,6 +74,8 @@ export async function runSubmit(ctx: BatchContext, index: number, plan: SubmitPl
 	ctx.paid.submitted(index, submitted.id);
 	const submittedAt = waitMode === 'sync' ? row.started : Date.now();
 	if (waitMode === 'none') {
+		// Not watched: its end is unknown, so it holds no room under the account's limit of tasks at once.
+		ctx.pacer.taskEnded();
 		return { json: { ...pendingJson(submitted, resultUrlOf(ctx, submitted), row.source), ...costOf(ctx, index, submitted) }, pairedItem: { item: index } };
 	}
 	// From here on every failure carries the prediction id, so the user can recover it with Get Result.
@@ -175,10 +177,12 @@ async function waitAndFinish(ctx: BatchContext, row: SubmitRow, submitted: Task,
 		);
 		// The server slot is free once the task ended: the next row may go while this one downloads.
 		ctx.slots.release(task.id, sighting && flightTimes(submittedAt, sighting));
+		ctx.pacer.taskEnded();
 		if (!polled.ok) throw polled.error;
 		task = polled.value;
 	} else {
 		ctx.slots.release(task.id);
+		ctx.pacer.taskEnded();
 	}
 	const item = await finishRow(ctx, row, assertSucceeded(task));
 	return { ...item, json: { ...item.json, queuedMs: sighting ? queuedMsAtLeast(sighting) : null } };

@@ -21,6 +21,9 @@ export type SubmitOutcome = 'accepted' | 'rateLimited' | 'other';
 export interface PacerSnapshot {
 	limit: number;
 	inFlight: number;
+	/** Tasks this run created that have not ended yet, and the most the account takes at once once a 429 said so. */
+	running: number;
+	taskCap: number;
 	intervalMs: number;
 	nextAt: number;
 	rateLimited: number;
@@ -33,6 +36,8 @@ export class SubmitPacer {
 	private nextAt = 0;
 	private streak = 0;
 	private rateLimited = 0;
+	private running = 0;
+	private taskCap = Infinity;
 
 	constructor(
 		private readonly maxInFlight: number,
@@ -47,15 +52,22 @@ export class SubmitPacer {
 		const now = this.now();
 		if (now < this.nextAt) return this.nextAt - now;
 		if (this.inFlight >= this.limit) return SLOT_RECHECK_MS;
+		// A create beyond the account's limit of tasks at once would be refused (and may prolong the refusal).
+		if (this.inFlight + this.running >= this.taskCap) return SLOT_RECHECK_MS;
 		this.inFlight += 1;
 		this.nextAt = now + this.intervalMs;
 		return 0;
 	}
 
-	/** Frees the slot and learns from the answer. */
-	finish(outcome: SubmitOutcome, retryAfterMs?: number): void {
+	/**
+	 * Frees the slot and learns from the answer. `capReached`: the 429 was the account's limit of tasks at once, so
+	 * this run's tasks still running are that limit (the largest such count seen).
+	 */
+	finish(outcome: SubmitOutcome, retryAfterMs?: number, capReached = false): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
 		const now = this.now();
+		if (outcome === 'accepted') this.running += 1;
+		if (outcome === 'rateLimited' && capReached) this.taskCap = Math.max(this.taskCap === Infinity ? 1 : this.taskCap, this.running, 1);
 		if (outcome === 'rateLimited') {
 			this.rateLimited += 1;
 			this.streak = 0;
@@ -79,7 +91,12 @@ export class SubmitPacer {
 		}
 	}
 
+	/** A task this run created has ended (or is no longer watched): room for another under the account's limit. */
+	taskEnded(): void {
+		this.running = Math.max(0, this.running - 1);
+	}
+
 	snapshot(): PacerSnapshot {
-		return { limit: this.limit, inFlight: this.inFlight, intervalMs: this.intervalMs, nextAt: this.nextAt, rateLimited: this.rateLimited };
+		return { limit: this.limit, inFlight: this.inFlight, running: this.running, taskCap: this.taskCap, intervalMs: this.intervalMs, nextAt: this.nextAt, rateLimited: this.rateLimited };
 	}
 }

@@ -101,3 +101,45 @@ describe('SubmitPacer', () => {
 		expect(pacer.tryStart()).toBe(MAX_RETRY_AFTER_MS);
 	});
 });
+
+describe('SubmitPacer: a 429 for the account\'s limit of tasks at once', () => {
+	test('this run\'s running tasks become the limit: no create beyond it until one ends', () => {
+		const c = clock();
+		const pacer = new SubmitPacer(5, c.now);
+		for (let i = 0; i < 5; i++) expect(pacer.tryStart()).toBe(0);
+		pacer.finish('accepted');
+		pacer.finish('accepted');
+		for (let i = 0; i < 3; i++) pacer.finish('rateLimited', 120_000, true);
+		expect(pacer.snapshot()).toMatchObject({ running: 2, taskCap: 2 });
+		c.advance(120_000);
+		// The quiet time is over, but both tasks still run: a create now would be refused again.
+		expect(pacer.tryStart()).toBe(SLOT_RECHECK_MS);
+		pacer.taskEnded();
+		expect(pacer.tryStart()).toBe(0);
+		pacer.finish('accepted');
+		expect(pacer.tryStart()).toBe(SLOT_RECHECK_MS);
+		pacer.taskEnded();
+		pacer.taskEnded();
+		expect(pacer.tryStart()).toBe(0);
+	});
+
+	test('a plain rate-limit 429 learns no limit of tasks at once', () => {
+		const c = clock();
+		const pacer = new SubmitPacer(3, c.now);
+		pacer.tryStart();
+		pacer.finish('accepted');
+		pacer.tryStart();
+		pacer.finish('rateLimited', 1000);
+		expect(pacer.snapshot().taskCap).toBe(Infinity);
+	});
+
+	test('a refusal with nothing of this run running still lets one task through at a time', () => {
+		const c = clock();
+		const pacer = new SubmitPacer(3, c.now);
+		pacer.tryStart();
+		pacer.finish('rateLimited', 1000, true);
+		expect(pacer.snapshot().taskCap).toBe(1);
+		c.advance(1000);
+		expect(pacer.tryStart()).toBe(0);
+	});
+});

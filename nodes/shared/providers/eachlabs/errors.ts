@@ -37,6 +37,8 @@ export function describeHttpFailure(httpCode: number, apiMessage: string, phase:
 				httpCode,
 				// A create sent sooner only prolongs the refusal, so the whole run keeps quiet at least this long.
 				retryAfterMs: phase === 'submit' ? Math.max(retryAfterMs ?? 0, EACHLABS_QUIET_AFTER_429_MS) : retryAfterMs,
+				// A cap on predictions in flight, not a request rate (docs/eachlabs-api.md).
+				...(phase === 'submit' ? { capReached: true } : {}),
 				message: `each::labs' concurrency limit was reached (429)${said}`,
 				hint: 'each::labs limits accounts with a balance of $10 or less (2 GPT Image 2 predictions at once) and, after a 429, refuses until about 2 minutes pass without a request. To lift it, keep your balance above $10 (top up at eachlabs.ai); else lower Max Concurrent Requests to 2 and raise Timeout.',
 			};
