@@ -81,7 +81,7 @@ export async function runPacingSticky(): Promise<StickyRun> {
 	}
 }
 
-const NAME = `pacing each::labs, ${STICKY_ROWS} rows, ${STICKY_CAP} at once, sticky 429`;
+const NAME = `pacing each::labs ${STICKY_ROWS} rows, sticky 429`;
 
 export function pacingStickyFigures(run: StickyRun): Figure[] {
 	const ratio = run.wallMs / STICKY_IDEAL_MS;
