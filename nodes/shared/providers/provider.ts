@@ -178,6 +178,8 @@ export interface LiveSchemaSource {
 	calls(kind: NodeKind): ApiCall[];
 	/** The schema in a parsed answer body, or undefined when the answer holds none the node can use. */
 	read(kind: NodeKind, body: unknown): ModelInputSchema | undefined;
+	/** How long a read schema is kept; absent: for the life of the process. */
+	rememberMs?: number;
 }
 
 /** A provider bound to one node kind and what it learned: it can refuse a row and explain its choices. */
