@@ -123,8 +123,8 @@ describe('cancellation', () => {
 		let streaming = false;
 		let closedAt = 0;
 		const server = createServer((req, res) => {
-			// The free reads before a run (price quote, balance) find nothing here; the test looks at what follows.
-			if (req.url === '/api/v3/model/pricing' || req.url === '/api/v3/balance') return void res.writeHead(404).end('not found');
+			// The free reads before a run (model catalog, price quotes, balance) find nothing here; the test looks at what follows.
+			if (['/api/v3/models', '/api/v3/model/price', '/api/v3/model/pricing', '/api/v3/balance'].includes(req.url ?? '')) return void res.writeHead(404).end('not found');
 			seen.push(`${req.method} ${req.url}`);
 			if (req.method === 'POST') {
 				req.resume();

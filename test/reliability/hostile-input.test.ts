@@ -27,8 +27,8 @@ async function startFakeWaveSpeed() {
 	const state = { outputs: [] as string[], streamedBytes: 0 };
 	let base = '';
 	const server: Server = createServer((req, res) => {
-		// The free reads before a run (price quote, balance) find nothing here; the tests look at what follows.
-		if (req.url === '/api/v3/model/pricing' || req.url === '/api/v3/balance') return void res.writeHead(404).end('not found');
+		// The free reads before a run (model catalog, price quotes, balance) find nothing here; the tests look at what follows.
+		if (['/api/v3/models', '/api/v3/model/price', '/api/v3/model/pricing', '/api/v3/balance'].includes(req.url ?? '')) return void res.writeHead(404).end('not found');
 		seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
 		const url = req.url ?? '/';
 		if (req.method === 'POST' && url.startsWith('/api/v3/openai/gpt-image-2/')) {

@@ -178,10 +178,10 @@ describe('GPT Image 2: billing safety', () => {
 			expect(bed.submits()).toHaveLength(0);
 		});
 
-		it('a saved workflow with a removed aspect ratio gets a validation error that names the fix', async () => {
-			const result = await bed.run(generate({}, { aspectRatio: '9:21' }));
-			expect(result.error!.message).toBe('Aspect Ratio "9:21" is no longer offered [item 0]');
-			expect(result.error!.description).toMatch(/pick one of those/);
+		it('a ratio no seller lists gets a validation error that lists the ratios', async () => {
+			const result = await bed.run(generate({}, { aspectRatio: '={{ "7:5" }}' }));
+			expect(result.error!.message).toBe('Aspect Ratio "7:5" is not a supported value [item 0]');
+			expect(result.error!.description).toMatch(/9:21/);
 			expect(bed.submits()).toHaveLength(0);
 		});
 

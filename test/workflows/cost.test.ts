@@ -46,8 +46,9 @@ describe('GPT Image 2: money you can see and cap', () => {
 				['completed', PRICE_TABLE['1k'].high, 'quote'],
 				['completed', PRICE_TABLE['2k'].low, 'quote'],
 			]);
-			const quotes = bed.apiRequests('pricing');
+			const quotes = bed.apiRequests('price');
 			expect(quotes).toHaveLength(2);
+			expect(bed.apiRequests('pricing')).toHaveLength(0);
 			expect(quotes[0].json).toMatchObject({ model_id: 'openai/gpt-image-2/text-to-image', inputs: { resolution: '1k', quality: 'high', prompt: 'a teapot' } });
 			// The emulator charged what it quoted.
 			expect(bed.emulator.balanceUsd).toBeCloseTo(42.5 - 2 * PRICE_TABLE['1k'].high - PRICE_TABLE['2k'].low, 6);
@@ -59,25 +60,44 @@ describe('GPT Image 2: money you can see and cap', () => {
 			const result = await bed.run(sheet([row('4k', 'low')]));
 
 			expect(jsonOf(result)[0]).toMatchObject({ estimatedCostUsd: PRICE_TABLE['4k'].low, costSource: 'quote' });
-			expect(bed.apiRequests('pricing')).toHaveLength(0);
+			expect(bed.apiRequests('price')).toHaveLength(0);
 		});
 
 		it.each([
 			['absent', '2k', 'medium', 0.107],
 			['odd', '4k', 'high', 0.7116],
-		] as const)('no quote (pricing endpoint %s): the token formula, labelled as such, on pending items too', async (mode, resolution, quality, usd) => {
-			bed.emulator.configure({ pricingEndpoint: mode });
+		] as const)('no quote (/model/price 404, legacy /model/pricing %s): the token formula, labelled as such, on pending items too', async (mode, resolution, quality, usd) => {
+			bed.emulator.configure({ priceEndpoint: 'absent', pricingEndpoint: mode });
 			const result = await bed.run(sheet([row(resolution, quality)], { waitMode: 'none' }));
 
 			expect(result.error).toBeUndefined();
 			const [item] = jsonOf(result);
 			expect(item).toMatchObject({ status: 'created', costSource: 'formula' });
 			expect(item.estimatedCostUsd).toBeCloseTo(usd, 3);
+			expect(bed.apiRequests('price')).toHaveLength(1);
 			expect(bed.apiRequests('pricing')).toHaveLength(1);
 		});
 
+		it('/model/price 404: the legacy /model/pricing quote is used', async () => {
+			bed.emulator.configure({ priceEndpoint: 'absent' });
+			const result = await bed.run(sheet([row('2k', 'high')]));
+
+			expect(jsonOf(result)[0]).toMatchObject({ status: 'completed', estimatedCostUsd: PRICE_TABLE['2k'].high, costSource: 'quote' });
+			expect(bed.apiRequests('price')).toHaveLength(1);
+			expect(bed.apiRequests('pricing')).toHaveLength(1);
+		});
+
+		it('/model/price with a discount: the estimate is the discounted price (what the task is charged)', async () => {
+			bed.emulator.configure({ discountRate: 0.2 });
+			// 4:5 keeps this discounted quote apart from the settings other tests price (quotes are kept for the process).
+			const result = await bed.run(sheet([row('1k', 'medium')], { aspectRatio: '4:5' }));
+
+			expect(jsonOf(result)[0].estimatedCostUsd).toBeCloseTo(PRICE_TABLE['1k'].medium * 0.8, 4);
+			expect(bed.apiRequests('pricing')).toHaveLength(0);
+		});
+
 		it('the formula never goes below WaveSpeed\'s listed $0.06', async () => {
-			bed.emulator.configure({ pricingEndpoint: 'absent' });
+			bed.emulator.configure({ priceEndpoint: 'absent', pricingEndpoint: 'absent' });
 			const result = await bed.run(sheet([row('1k', 'low')]));
 
 			expect(jsonOf(result)[0]).toMatchObject({ estimatedCostUsd: 0.06, costSource: 'formula' });
@@ -124,8 +144,8 @@ describe('GPT Image 2: money you can see and cap', () => {
 			expect(bed.submits()).toHaveLength(0);
 			expect(uploads()).toHaveLength(0);
 			expect(bed.emulator.tasks).toHaveLength(0);
-			// Only free reads: a quote per settings combination and the balance.
-			expect(new Set(bed.apiRequests().map((r) => r.endpoint))).toEqual(new Set(['pricing', 'balance']));
+			// Only free reads: the model catalog, a quote per settings combination and the balance.
+			expect(new Set(bed.apiRequests().map((r) => r.endpoint))).toEqual(new Set(['catalog', 'price', 'balance']));
 		});
 
 		it('says when the run would be refused, without refusing the estimate', async () => {
@@ -238,7 +258,7 @@ describe('GPT Image 2: money you can see and cap', () => {
 
 		/** The formula says $0.06 for 1k medium, the emulator charges $0.09: the balance runs out after two tasks. */
 		const runOut = (settings = {}) => {
-			bed.emulator.configure({ balance: 0.25, pricingEndpoint: 'absent', latencyMs: 600 });
+			bed.emulator.configure({ balance: 0.25, priceEndpoint: 'absent', pricingEndpoint: 'absent', latencyMs: 600 });
 			// 3:2 keeps these settings apart from the quotes earlier tests cached for 1:1.
 			return sheet([row('1k', 'medium'), row('1k', 'medium'), row('1k', 'medium'), row('1k', 'medium')], { aspectRatio: '3:2', options: { maxConcurrency: 3 } }, settings);
 		};

@@ -91,8 +91,8 @@ describe.each(PROVIDER_CASES)('GPT Image 2 on $label: error messages', (provider
 			const seen: Array<{ method?: string; url?: string; authorization?: string }> = [];
 			beforeAll(async () => {
 				server = createServer((req, res) => {
-					// The free reads before a run (price quote, balance) find nothing here; the tests look at the submit.
-					if (req.url === '/api/v3/model/pricing' || req.url === '/api/v3/balance') return void res.writeHead(404).end('not found');
+					// The free reads before a run (model catalog, price quotes, balance) find nothing here; the tests look at the submit.
+					if (['/api/v3/models', '/api/v3/model/price', '/api/v3/model/pricing', '/api/v3/balance'].includes(req.url ?? '')) return void res.writeHead(404).end('not found');
 					seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
 					req.resume();
 					res.writeHead(answer.status, { 'Content-Type': 'application/json' });

@@ -64,7 +64,7 @@ export const WAVESPEED: ProviderCase = {
 	promptSent: (json) => record(json).prompt,
 	models: { edit: 'openai/gpt-image-2/edit', generate: 'openai/gpt-image-2/text-to-image' },
 	resultUrl: (baseUrl, id) => `${baseUrl}/api/v3/predictions/${id}/result`,
-	pendingExtras: { schemaSource: 'documented', estimatedCostUsd: 0.06, costSource: 'quote' },
+	pendingExtras: { schemaSource: 'live', estimatedCostUsd: 0.06, costSource: 'quote' },
 	failedCost: { estimatedCostUsd: 0.06, costSource: 'quote' },
 };
 

@@ -118,7 +118,7 @@ describe('parameters reach the API as documented', () => {
 		});
 	});
 
-	describe('aspect ratio: all 10 values the node offers', () => {
+	describe('aspect ratio: all 15 values the node offers', () => {
 		const table = ASPECT_RATIOS.map((ratio) => ({ ratio }));
 
 		it('Edit sends each ratio and the output has that shape', async () => {

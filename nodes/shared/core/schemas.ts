@@ -6,10 +6,10 @@ import { z } from 'zod';
 
 import { describeUrlProblem } from './urls';
 
-/** The ratios the current GPT Image 2 model pages list (a ratio the server ignores would bill an image of the wrong shape). */
-export const ASPECT_RATIOS = ['1:1', '3:2', '2:3', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const;
-/** Offered by earlier versions from one older page only; saved workflows may still hold them. */
-export const REMOVED_ASPECT_RATIOS = ['1:2', '2:1', '1:3', '3:1', '9:21'] as const;
+/** Every ratio a GPT Image 2 seller lists (the edit model's full list); each provider says which of them it takes. */
+export const ASPECT_RATIOS = ['1:1', '3:2', '2:3', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9', '1:2', '2:1', '1:3', '3:1', '9:21'] as const;
+/** The ratios every current model page lists, for both models; the other five only where a seller lists them. */
+export const PAGE_ASPECT_RATIOS = ['1:1', '3:2', '2:3', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const satisfies readonly (typeof ASPECT_RATIOS)[number][];
 export const RESOLUTIONS = ['1k', '2k', '4k'] as const;
 export const QUALITIES = ['low', 'medium', 'high'] as const;
 export const OUTPUT_FORMATS = ['png', 'jpeg'] as const;

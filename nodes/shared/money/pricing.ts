@@ -87,9 +87,14 @@ async function freeRead<T>(
 }
 
 async function askQuote(fx: IExecuteFunctions, provider: Provider, api: ApiTarget, request: TaskRequest): Promise<number | undefined> {
-	const { quoteCall, readQuote } = provider.pricing;
-	if (!quoteCall || !readQuote) return undefined;
-	return await freeRead(fx, api, quoteCall(request), 'pricing', readQuote);
+	const { quoteCalls, readQuote } = provider.pricing;
+	if (!quoteCalls || !readQuote) return undefined;
+	for (const call of quoteCalls(request)) {
+		// Only a 404 (no such endpoint here) tries the next; any other answer is the quote or no quote.
+		const answer = await freeRead(fx, api, call, 'pricing', (response) => ({ missing: response.status === 404, quote: readQuote(response) }));
+		if (!answer?.missing) return answer?.quote;
+	}
+	return undefined;
 }
 
 /** The account's balance in USD, or undefined when the provider reports none or the read failed. */

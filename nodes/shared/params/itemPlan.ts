@@ -8,7 +8,7 @@ import type { NodeKind, SubmitOperation } from '../core/kinds';
 import { ESTIMATE_OPERATION, SUBMIT_OPERATION } from '../core/kinds';
 import type { Provider } from '../providers/provider';
 import type { ImageSettings, ReferenceImage, WaitMode } from '../core/schemas';
-import { ASPECT_RATIOS, imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, OUTPUT_FORMATS, QUALITIES, referenceImageSchema, REMOVED_ASPECT_RATIOS, schemaValueSchema } from '../core/schemas';
+import { imageSettingsSchema, waitModeSchema, MAX_REFERENCE_IMAGES, promptSchema, OUTPUT_FORMATS, QUALITIES, referenceImageSchema, schemaValueSchema } from '../core/schemas';
 import { describeUrlProblem } from '../core/urls';
 import type { ItemOptions } from './options';
 import { itemOptionsSchema } from './options';
@@ -73,12 +73,6 @@ const ALLOWED_VALUES: Record<string, readonly string[]> = {
 export function describeIssue(issue: z.ZodIssue, received?: unknown): { message: string; hint: string } {
 	const key = String(issue.path[issue.path.length - 1] ?? '');
 	const label = LABELS[key] ?? key;
-	if (key === 'aspectRatio' && (REMOVED_ASPECT_RATIOS as readonly unknown[]).includes(received)) {
-		return {
-			message: `Aspect Ratio "${String(received)}" is no longer offered`,
-			hint: `GPT Image 2's current model pages list only ${ASPECT_RATIOS.join(', ')}; a ratio the server ignores would bill an image of the wrong shape. Open the node and pick one of those (or Match First Image when editing).`,
-		};
-	}
 	if (issue.code === 'invalid_enum_value' || (issue.code === 'invalid_type' && ALLOWED_VALUES[key])) {
 		const allowed = ALLOWED_VALUES[key] ?? [];
 		return {

@@ -12,7 +12,7 @@ import type { PreparedProvider, Provider } from './provider';
 
 /** n8n is long-running and a model's schema rarely changes: one read per process, Base URL and model. */
 const SCHEMAS_REMEMBERED = 32;
-const schemas = new BoundedMap<string, ModelInputSchema>(SCHEMAS_REMEMBERED);
+const schemas = new BoundedMap<string, { schema: ModelInputSchema; readAt: number }>(SCHEMAS_REMEMBERED);
 const SCHEMA_READ_TIMEOUT_MS = 15_000;
 
 /** The live schema, or documented when every read failed (not remembered, so the next batch asks again). Never throws. */
@@ -21,13 +21,13 @@ export async function findSchema(client: ApiClient, provider: Provider, kind: No
 	if (!source) return { source: 'documented' };
 	const key = `${provider.id}|${client.api.baseUrl}|${kind}`;
 	const known = schemas.get(key);
-	if (known) return { source: 'live', schema: known };
+	if (known && (source.rememberMs === undefined || Date.now() - known.readAt < source.rememberMs)) return { source: 'live', schema: known.schema };
 	for (const call of source.calls(kind)) {
 		const outcome = await settle(client.send({ ...call, phase: 'result', timeoutMs: SCHEMA_READ_TIMEOUT_MS }));
 		if (!outcome.ok || outcome.value.status < 200 || outcome.value.status >= 300) continue;
 		const schema = source.read(kind, parseJsonBody(outcome.value.body));
 		if (!schema) continue;
-		schemas.set(key, schema);
+		schemas.set(key, { schema, readAt: Date.now() });
 		return { source: 'live', schema };
 	}
 	return { source: 'documented' };

@@ -109,8 +109,8 @@ export interface FormulaPricing {
  * and a balance are optional free reads: a provider without them still gets an estimate, labelled as one.
  */
 export interface ProviderPricing extends FormulaPricing {
-	/** A free price quote for one task with these settings; asked once per settings combination (money/pricing.ts caches). */
-	quoteCall?(request: TaskRequest): ApiCall;
+	/** Free price quotes for one task with these settings, tried in order: a 404 moves to the next (money/pricing.ts caches the quote). */
+	quoteCalls?(request: TaskRequest): ApiCall[];
 	/** The quoted USD price of one task, or undefined when there is no quote (404, odd answer, other currency). */
 	readQuote?(response: RawResponse): number | undefined;
 	/** A free read of the account's balance. */
@@ -178,6 +178,8 @@ export interface LiveSchemaSource {
 	calls(kind: NodeKind): ApiCall[];
 	/** The schema in a parsed answer body, or undefined when the answer holds none the node can use. */
 	read(kind: NodeKind, body: unknown): ModelInputSchema | undefined;
+	/** How long a read schema is kept; absent: for the life of the process. */
+	rememberMs?: number;
 }
 
 /** A provider bound to one node kind and what it learned: it can refuse a row and explain its choices. */

@@ -18,7 +18,7 @@ import type { SubmitPlan } from '../../../nodes/shared/params/itemPlan';
 import { BalanceGuard, NOTHING_RECOVERED, recoveredFromMemory, rowsToPrice, RunBudget } from '../../../nodes/shared/money/pricing';
 import { clearProcessMemory, RecoveryMemory } from '../../../nodes/shared/money/recovery';
 import { EACHLABS_PRICING } from '../../../nodes/shared/providers/eachlabs/pricing';
-import { quoteCall, readBalance, readQuote, WAVESPEED_PRICING } from '../../../nodes/shared/providers/wavespeed/pricing';
+import { quoteCalls, readBalance, readQuote, WAVESPEED_PRICING } from '../../../nodes/shared/providers/wavespeed/pricing';
 import { outputSize } from '../../../nodes/shared/core/sizes';
 import type { RawResponse } from '../../../nodes/shared/http/transport';
 
@@ -198,17 +198,20 @@ describe('RunBudget: rows priced as free are counted when they submit after all'
 describe('WaveSpeed pricing answers', () => {
 	const response = (status: number, body: unknown): RawResponse => ({ status, headers: {}, body });
 
-	test('the quote asks with the model and the submit body', () => {
-		const call = quoteCall({ kind: 'edit', prompt: 'p', imageUrls: [], settings: { aspectRatio: 'match', resolution: '2k', quality: 'high', outputFormat: 'png' }, waitMode: 'poll', inlineBase64: false });
-		expect(call).toEqual({
-			method: 'POST',
-			path: '/api/v3/model/pricing',
-			body: { model_id: 'openai/gpt-image-2/edit', inputs: { prompt: 'p', resolution: '2k', quality: 'high', output_format: 'png', enable_sync_mode: false, enable_base64_output: false } },
-		});
+	test('the quote asks /model/price, then the legacy /model/pricing, with the model and the submit body', () => {
+		const calls = quoteCalls({ kind: 'edit', prompt: 'p', imageUrls: [], settings: { aspectRatio: 'match', resolution: '2k', quality: 'high', outputFormat: 'png' }, waitMode: 'poll', inlineBase64: false });
+		const body = { model_id: 'openai/gpt-image-2/edit', inputs: { prompt: 'p', resolution: '2k', quality: 'high', output_format: 'png', enable_sync_mode: false, enable_base64_output: false } };
+		expect(calls).toEqual([
+			{ method: 'POST', path: '/api/v3/model/price', body },
+			{ method: 'POST', path: '/api/v3/model/pricing', body },
+		]);
 	});
 
 	test.each([
-		['a quote', response(200, { code: 200, message: 'success', data: { model_id: 'm', unit_price: 0.15, currency: 'USD' } }), 0.15],
+		['a legacy quote', response(200, { code: 200, message: 'success', data: { model_id: 'm', unit_price: 0.15, currency: 'USD' } }), 0.15],
+		['a /model/price quote with a discount: the discounted price', response(200, { code: 200, data: { model_id: 'm', price: 0.2, discounted_price: 0.16, discount_rate: 0.2, currency: 'USD' } }), 0.16],
+		['a /model/price quote without a discount', response(200, { code: 200, data: { model_id: 'm', price: 0.2 } }), 0.2],
+		['a /model/price quote in another currency', response(200, { code: 200, data: { price: 0.2, discounted_price: 0.1, currency: 'EUR' } }), undefined],
 		['a quote without a currency', response(200, { code: 200, data: { unit_price: 0.09 } }), 0.09],
 		['another currency', response(200, { code: 200, data: { unit_price: 0.09, currency: 'EUR' } }), undefined],
 		['a 404', response(404, { code: 404, message: 'not found', data: null }), undefined],

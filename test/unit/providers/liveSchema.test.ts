@@ -74,4 +74,22 @@ describe('findSchema', () => {
 		expect(await findSchema(client, seller({ liveSchema: undefined }), 'edit')).toEqual({ source: 'documented' });
 		expect(client.asked).toHaveLength(0);
 	});
+
+	it('a seller that keeps its schema a limited time (rememberMs) is asked again once that time has passed', async () => {
+		const now = jest.spyOn(Date, 'now').mockReturnValue(1_000_000);
+		try {
+			const client = fakeClient('https://f.example', { '/first': ok({ schema: SCHEMA }) });
+			const timed = seller();
+			const hour = seller({ liveSchema: { ...timed.liveSchema!, rememberMs: 3_600_000 } });
+			await findSchema(client, hour, 'edit');
+			now.mockReturnValue(1_000_000 + 3_599_999);
+			await findSchema(client, hour, 'edit');
+			expect(client.asked).toHaveLength(1);
+			now.mockReturnValue(1_000_000 + 3_600_000);
+			expect(await findSchema(client, hour, 'edit')).toEqual({ source: 'live', schema: SCHEMA });
+			expect(client.asked).toHaveLength(2);
+		} finally {
+			now.mockRestore();
+		}
+	});
 });

@@ -1,5 +1,5 @@
 /** each::labs in the catalog: what its GPT Image 2 can do at most (docs/eachlabs-api.md); the model's live schema may allow less. */
-import { ASPECT_RATIOS, MAX_REFERENCE_IMAGES, OUTPUT_FORMATS, RESOLUTIONS } from '../../core/schemas';
+import { PAGE_ASPECT_RATIOS, MAX_REFERENCE_IMAGES, OUTPUT_FORMATS, RESOLUTIONS } from '../../core/schemas';
 import type { ProviderEntry } from '../entry';
 
 export const EACHLABS_BASE_URL = 'https://api.eachlabs.ai';
@@ -22,7 +22,7 @@ export const EACHLABS = {
 		webhooks: true,
 		maxReferenceImages: MAX_REFERENCE_IMAGES,
 		outputFormats: OUTPUT_FORMATS,
-		aspectRatios: ASPECT_RATIOS,
+		aspectRatios: PAGE_ASPECT_RATIOS,
 		resolutions: RESOLUTIONS,
 	},
 } as const satisfies ProviderEntry;

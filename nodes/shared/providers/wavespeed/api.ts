@@ -3,6 +3,7 @@ import type { RawResponse } from '../../http/transport';
 import type { ApiCall, Task, TaskRequest, TaskState, ResultAnswer, SubmitAnswer } from '../provider';
 import { describeTaskFailure } from './errors';
 import { parseEnvelope } from './envelope';
+import { formatOf, qualityOf } from './modelShape';
 import { classifySubmitAnswer } from './submitAnswer';
 import type { Prediction, SubmitRequest } from './schemas';
 import { MODELS, predictionSchema, submitRequestSchema } from './schemas';
@@ -22,8 +23,8 @@ export function buildSubmitBody(request: TaskRequest): SubmitRequest {
 	const body: SubmitRequest = {
 		prompt: request.prompt,
 		resolution: request.settings.resolution,
-		quality: request.settings.quality,
-		output_format: request.settings.outputFormat,
+		quality: qualityOf(request.settings),
+		output_format: formatOf(request.settings),
 		enable_sync_mode: request.waitMode === 'sync',
 		enable_base64_output: request.inlineBase64,
 	};

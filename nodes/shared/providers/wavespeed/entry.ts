@@ -8,6 +8,7 @@ export const WAVESPEED_BASE_URL = 'https://api.wavespeed.ai';
 export const CLIENT_NAME = 'n8n-nodes-gpt-image-2';
 export const CLIENT_VERSION = '0.2.0';
 
+/** All 15: which of them a model takes is its schema's (or its docs') word, checked in modelShape.ts. */
 export const WAVESPEED_ASPECT_RATIOS = ASPECT_RATIOS;
 
 export const WAVESPEED = {

@@ -82,7 +82,7 @@ export function describeHttpFailure(
 		kind: 'badRequest',
 		httpCode,
 		message: `WaveSpeed rejected the request (${httpCode})${said}`,
-		hint: 'Check the node parameters; the message above says which value WaveSpeed did not accept.',
+		hint: `${phase === 'submit' ? 'Nothing was created or billed. ' : ''}Check the node parameters; the message above says which value WaveSpeed did not accept.`,
 	};
 }
 

@@ -1,6 +1,6 @@
 /**
- * WaveSpeed's money: the pricing endpoint (a free quote per settings), the balance, and the figures the formula uses
- * when no quote comes (docs/wavespeed-api.md "Pricing").
+ * WaveSpeed's money: a free quote per settings (`/model/price`, else the legacy `/model/pricing`), the balance, and
+ * the figures the formula uses when no quote comes (docs/wavespeed-api.md "Pricing").
  */
 import { z } from 'zod';
 
@@ -16,8 +16,15 @@ export const WAVESPEED_FLOOR_USD = 0.06;
 /** OpenAI's price for gpt-image-2 output tokens; WaveSpeed charges per image, so inputs are not priced by token. */
 export const WAVESPEED_TOKEN_PRICES = { imageOutputPerMillion: 30 } as const;
 
-/** The documented quote answer; a currency other than USD is no quote (the node adds up dollars). */
-export const quoteSchema = z.object({
+/** `/model/price`: the charge is `discounted_price` when given; a currency other than USD is no quote (the node adds up dollars). */
+export const priceQuoteSchema = z.object({
+	price: z.number().nonnegative().finite(),
+	discounted_price: z.number().nonnegative().finite().nullish(),
+	currency: z.string().optional(),
+});
+
+/** The legacy `/model/pricing` answer. */
+export const legacyQuoteSchema = z.object({
 	unit_price: z.number().nonnegative().finite(),
 	currency: z.string().optional(),
 });
@@ -25,18 +32,25 @@ export const quoteSchema = z.object({
 export const balanceSchema = z.object({ balance: z.number().finite() });
 
 /** The quote asks about exactly the body a submit would send; images not uploaded yet are left out (price is per settings). */
-export function quoteCall(request: TaskRequest): ApiCall {
+export function quoteCalls(request: TaskRequest): ApiCall[] {
 	const inputs = buildSubmitBody(request);
 	if (inputs.images?.length === 0) delete inputs.images;
-	return { method: 'POST', path: '/api/v3/model/pricing', body: { model_id: MODELS[request.kind], inputs } };
+	const body = { model_id: MODELS[request.kind], inputs };
+	return [
+		{ method: 'POST', path: '/api/v3/model/price', body },
+		{ method: 'POST', path: '/api/v3/model/pricing', body },
+	];
 }
 
-/** The path is unconfirmed: a 404, an error or an odd answer all mean "no quote", and the formula is used. */
+const inUsd = (price: number, currency: string | undefined): number | undefined =>
+	currency === undefined || currency.toUpperCase() === 'USD' ? price : undefined;
+
+/** Either endpoint's answer; an error or an odd answer means "no quote", and the formula is used. */
 export function readQuote(response: RawResponse): number | undefined {
-	const result = parseEnvelope(response, quoteSchema, 'pricing');
-	if (!result.ok) return undefined;
-	const currency = result.data.currency?.toUpperCase();
-	return currency === undefined || currency === 'USD' ? result.data.unit_price : undefined;
+	const current = parseEnvelope(response, priceQuoteSchema, 'pricing');
+	if (current.ok) return inUsd(current.data.discounted_price ?? current.data.price, current.data.currency);
+	const legacy = parseEnvelope(response, legacyQuoteSchema, 'pricing');
+	return legacy.ok ? inUsd(legacy.data.unit_price, legacy.data.currency) : undefined;
 }
 
 export const balanceCall = (): ApiCall => ({ method: 'GET', path: '/api/v3/balance' });
@@ -49,7 +63,7 @@ export function readBalance(response: RawResponse): number | undefined {
 export const WAVESPEED_PRICING: ProviderPricing = {
 	tokenPrices: WAVESPEED_TOKEN_PRICES,
 	floorUsd: WAVESPEED_FLOOR_USD,
-	quoteCall,
+	quoteCalls,
 	readQuote,
 	balanceCall,
 	readBalance,

@@ -1,7 +1,7 @@
 /** WaveSpeed's wire shapes (docs/wavespeed-api.md), as zod schemas. */
 import { z } from 'zod';
 
-import { MAX_REFERENCE_IMAGES, OUTPUT_FORMATS, QUALITIES, RESOLUTIONS } from '../../core/schemas';
+import { MAX_REFERENCE_IMAGES, RESOLUTIONS, schemaValueSchema } from '../../core/schemas';
 import { WAVESPEED_ASPECT_RATIOS } from './entry';
 
 export const MODELS = {
@@ -50,8 +50,9 @@ export const submitRequestSchema = z.object({
 	images: z.array(z.string()).min(1).max(MAX_REFERENCE_IMAGES).optional(),
 	aspect_ratio: z.enum(WAVESPEED_ASPECT_RATIOS).optional(),
 	resolution: z.enum(RESOLUTIONS),
-	quality: z.enum(QUALITIES),
-	output_format: z.enum(OUTPUT_FORMATS),
+	// Checked against the model's schema before the batch starts (modelShape.ts): a typed value it lists may go.
+	quality: schemaValueSchema,
+	output_format: schemaValueSchema,
 	enable_sync_mode: z.boolean(),
 	enable_base64_output: z.boolean(),
 });
