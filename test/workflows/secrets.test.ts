@@ -64,19 +64,24 @@ const forgedPost = async (url: string) =>
 		body: JSON.stringify({ id: 'forged', status: 'completed', outputs: [] }),
 	});
 
-/** Its own emulator (so its own Base URL): the failed secret reads and their backoff stay out of the other tests. */
-describe('the trigger while the secret read fails (WaveSpeed)', () => {
-	const bed = useTestBed({ latencyMs: 100 });
+/** Trigger listeners for one describe block, closed after each test; `setup` names the workflow and credentials. */
+function useListeners<A extends unknown[]>(setup: (...args: A) => { workflow: WorkflowJson; credentials: Record<string, Record<string, string>> }): (...args: A) => Promise<WebhookListener> {
 	const listeners: WebhookListener[] = [];
 	afterEach(async () => {
 		await Promise.all(listeners.splice(0).map(async (l) => await l.close()));
 	});
-
-	const listen = async (workflow: WorkflowJson = triggerWorkflow()): Promise<WebhookListener> => {
-		const listener = await listenForWebhooks(workflow, { credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } } });
+	return async (...args: A) => {
+		const { workflow, credentials } = setup(...args);
+		const listener = await listenForWebhooks(workflow, { credentials });
 		listeners.push(listener);
 		return listener;
 	};
+}
+
+/** Its own emulator (so its own Base URL): the failed secret reads and their backoff stay out of the other tests. */
+describe('the trigger while the secret read fails (WaveSpeed)', () => {
+	const bed = useTestBed({ latencyMs: 100 });
+	const listen = useListeners((workflow: WorkflowJson = triggerWorkflow()) => ({ workflow, credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } } }));
 
 	it('item 1: a secret read refused with a text that echoes the key: the 503 and the publish error carry no key', async () => {
 		const key = bed.emulator.apiKey;
@@ -113,16 +118,7 @@ describe('the trigger while the secret read fails (WaveSpeed)', () => {
 
 describe('secrets on WaveSpeed: trigger and nodes', () => {
 	const bed = useTestBed({ latencyMs: 100 });
-	const listeners: WebhookListener[] = [];
-	afterEach(async () => {
-		await Promise.all(listeners.splice(0).map(async (l) => await l.close()));
-	});
-
-	const listen = async (workflow: WorkflowJson = triggerWorkflow()): Promise<WebhookListener> => {
-		const listener = await listenForWebhooks(workflow, { credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } } });
-		listeners.push(listener);
-		return listener;
-	};
+	const listen = useListeners((workflow: WorkflowJson = triggerWorkflow()) => ({ workflow, credentials: { waveSpeedApi: { apiKey: bed.emulator.apiKey, baseUrl: bed.emulator.baseUrl } } }));
 
 	/** A callback signed with the emulator's current secret, with any body. */
 	const signedPost = async (url: string, body: unknown) => {
@@ -241,12 +237,8 @@ describe('secrets on WaveSpeed: trigger and nodes', () => {
 describe('secrets and charges on each::labs', () => {
 	const bed = useTestBed({ latencyMs: 100 }, EACHLABS);
 	const SECRET = 'each-webhook-secret-5678-abcd';
-	const listeners: WebhookListener[] = [];
-	afterEach(async () => {
-		await Promise.all(listeners.splice(0).map(async (l) => await l.close()));
-	});
-
 	const credentials = (baseUrl = bed.emulator.baseUrl) => ({ eachLabsApi: { apiKey: bed.emulator.apiKey, baseUrl, webhookSecret: SECRET } });
+	const listen = useListeners((workflow: WorkflowJson, baseUrl?: string) => ({ workflow: onProvider(workflow, 'eachlabs'), credentials: credentials(baseUrl) }));
 	const run = async (workflow: WorkflowJson): Promise<RunResult> => await runWorkflow(onProvider(workflow, 'eachlabs'), { credentials: credentials() }).promise;
 
 	it('item 3: a 400 quoting the Webhook Secret shows it neither in the node error nor in the Continue On Fail item', async () => {
@@ -264,8 +256,7 @@ describe('secrets and charges on each::labs', () => {
 
 	it('item 4: a key and Webhook Secret echoed in an each::labs output URL are masked on the trigger item', async () => {
 		const key = bed.emulator.apiKey;
-		const listener = await listenForWebhooks(onProvider(triggerWorkflow({ options: { output: 'url' } }), 'eachlabs'), { credentials: credentials() });
-		listeners.push(listener);
+		const listener = await listen(triggerWorkflow({ options: { output: 'url' } }));
 		const output = `https://cdn.example.com/x.png?key=${key}&s=${encodeURIComponent(SECRET)}`;
 		const response = await fetch(listener.productionUrl('Trigger'), {
 			method: 'POST',
@@ -319,8 +310,7 @@ describe('secrets and charges on each::labs', () => {
 		});
 
 		const listenPublic = async () => {
-			const listener = await listenForWebhooks(onProvider(triggerWorkflow(), 'eachlabs'), { credentials: credentials('https://api.eachlabs.ai') });
-			listeners.push(listener);
+			const listener = await listen(triggerWorkflow(), 'https://api.eachlabs.ai');
 			return listener;
 		};
 		const callback = async (listener: WebhookListener, output: string) =>
